@@ -1,0 +1,56 @@
+"""django-import-export resources: reference data in and out of Excel/CSV by natural keys."""
+
+from import_export import fields, resources, widgets
+
+from .models import Dimension, Province, Score, SubDimension
+from .standings import recompute_standings, recompute_totals
+
+
+class ProvinceResource(resources.ModelResource):
+    successor = fields.Field(attribute="successor", column_name="successor", widget=widgets.ForeignKeyWidget(Province, "code"))
+
+    class Meta:
+        model = Province
+        import_id_fields = ["code"]
+        fields = ["code", "name", "name_en", "kind", "valid_from", "valid_until", "successor"]
+        skip_unchanged = True
+
+
+class DimensionResource(resources.ModelResource):
+    class Meta:
+        model = Dimension
+        import_id_fields = ["code"]
+        fields = ["code", "number", "name_vi", "name_en", "since_year", "until_year", "verified", "unverified_fields", "note"]
+        skip_unchanged = True
+
+
+class SubDimensionResource(resources.ModelResource):
+    dimension = fields.Field(attribute="dimension", column_name="dimension", widget=widgets.ForeignKeyWidget(Dimension, "code"))
+
+    class Meta:
+        model = SubDimension
+        import_id_fields = ["code"]
+        fields = ["code", "dimension", "name_vi", "name_en", "since_year", "until_year", "verified", "unverified_fields", "note"]
+        skip_unchanged = True
+
+
+class ScoreResource(resources.ModelResource):
+    province = fields.Field(attribute="province", column_name="province", widget=widgets.ForeignKeyWidget(Province, "code"))
+    dimension = fields.Field(attribute="dimension", column_name="dimension", widget=widgets.ForeignKeyWidget(Dimension, "code"))
+    sub_dimension = fields.Field(
+        attribute="sub_dimension", column_name="sub_dimension", widget=widgets.ForeignKeyWidget(SubDimension, "code")
+    )
+
+    class Meta:
+        model = Score
+        fields = ["id", "province", "year", "dimension", "sub_dimension", "value", "rank", "group"]
+        skip_unchanged = True
+        clean_model_instances = True  # run Score.clean(): the per-year scale of a sub-dimension
+
+    def after_import(self, dataset, result, **kwargs):
+        # Totals, ranks and groups follow the scores of every year the file touched.
+        super().after_import(dataset, result, **kwargs)
+        if not kwargs.get("dry_run"):
+            for year in sorted({int(y) for y in dataset["year"] if y}):
+                recompute_totals(year)
+                recompute_standings(year)

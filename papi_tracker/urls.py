@@ -1,0 +1,19 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+from django.views.i18n import set_language
+
+admin.site.site_header = _("PAPI Tracker · Quản trị")
+admin.site.site_title = _("PAPI Tracker")
+admin.site.index_title = _("Quản trị dữ liệu")
+
+urlpatterns = [
+    path("", include("plans.urls")),
+    path("dang-nhap/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
+    # The language switcher is on the login page too.
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    path("quan-tri/", admin.site.urls),
+]

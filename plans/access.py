@@ -1,0 +1,49 @@
+"""Who may see what, in one place: every view, export and admin page asks here.
+
+Scope comes from memberships: a user sees the plans of the provinces where they hold
+a role; administrators (superusers) see everything. Plans still being drafted are
+visible to the province's coordinators only.
+"""
+
+from django.db.models import Q
+
+from .models import Agency, Membership, Plan
+
+
+def is_administrator(user):
+    return user.is_active and user.is_superuser
+
+
+def memberships(user):
+    if not user.is_authenticated:
+        return Membership.objects.none()
+    return Membership.objects.filter(user=user, user__is_active=True)
+
+
+def coordinated_province_ids(user):
+    return memberships(user).filter(role=Membership.Role.COORDINATOR).values("agency__province_id")
+
+
+def visible_plans(user):
+    if not user.is_authenticated:
+        return Plan.objects.none()
+    if is_administrator(user):
+        return Plan.objects.all()
+    member_provinces = memberships(user).values("agency__province_id")
+    return Plan.objects.filter(
+        Q(province_id__in=member_provinces, status__in=[Plan.Status.ACTIVE, Plan.Status.CLOSED])
+        | Q(province_id__in=coordinated_province_ids(user))
+    )
+
+
+def managed_agencies(user):
+    """Agencies a user may edit: all of a coordinator's province."""
+    if is_administrator(user):
+        return Agency.objects.all()
+    return Agency.objects.filter(province_id__in=coordinated_province_ids(user))
+
+
+def managed_plans(user):
+    if is_administrator(user):
+        return Plan.objects.all()
+    return Plan.objects.filter(province_id__in=coordinated_province_ids(user))

@@ -1,0 +1,89 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from .admin_scope import ProvinceScopedMixin
+from .models import Agency, AgencyGroup, Membership, Plan, Target, Task, TaskAssignment
+
+
+@admin.register(Agency)
+class AgencyAdmin(ProvinceScopedMixin, admin.ModelAdmin):
+    list_display = ["name", "short_name", "kind", "province", "is_coordinator"]
+    list_filter = [("province", admin.RelatedOnlyFieldListFilter), "kind", "is_coordinator"]
+    search_fields = ["name", "short_name"]
+    list_select_related = ["province"]
+
+
+@admin.register(AgencyGroup)
+class AgencyGroupAdmin(ProvinceScopedMixin, admin.ModelAdmin):
+    list_display = ["name", "member_kind", "province"]
+    list_filter = [("province", admin.RelatedOnlyFieldListFilter), "member_kind"]
+    search_fields = ["name"]
+    filter_horizontal = ["members"]
+    list_select_related = ["province"]
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    """Users and their roles are the administrators' (Django's own permissions)."""
+
+    list_display = ["user", "agency", "role"]
+    list_filter = ["role", ("agency__province", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["user__username", "user__first_name", "user__last_name", "agency__name"]
+    autocomplete_fields = ["user", "agency"]
+    list_select_related = ["user", "agency", "agency__province"]
+
+
+class TargetInline(ProvinceScopedMixin, admin.TabularInline):
+    model = Target
+    province_path = "plan__province"
+    extra = 0
+    fields = ["dimension", "baseline_score", "target_score", "target_group"]
+
+
+class TaskInline(ProvinceScopedMixin, admin.TabularInline):
+    model = Task
+    province_path = "plan__province"
+    extra = 0
+    fields = ["number", "dimension", "title", "timeframe_kind", "due_date"]
+    show_change_link = True
+    ordering = ["order", "id"]
+
+
+@admin.register(Plan)
+class PlanAdmin(ProvinceScopedMixin, admin.ModelAdmin):
+    list_display = ["document_number", "province", "year", "status", "issue_date"]
+    list_filter = ["year", "status", ("province", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["document_number", "title"]
+    list_select_related = ["province"]
+    inlines = [TargetInline, TaskInline]
+    fieldsets = [
+        (None, {"fields": ["province", "year", "title", "status"]}),
+        (_("Văn bản"), {"fields": ["document_number", "issue_date", "issuer", "signer", "signer_title"]}),
+        (_("Mục tiêu"), {"fields": ["baseline_year", "goal", "rank_goal", "group_goal"]}),
+    ]
+
+
+class TaskAssignmentInline(ProvinceScopedMixin, admin.TabularInline):
+    model = TaskAssignment
+    province_path = "task__plan__province"
+    extra = 1
+    autocomplete_fields = ["agency", "group"]
+
+
+@admin.register(Task)
+class TaskAdmin(ProvinceScopedMixin, admin.ModelAdmin):
+    province_path = "plan__province"
+    list_display = ["number", "short_title", "plan", "dimension", "timeframe_kind", "due_date"]
+    list_filter = [("plan", admin.RelatedOnlyFieldListFilter), "dimension", "timeframe_kind"]
+    search_fields = ["number", "title", "measure", "expected_output"]
+    list_select_related = ["plan", "plan__province", "dimension"]
+    inlines = [TaskAssignmentInline]
+    fieldsets = [
+        (None, {"fields": ["plan", "number", "order", "dimension", "sub_dimension", "title"]}),
+        (_("Chỉ tiêu"), {"fields": ["measure", "measure_value", "measure_unit"]}),
+        (_("Thời gian và kết quả"), {"fields": ["supervisor", "timeframe_kind", "timeframe_text", "due_date", "expected_output"]}),
+    ]
+
+    @admin.display(description=_("nhiệm vụ"), ordering="title")
+    def short_title(self, task):
+        return task.title if len(task.title) <= 90 else task.title[:88] + "…"

@@ -1,0 +1,276 @@
+"""What a province commits to: its agencies, plans, targets and tasks, and who works on them."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from indicators.models import Dimension, PerformanceGroup, Province, SubDimension
+
+
+class AgencyKind(models.TextChoices):
+    DEPARTMENT = "department", _("Sở, ban, ngành")
+    DISTRICT_COMMITTEE = "district_committee", _("UBND cấp huyện")
+    COMMUNE_COMMITTEE = "commune_committee", _("UBND cấp xã")
+    INSPECTORATE = "inspectorate", _("Thanh tra")
+    POLICE = "police", _("Công an")
+    COURT = "court", _("Tòa án, Viện kiểm sát")
+    FRONT = "front", _("Mặt trận Tổ quốc, đoàn thể")
+    CENTRAL = "central", _("Cơ quan trung ương đóng trên địa bàn")
+    COMPANY = "company", _("Doanh nghiệp nhà nước")
+    MEDIA = "media", _("Báo, đài")
+    OTHER = "other", _("Khác")
+
+
+class Agency(models.Model):
+    """An agency that leads or coordinates tasks and reports on them (cơ quan, đơn vị)."""
+
+    province = models.ForeignKey(Province, verbose_name=_("tỉnh, thành phố"), on_delete=models.PROTECT, related_name="agencies")
+    name = models.CharField(_("tên"), max_length=200)
+    short_name = models.CharField(_("tên viết tắt"), max_length=50, blank=True)
+    kind = models.CharField(_("loại"), max_length=20, choices=AgencyKind, default=AgencyKind.DEPARTMENT)
+    is_coordinator = models.BooleanField(
+        _("cơ quan thường trực"), default=False, help_text=_("Sở Nội vụ: tổng hợp báo cáo của tỉnh.")
+    )
+    aliases = models.JSONField(
+        _("tên gọi khác"), default=list, blank=True, help_text=_("Cách viết khác gặp trong văn bản, dùng khi nhập từ Excel.")
+    )
+    email = models.EmailField(_("thư điện tử"), blank=True)
+
+    class Meta:
+        verbose_name = _("cơ quan, đơn vị")
+        verbose_name_plural = _("cơ quan, đơn vị")
+        ordering = ["province__name", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["province", "name"], name="agency_unique_name"),
+            models.UniqueConstraint(fields=["province"], condition=Q(is_coordinator=True), name="agency_one_coordinator"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class AgencyGroup(models.Model):
+    """A named set of agencies a task can be assigned to, e.g. "UBND cấp xã"."""
+
+    province = models.ForeignKey(Province, verbose_name=_("tỉnh, thành phố"), on_delete=models.PROTECT, related_name="agency_groups")
+    name = models.CharField(_("tên"), max_length=200)
+    member_kind = models.CharField(
+        _("gồm mọi cơ quan loại"),
+        max_length=20,
+        choices=AgencyKind,
+        blank=True,
+        help_text=_("Nhóm tự động gồm mọi cơ quan thuộc loại này trong tỉnh."),
+    )
+    members = models.ManyToManyField(Agency, verbose_name=_("thành viên khác"), blank=True, related_name="explicit_groups")
+    aliases = models.JSONField(_("tên gọi khác"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("nhóm cơ quan")
+        verbose_name_plural = _("nhóm cơ quan")
+        ordering = ["province__name", "name"]
+        constraints = [models.UniqueConstraint(fields=["province", "name"], name="agency_group_unique_name")]
+
+    def __str__(self):
+        return self.name
+
+    def agencies(self):
+        """Every agency in the group: those of its kind in the province, plus named members."""
+        condition = Q(explicit_groups=self)
+        if self.member_kind:
+            condition |= Q(province_id=self.province_id, kind=self.member_kind)
+        return Agency.objects.filter(condition).distinct()
+
+
+class Membership(models.Model):
+    """A user's role at an agency; it scopes everything the user may see."""
+
+    class Role(models.TextChoices):
+        COORDINATOR = "coordinator", _("Điều phối (Sở Nội vụ)")
+        REPORTER = "reporter", _("Báo cáo viên")
+        VIEWER = "viewer", _("Lãnh đạo (chỉ xem)")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("người dùng"), on_delete=models.CASCADE, related_name="memberships")
+    agency = models.ForeignKey(Agency, verbose_name=_("cơ quan"), on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(_("vai trò"), max_length=20, choices=Role)
+
+    class Meta:
+        verbose_name = _("phân quyền")
+        verbose_name_plural = _("phân quyền")
+        ordering = ["agency__province__name", "agency__name", "user__username"]
+        constraints = [models.UniqueConstraint(fields=["user", "agency"], name="membership_unique")]
+
+    def __str__(self):
+        return f"{self.user} · {self.agency} · {self.get_role_display()}"
+
+    def clean(self):
+        if self.role == self.Role.COORDINATOR and self.agency_id and not self.agency.is_coordinator:
+            raise ValidationError({"role": _("Chỉ cán bộ của cơ quan thường trực (Sở Nội vụ) mới có vai trò điều phối.")})
+
+
+class Plan(models.Model):
+    """A province's yearly PAPI improvement plan (Kế hoạch nâng cao Chỉ số PAPI)."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Đang soạn")
+        ACTIVE = "active", _("Đang thực hiện")
+        CLOSED = "closed", _("Đã kết thúc")
+
+    province = models.ForeignKey(Province, verbose_name=_("tỉnh, thành phố"), on_delete=models.PROTECT, related_name="plans")
+    year = models.PositiveSmallIntegerField(_("năm"), validators=[MinValueValidator(2009), MaxValueValidator(2100)])
+    title = models.CharField(_("tiêu đề"), max_length=500)
+    document_number = models.CharField(_("số, ký hiệu"), max_length=50, help_text=_("Ví dụ: 179/KH-UBND"))
+    issue_date = models.DateField(_("ngày ban hành"), null=True, blank=True)
+    issuer = models.CharField(_("cơ quan ban hành"), max_length=200, blank=True)
+    signer = models.CharField(_("người ký"), max_length=100, blank=True)
+    signer_title = models.CharField(_("chức vụ người ký"), max_length=200, blank=True)
+    baseline_year = models.PositiveSmallIntegerField(_("năm cơ sở"), help_text=_("Năm có kết quả PAPI dùng làm mốc so sánh."))
+    goal = models.TextField(_("mục tiêu chung"), blank=True)
+    rank_goal = models.PositiveSmallIntegerField(_("mục tiêu xếp hạng"), null=True, blank=True, help_text=_("Ví dụ 20: trong nhóm 20 tỉnh dẫn đầu."))
+    group_goal = models.PositiveSmallIntegerField(_("mục tiêu nhóm"), choices=PerformanceGroup, null=True, blank=True)
+    status = models.CharField(_("trạng thái"), max_length=10, choices=Status, default=Status.ACTIVE)
+
+    class Meta:
+        verbose_name = _("kế hoạch")
+        verbose_name_plural = _("kế hoạch")
+        ordering = ["-year", "province__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["province", "document_number"], name="plan_unique_document"),
+            models.CheckConstraint(condition=Q(baseline_year__lt=models.F("year")), name="plan_baseline_before_year"),
+        ]
+        indexes = [models.Index(fields=["province", "year"], name="plan_province_year")]
+
+    def __str__(self):
+        return f"{self.document_number} · {self.province.name} {self.year}"
+
+
+class Target(models.Model):
+    """A plan's aim for one dimension: a score, a group, or both."""
+
+    plan = models.ForeignKey(Plan, verbose_name=_("kế hoạch"), on_delete=models.CASCADE, related_name="targets")
+    dimension = models.ForeignKey(Dimension, verbose_name=_("chỉ số nội dung"), on_delete=models.PROTECT, related_name="targets")
+    baseline_score = models.DecimalField(_("điểm năm cơ sở"), max_digits=6, decimal_places=4, null=True, blank=True)
+    target_score = models.DecimalField(
+        _("điểm phấn đấu"),
+        max_digits=6,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(10)],
+    )
+    target_group = models.PositiveSmallIntegerField(
+        _("nhóm phấn đấu"), choices=PerformanceGroup, null=True, blank=True, help_text=_("Nhóm này hoặc cao hơn.")
+    )
+
+    class Meta:
+        verbose_name = _("chỉ tiêu")
+        verbose_name_plural = _("chỉ tiêu")
+        ordering = ["plan", "dimension__number"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "dimension"], name="target_one_per_dimension"),
+            models.CheckConstraint(
+                condition=Q(target_score__isnull=False) | Q(target_group__isnull=False), name="target_has_score_or_group"
+            ),
+            models.CheckConstraint(
+                condition=Q(target_score__isnull=True) | Q(target_score__gte=1, target_score__lte=10), name="target_score_in_scale"
+            ),
+        ]
+
+    def __str__(self):
+        parts = []
+        if self.target_score is not None:
+            parts.append(str(self.target_score))
+        if self.target_group:
+            parts.append(self.get_target_group_display())
+        return f"{self.dimension}: {' / '.join(parts)}"
+
+
+class Task(models.Model):
+    """A task of the plan (nhiệm vụ, giải pháp), reported on by its lead and coordinating agencies."""
+
+    class TimeframeKind(models.TextChoices):
+        ONGOING = "ongoing", _("Thường xuyên")
+        DEADLINE = "deadline", _("Có thời hạn")
+        PERIODIC = "periodic", _("Định kỳ")
+        OTHER = "other", _("Khác")
+
+    plan = models.ForeignKey(Plan, verbose_name=_("kế hoạch"), on_delete=models.CASCADE, related_name="tasks")
+    dimension = models.ForeignKey(
+        Dimension, verbose_name=_("chỉ số nội dung"), on_delete=models.PROTECT, null=True, blank=True, related_name="tasks",
+        help_text=_("Để trống cho nhiệm vụ chỉ đạo, điều hành chung."),
+    )
+    sub_dimension = models.ForeignKey(
+        SubDimension, verbose_name=_("chỉ số thành phần"), on_delete=models.PROTECT, null=True, blank=True, related_name="tasks"
+    )
+    number = models.CharField(_("số thứ tự"), max_length=20, help_text=_("Như trong văn bản, ví dụ II.3"))
+    order = models.PositiveIntegerField(_("thứ tự hiển thị"), default=0)
+    title = models.TextField(_("nhiệm vụ"))
+    measure = models.TextField(_("chỉ tiêu"), blank=True)
+    measure_value = models.DecimalField(_("giá trị chỉ tiêu"), max_digits=12, decimal_places=2, null=True, blank=True)
+    measure_unit = models.CharField(_("đơn vị tính"), max_length=50, blank=True)
+    supervisor = models.CharField(_("chỉ đạo thực hiện"), max_length=200, blank=True)
+    timeframe_kind = models.CharField(_("loại thời hạn"), max_length=10, choices=TimeframeKind, default=TimeframeKind.ONGOING)
+    timeframe_text = models.CharField(_("thời gian thực hiện"), max_length=200, blank=True)
+    due_date = models.DateField(_("hạn hoàn thành"), null=True, blank=True)
+    expected_output = models.TextField(_("kết quả, sản phẩm"), blank=True)
+
+    class Meta:
+        verbose_name = _("nhiệm vụ")
+        verbose_name_plural = _("nhiệm vụ")
+        ordering = ["plan", "order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "number"], name="task_unique_number"),
+            models.CheckConstraint(
+                condition=~Q(timeframe_kind="deadline") | Q(due_date__isnull=False), name="task_deadline_has_date"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.number}. {self.title[:80]}"
+
+    def clean(self):
+        if self.sub_dimension_id and self.sub_dimension.dimension_id != self.dimension_id:
+            raise ValidationError({"sub_dimension": _("Chỉ số thành phần không thuộc chỉ số nội dung đã chọn.")})
+
+
+class TaskAssignment(models.Model):
+    """One agency or group leading or coordinating a task; reporting obligations derive from these."""
+
+    class Role(models.TextChoices):
+        LEAD = "lead", _("Chủ trì")
+        COORDINATING = "coordinating", _("Phối hợp")
+
+    task = models.ForeignKey(Task, verbose_name=_("nhiệm vụ"), on_delete=models.CASCADE, related_name="assignments")
+    role = models.CharField(_("vai trò"), max_length=12, choices=Role)
+    agency = models.ForeignKey(Agency, verbose_name=_("cơ quan"), on_delete=models.PROTECT, null=True, blank=True, related_name="assignments")
+    group = models.ForeignKey(
+        AgencyGroup, verbose_name=_("nhóm cơ quan"), on_delete=models.PROTECT, null=True, blank=True, related_name="assignments"
+    )
+
+    class Meta:
+        verbose_name = _("phân công")
+        verbose_name_plural = _("phân công")
+        ordering = ["task", "role", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(agency__isnull=False, group__isnull=True) | Q(agency__isnull=True, group__isnull=False),
+                name="assignment_agency_xor_group",
+            ),
+            models.UniqueConstraint(fields=["task", "agency"], condition=Q(agency__isnull=False), name="assignment_unique_agency"),
+            models.UniqueConstraint(fields=["task", "group"], condition=Q(group__isnull=False), name="assignment_unique_group"),
+        ]
+        indexes = [
+            # Which tasks an agency reports on (to-do list, report form).
+            models.Index(fields=["agency", "role"], name="assignment_agency_role"),
+            models.Index(fields=["group", "role"], name="assignment_group_role"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_role_display()}: {self.agency or self.group}"
+
+    def clean(self):
+        assignee = self.agency or self.group
+        if assignee and self.task_id and assignee.province_id != self.task.plan.province_id:
+            raise ValidationError(_("Cơ quan được phân công phải thuộc tỉnh của kế hoạch."))

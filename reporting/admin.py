@@ -1,0 +1,31 @@
+from django.contrib import admin
+
+from plans.admin_scope import ProvinceScopedMixin
+
+from .models import Report, ReportingPeriod, TaskProgress
+
+
+@admin.register(ReportingPeriod)
+class ReportingPeriodAdmin(ProvinceScopedMixin, admin.ModelAdmin):
+    province_path = "plan__province"
+    list_display = ["__str__", "kind", "start", "end", "due_date", "status"]
+    list_filter = ["kind", "status", ("plan", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["plan", "plan__province"]
+
+
+class TaskProgressInline(ProvinceScopedMixin, admin.StackedInline):
+    model = TaskProgress
+    province_path = "report__period__plan__province"
+    extra = 0
+    autocomplete_fields = ["task"]
+
+
+@admin.register(Report)
+class ReportAdmin(ProvinceScopedMixin, admin.ModelAdmin):
+    province_path = "period__plan__province"
+    list_display = ["agency", "period", "status", "submitted_at"]
+    list_filter = ["status", ("period__plan", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["agency__name"]
+    list_select_related = ["agency", "period", "period__plan", "period__plan__province"]
+    autocomplete_fields = ["agency"]
+    inlines = [TaskProgressInline]

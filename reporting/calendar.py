@@ -1,0 +1,48 @@
+"""Reporting periods from the national rules (Decree 09/2019/NĐ-CP, Art. 12–13).
+
+Data cut-off windows run from the 15th of the month before to the 14th of the
+period's last month; the due date is set by the province. By default it falls a
+number of working days after the cut-off (the decree asks for at least one).
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from .models import ReportingPeriod
+
+DEFAULT_DUE_WORKING_DAYS = 2  # as Khánh Hòa sets it; a province adjusts its own
+
+
+@dataclass(frozen=True)
+class PeriodWindow:
+    kind: str
+    quarter: int | None
+    start: datetime.date
+    end: datetime.date
+
+
+def add_working_days(day, count):
+    """Monday–Friday only; public holidays are left to the coordinator to adjust."""
+    while count > 0:
+        day += datetime.timedelta(days=1)
+        if day.weekday() < 5:
+            count -= 1
+    return day
+
+
+def national_windows(year):
+    """The seven periodic windows of a year: four quarters, 6 months, 9 months, the year."""
+    year_start = datetime.date(year - 1, 12, 15)
+    windows = []
+    for quarter in range(1, 5):
+        last_month = quarter * 3
+        start = year_start if quarter == 1 else datetime.date(year, last_month - 3, 15)
+        windows.append(PeriodWindow(ReportingPeriod.Kind.QUARTER, quarter, start, datetime.date(year, last_month, 14)))
+    windows.append(PeriodWindow(ReportingPeriod.Kind.HALF_YEAR, None, year_start, datetime.date(year, 6, 14)))
+    windows.append(PeriodWindow(ReportingPeriod.Kind.NINE_MONTHS, None, year_start, datetime.date(year, 9, 14)))
+    windows.append(PeriodWindow(ReportingPeriod.Kind.YEAR, None, year_start, datetime.date(year, 12, 14)))
+    return windows
+
+
+def default_due_date(window, working_days=DEFAULT_DUE_WORKING_DAYS):
+    return add_working_days(window.end, working_days)

@@ -1,0 +1,141 @@
+"""What agencies report each period, and what the department compiles from it."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from plans.models import Agency, Plan, Task
+
+
+class ReportingPeriod(models.Model):
+    """A reporting period of a plan (kỳ báo cáo), with its data cut-off window and due date."""
+
+    class Kind(models.TextChoices):
+        QUARTER = "quarter", _("Quý")
+        HALF_YEAR = "half_year", _("6 tháng")
+        NINE_MONTHS = "nine_months", _("9 tháng")
+        YEAR = "year", _("Năm")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Đang mở")
+        LOCKED = "locked", _("Đã khóa")
+
+    plan = models.ForeignKey(Plan, verbose_name=_("kế hoạch"), on_delete=models.CASCADE, related_name="periods")
+    kind = models.CharField(_("loại kỳ"), max_length=12, choices=Kind)
+    quarter = models.PositiveSmallIntegerField(
+        _("quý"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(4)]
+    )
+    start = models.DateField(_("chốt số liệu từ ngày"))
+    end = models.DateField(_("chốt số liệu đến ngày"))
+    due_date = models.DateField(_("hạn gửi báo cáo"))
+    status = models.CharField(_("trạng thái"), max_length=10, choices=Status, default=Status.OPEN)
+
+    class Meta:
+        verbose_name = _("kỳ báo cáo")
+        verbose_name_plural = _("kỳ báo cáo")
+        ordering = ["plan", "end", "kind"]
+        constraints = [
+            models.CheckConstraint(condition=Q(end__gte=models.F("start")), name="period_window_ordered"),
+            models.CheckConstraint(condition=Q(due_date__gte=models.F("end")), name="period_due_after_cutoff"),
+            models.CheckConstraint(
+                condition=Q(kind="quarter", quarter__gte=1, quarter__lte=4) | (~Q(kind="quarter") & Q(quarter__isnull=True)),
+                name="period_quarter_matches_kind",
+            ),
+            models.UniqueConstraint(fields=["plan", "kind", "quarter"], condition=Q(kind="quarter"), name="period_unique_quarter"),
+            models.UniqueConstraint(fields=["plan", "kind"], condition=~Q(kind="quarter"), name="period_unique_kind"),
+        ]
+
+    def __str__(self):
+        if self.kind == self.Kind.QUARTER:
+            label = _("Quý %(quarter)s/%(year)s") % {"quarter": self.quarter, "year": self.plan.year}
+        else:
+            label = f"{self.get_kind_display()} {self.plan.year}"
+        return f"{label} · {self.plan.province.name}"
+
+
+class Report(models.Model):
+    """One agency's report for one period: draft → submitted → accepted, or returned."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Nháp")
+        SUBMITTED = "submitted", _("Đã gửi")
+        RETURNED = "returned", _("Trả lại để bổ sung")
+        ACCEPTED = "accepted", _("Đã tiếp nhận")
+
+    agency = models.ForeignKey(Agency, verbose_name=_("cơ quan"), on_delete=models.PROTECT, related_name="reports")
+    period = models.ForeignKey(ReportingPeriod, verbose_name=_("kỳ báo cáo"), on_delete=models.PROTECT, related_name="reports")
+    status = models.CharField(_("trạng thái"), max_length=10, choices=Status, default=Status.DRAFT)
+    difficulties = models.TextField(_("khó khăn, vướng mắc"), blank=True)
+    proposals = models.TextField(_("đề xuất, kiến nghị"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("người tạo"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("người gửi"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    submitted_at = models.DateTimeField(_("gửi lúc"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("người xem xét"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(_("xem xét lúc"), null=True, blank=True)
+    review_note = models.TextField(_("ý kiến của Sở Nội vụ"), blank=True)
+
+    class Meta:
+        verbose_name = _("báo cáo")
+        verbose_name_plural = _("báo cáo")
+        ordering = ["period", "agency__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "period"], name="report_one_per_agency_period"),
+            models.CheckConstraint(
+                condition=Q(status__in=["draft"]) | Q(submitted_at__isnull=False), name="report_submitted_has_time"
+            ),
+        ]
+        indexes = [
+            # Review queue: the reports of a period by status.
+            models.Index(fields=["period", "status"], name="report_period_status"),
+        ]
+
+    def __str__(self):
+        return f"{self.agency} · {self.period}"
+
+    def clean(self):
+        if self.agency_id and self.period_id and self.agency.province_id != self.period.plan.province_id:
+            raise ValidationError(_("Cơ quan và kỳ báo cáo phải cùng một tỉnh."))
+
+
+class TaskProgress(models.Model):
+    """The progress of one task inside one report (kết quả thực hiện nhiệm vụ)."""
+
+    class Status(models.TextChoices):
+        NOT_STARTED = "not_started", _("Chưa thực hiện")
+        IN_PROGRESS = "in_progress", _("Đang thực hiện")
+        COMPLETED = "completed", _("Đã hoàn thành")
+
+    report = models.ForeignKey(Report, verbose_name=_("báo cáo"), on_delete=models.CASCADE, related_name="progress")
+    task = models.ForeignKey(Task, verbose_name=_("nhiệm vụ"), on_delete=models.PROTECT, related_name="progress")
+    status = models.CharField(_("tình trạng"), max_length=12, choices=Status, blank=True)
+    percent_done = models.PositiveSmallIntegerField(
+        _("tỷ lệ hoàn thành (%)"), null=True, blank=True, validators=[MaxValueValidator(100)]
+    )
+    achieved_value = models.DecimalField(_("giá trị đạt được"), max_digits=12, decimal_places=2, null=True, blank=True)
+    narrative = models.TextField(_("kết quả thực hiện"), blank=True)
+    evidence = models.TextField(_("tài liệu kiểm chứng"), blank=True, help_text=_("Số, ký hiệu văn bản hoặc mô tả minh chứng."))
+
+    class Meta:
+        verbose_name = _("kết quả thực hiện nhiệm vụ")
+        verbose_name_plural = _("kết quả thực hiện nhiệm vụ")
+        ordering = ["report", "task__order", "task_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["report", "task"], name="progress_one_per_task"),
+            models.CheckConstraint(
+                condition=Q(percent_done__isnull=True) | Q(percent_done__gte=0, percent_done__lte=100), name="progress_percent_0_100"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.report} · {self.task.number}"
