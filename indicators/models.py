@@ -233,6 +233,8 @@ class Score(models.Model):
             count = Dimension.objects.for_year(self.year).count()
             if not (count * DIMENSION_MIN <= self.value <= count * DIMENSION_MAX):
                 raise ValidationError(
-                    {"value": _("Tổng điểm năm %(year)s phải từ %(min)s đến %(max)s.")
-                     % {"year": self.year, "min": count, "max": count * 10}}
+                    {
+                        "value": _("Tổng điểm năm %(year)s phải từ %(min)s đến %(max)s.")
+                        % {"year": self.year, "min": count, "max": count * 10}
+                    }
                 )

@@ -28,7 +28,7 @@ CITIES_BEFORE_MERGER = {"Hà Nội", "Hải Phòng", "Đà Nẵng", "Thành ph�
 
 
 def ascii_slug(text):
-    """"Đắk Nông" -> "dak-nong" (đ has no decomposition, so it is mapped by hand)."""
+    """ "Đắk Nông" -> "dak-nong" (đ has no decomposition, so it is mapped by hand)."""
     text = text.replace("đ", "d").replace("Đ", "D")
     text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
@@ -152,15 +152,16 @@ def load_scores(path=REFERENCE_DIR / "papi_scores.csv"):
             province.save(update_fields=["name_en"])
 
     existing = {
-        (s.province_id, s.year, s.dimension_id, s.sub_dimension_id): s
-        for s in Score.objects.filter(dimension__isnull=False)
+        (s.province_id, s.year, s.dimension_id, s.sub_dimension_id): s for s in Score.objects.filter(dimension__isnull=False)
     }
     to_create, to_update = [], []
     for key, value in wanted.items():
         score = existing.get(key)
         if score is None:
             province_id, year, dimension_id, sub_id = key
-            to_create.append(Score(province_id=province_id, year=year, dimension_id=dimension_id, sub_dimension_id=sub_id, value=value))
+            to_create.append(
+                Score(province_id=province_id, year=year, dimension_id=dimension_id, sub_dimension_id=sub_id, value=value)
+            )
         elif score.value != value:
             score.value = value
             to_update.append(score)

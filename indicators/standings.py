@@ -45,9 +45,9 @@ def recompute_totals(year):
     a province with missing data at the bottom)."""
     dimension_count = Dimension.objects.for_year(year).count()
     sums, counts = defaultdict(int), defaultdict(int)
-    for province_id, value in Score.objects.filter(
-        year=year, dimension__isnull=False, sub_dimension__isnull=True
-    ).values_list("province_id", "value"):
+    for province_id, value in Score.objects.filter(year=year, dimension__isnull=False, sub_dimension__isnull=True).values_list(
+        "province_id", "value"
+    ):
         sums[province_id] += value
         counts[province_id] += 1
     complete = {pid: total for pid, total in sums.items() if counts[pid] == dimension_count}
@@ -75,7 +75,7 @@ def recompute_standings(year):
     for scores in by_level.values():
         values = [s.value for s in scores]
         cut_points = quartile_cut_points(values) if len(values) >= 2 else None
-        for score, rank in zip(scores, competition_ranks(values)):
+        for score, rank in zip(scores, competition_ranks(values), strict=True):
             group = performance_group(score.value, cut_points) if cut_points else None
             if (score.rank, score.group) != (rank, group):
                 score.rank, score.group = rank, group

@@ -81,7 +81,10 @@ class TaskAdmin(ProvinceScopedMixin, admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["plan", "number", "order", "dimension", "sub_dimension", "title"]}),
         (_("Chỉ tiêu"), {"fields": ["measure", "measure_value", "measure_unit"]}),
-        (_("Thời gian và kết quả"), {"fields": ["supervisor", "timeframe_kind", "timeframe_text", "due_date", "expected_output"]}),
+        (
+            _("Thời gian và kết quả"),
+            {"fields": ["supervisor", "timeframe_kind", "timeframe_text", "due_date", "expected_output"]},
+        ),
     ]
 
     @admin.display(description=_("nhiệm vụ"), ordering="title")

@@ -55,7 +55,9 @@ class Agency(models.Model):
 class AgencyGroup(models.Model):
     """A named set of agencies a task can be assigned to, e.g. "UBND cấp xã"."""
 
-    province = models.ForeignKey(Province, verbose_name=_("tỉnh, thành phố"), on_delete=models.PROTECT, related_name="agency_groups")
+    province = models.ForeignKey(
+        Province, verbose_name=_("tỉnh, thành phố"), on_delete=models.PROTECT, related_name="agency_groups"
+    )
     name = models.CharField(_("tên"), max_length=200)
     member_kind = models.CharField(
         _("gồm mọi cơ quan loại"),
@@ -92,7 +94,9 @@ class Membership(models.Model):
         REPORTER = "reporter", _("Báo cáo viên")
         VIEWER = "viewer", _("Lãnh đạo (chỉ xem)")
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("người dùng"), on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("người dùng"), on_delete=models.CASCADE, related_name="memberships"
+    )
     agency = models.ForeignKey(Agency, verbose_name=_("cơ quan"), on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(_("vai trò"), max_length=20, choices=Role)
 
@@ -128,7 +132,9 @@ class Plan(models.Model):
     signer_title = models.CharField(_("chức vụ người ký"), max_length=200, blank=True)
     baseline_year = models.PositiveSmallIntegerField(_("năm cơ sở"), help_text=_("Năm có kết quả PAPI dùng làm mốc so sánh."))
     goal = models.TextField(_("mục tiêu chung"), blank=True)
-    rank_goal = models.PositiveSmallIntegerField(_("mục tiêu xếp hạng"), null=True, blank=True, help_text=_("Ví dụ 20: trong nhóm 20 tỉnh dẫn đầu."))
+    rank_goal = models.PositiveSmallIntegerField(
+        _("mục tiêu xếp hạng"), null=True, blank=True, help_text=_("Ví dụ 20: trong nhóm 20 tỉnh dẫn đầu.")
+    )
     group_goal = models.PositiveSmallIntegerField(_("mục tiêu nhóm"), choices=PerformanceGroup, null=True, blank=True)
     status = models.CharField(_("trạng thái"), max_length=10, choices=Status, default=Status.ACTIVE)
 
@@ -174,7 +180,8 @@ class Target(models.Model):
                 condition=Q(target_score__isnull=False) | Q(target_group__isnull=False), name="target_has_score_or_group"
             ),
             models.CheckConstraint(
-                condition=Q(target_score__isnull=True) | Q(target_score__gte=1, target_score__lte=10), name="target_score_in_scale"
+                condition=Q(target_score__isnull=True) | Q(target_score__gte=1, target_score__lte=10),
+                name="target_score_in_scale",
             ),
         ]
 
@@ -198,7 +205,12 @@ class Task(models.Model):
 
     plan = models.ForeignKey(Plan, verbose_name=_("kế hoạch"), on_delete=models.CASCADE, related_name="tasks")
     dimension = models.ForeignKey(
-        Dimension, verbose_name=_("chỉ số nội dung"), on_delete=models.PROTECT, null=True, blank=True, related_name="tasks",
+        Dimension,
+        verbose_name=_("chỉ số nội dung"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="tasks",
         help_text=_("Để trống cho nhiệm vụ chỉ đạo, điều hành chung."),
     )
     sub_dimension = models.ForeignKey(
@@ -244,7 +256,9 @@ class TaskAssignment(models.Model):
 
     task = models.ForeignKey(Task, verbose_name=_("nhiệm vụ"), on_delete=models.CASCADE, related_name="assignments")
     role = models.CharField(_("vai trò"), max_length=12, choices=Role)
-    agency = models.ForeignKey(Agency, verbose_name=_("cơ quan"), on_delete=models.PROTECT, null=True, blank=True, related_name="assignments")
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("cơ quan"), on_delete=models.PROTECT, null=True, blank=True, related_name="assignments"
+    )
     group = models.ForeignKey(
         AgencyGroup, verbose_name=_("nhóm cơ quan"), on_delete=models.PROTECT, null=True, blank=True, related_name="assignments"
     )
@@ -252,13 +266,15 @@ class TaskAssignment(models.Model):
     class Meta:
         verbose_name = _("phân công")
         verbose_name_plural = _("phân công")
-        ordering = ["task", "role", "id"]
+        ordering = ["task", "-role", "id"]  # "lead" sorts after "coordinating": leads first
         constraints = [
             models.CheckConstraint(
                 condition=Q(agency__isnull=False, group__isnull=True) | Q(agency__isnull=True, group__isnull=False),
                 name="assignment_agency_xor_group",
             ),
-            models.UniqueConstraint(fields=["task", "agency"], condition=Q(agency__isnull=False), name="assignment_unique_agency"),
+            models.UniqueConstraint(
+                fields=["task", "agency"], condition=Q(agency__isnull=False), name="assignment_unique_agency"
+            ),
             models.UniqueConstraint(fields=["task", "group"], condition=Q(group__isnull=False), name="assignment_unique_group"),
         ]
         indexes = [

@@ -7,9 +7,7 @@ from .models import AgencyGroup, Task
 
 def groups_of(agency):
     """The groups an agency belongs to: by its kind, or by name."""
-    return AgencyGroup.objects.filter(
-        Q(province_id=agency.province_id, member_kind=agency.kind) | Q(members=agency)
-    ).distinct()
+    return AgencyGroup.objects.filter(Q(province_id=agency.province_id, member_kind=agency.kind) | Q(members=agency)).distinct()
 
 
 def tasks_for_agency(agency, plan=None, role=None):

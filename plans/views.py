@@ -27,9 +27,7 @@ def plan_detail(request, pk):
     tasks = (
         Task.objects.filter(plan=plan)
         .select_related("dimension", "sub_dimension")
-        .prefetch_related(
-            Prefetch("assignments", queryset=TaskAssignment.objects.select_related("agency", "group").order_by("role", "id"))
-        )
+        .prefetch_related(Prefetch("assignments", queryset=TaskAssignment.objects.select_related("agency", "group")))
     )
     sections = {}
     for task in tasks:

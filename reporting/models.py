@@ -44,7 +44,9 @@ class ReportingPeriod(models.Model):
                 condition=Q(kind="quarter", quarter__gte=1, quarter__lte=4) | (~Q(kind="quarter") & Q(quarter__isnull=True)),
                 name="period_quarter_matches_kind",
             ),
-            models.UniqueConstraint(fields=["plan", "kind", "quarter"], condition=Q(kind="quarter"), name="period_unique_quarter"),
+            models.UniqueConstraint(
+                fields=["plan", "kind", "quarter"], condition=Q(kind="quarter"), name="period_unique_quarter"
+            ),
             models.UniqueConstraint(fields=["plan", "kind"], condition=~Q(kind="quarter"), name="period_unique_kind"),
         ]
 
@@ -80,7 +82,12 @@ class Report(models.Model):
     )
     submitted_at = models.DateTimeField(_("gửi lúc"), null=True, blank=True)
     reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("người xem xét"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người xem xét"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     reviewed_at = models.DateTimeField(_("xem xét lúc"), null=True, blank=True)
     review_note = models.TextField(_("ý kiến của Sở Nội vụ"), blank=True)
@@ -133,7 +140,8 @@ class TaskProgress(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["report", "task"], name="progress_one_per_task"),
             models.CheckConstraint(
-                condition=Q(percent_done__isnull=True) | Q(percent_done__gte=0, percent_done__lte=100), name="progress_percent_0_100"
+                condition=Q(percent_done__isnull=True) | Q(percent_done__gte=0, percent_done__lte=100),
+                name="progress_percent_0_100",
             ),
         ]
 

@@ -11,8 +11,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, quiet_logins=False, **options):
         for plan in load_demo():
-            self.stdout.write(f"Plan {plan}: {plan.targets.count()} targets, {plan.tasks.count()} tasks, {plan.periods.count()} periods.")
+            self.stdout.write(
+                f"Plan {plan}: {plan.targets.count()} targets, {plan.tasks.count()} tasks, {plan.periods.count()} periods."
+            )
         if not quiet_logins:
-            self.stdout.write("\nDemo logins (password for all: %s):" % DEMO_PASSWORD)
+            self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD}):")
             for demo in DEMO_USERS:
                 self.stdout.write(f"  {demo.username:<16} {demo.description}")

@@ -1,0 +1,10 @@
+from django import template
+
+register = template.Library()
+
+
+@register.filter
+def full_name(user):
+    """Vietnamese order: family and middle names (last_name) before the given name."""
+    name = f"{user.last_name} {user.first_name}".strip()
+    return name or user.get_username()

@@ -1,0 +1,83 @@
+"""The cast every test shares (healthchecks' alice/bob/charlie, on the seed plans).
+
+Reference data and the two seed plans are loaded once per test database; each test
+runs in a transaction that is rolled back, so the data is the same for all.
+"""
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from indicators.reference import load_all
+from plans.demo import load_demo
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        load_all()
+        load_demo()
+
+
+def _user(username):
+    return get_user_model().objects.get(username=username)
+
+
+@pytest.fixture
+def administrator(db):
+    return _user("admin")
+
+
+@pytest.fixture
+def coordinator(db):
+    """Sở Nội vụ An Giang."""
+    return _user("snv.angiang")
+
+
+@pytest.fixture
+def other_province_coordinator(db):
+    """Sở Nội vụ Đắk Nông."""
+    return _user("snv.daknong")
+
+
+@pytest.fixture
+def lead_reporter(db):
+    """Sở Y tế An Giang, which leads four dimension-6 tasks."""
+    return _user("syt.angiang")
+
+
+@pytest.fixture
+def district_reporter(db):
+    """UBND thành phố Long Xuyên, a member of the group "UBND cấp huyện"."""
+    return _user("ubnd.longxuyen")
+
+
+@pytest.fixture
+def commune_reporter(db):
+    """UBND xã Đắk Nia, a member of Đắk Nông's "UBND cấp xã"."""
+    return _user("xa.daknia")
+
+
+@pytest.fixture
+def viewer(db):
+    """A provincial leader of An Giang: reads only."""
+    return _user("lanhdao.angiang")
+
+
+@pytest.fixture
+def outsider(db):
+    """A logged-in user with no role anywhere."""
+    return get_user_model().objects.create_user("nobody", password="x")
+
+
+@pytest.fixture
+def an_giang_plan(db):
+    from plans.models import Plan
+
+    return Plan.objects.get(document_number="179/KH-UBND")
+
+
+@pytest.fixture
+def dak_nong_plan(db):
+    from plans.models import Plan
+
+    return Plan.objects.get(document_number="46/QĐ-UBND")

@@ -1,0 +1,31 @@
+import pytest
+
+from plans.models import Agency, AgencyGroup, TaskAssignment
+from plans.obligations import groups_of, tasks_for_agency
+
+pytestmark = pytest.mark.django_db
+
+
+def test_an_agency_reports_on_tasks_assigned_to_its_groups(an_giang_plan):
+    long_xuyen = Agency.objects.get(name="UBND thành phố Long Xuyên")
+    assert {g.name for g in groups_of(long_xuyen)} == {"UBND cấp huyện"}
+    tasks = tasks_for_agency(long_xuyen, plan=an_giang_plan)
+    assert tasks.count() == 50
+    assert not tasks.exclude(assignments__group__name="UBND cấp huyện").exists()
+
+
+def test_lead_and_coordinating_are_told_apart(an_giang_plan):
+    health = Agency.objects.get(province=an_giang_plan.province, name="Sở Y tế")
+    led = tasks_for_agency(health, role=TaskAssignment.Role.LEAD)
+    assert led.filter(assignments__agency=health).count() == 4
+
+
+def test_an_explicit_member_counts_too(dak_nong_plan):
+    health = Agency.objects.get(province=dak_nong_plan.province, name="Sở Y tế")
+    centres = AgencyGroup.objects.get(province=dak_nong_plan.province, name="Trung tâm y tế các huyện")
+    assert centres in groups_of(health)
+
+
+def test_an_agency_of_another_province_reports_on_nothing_here(an_giang_plan):
+    dak_nong_commune = Agency.objects.get(name="UBND xã Đắk Nia")
+    assert not tasks_for_agency(dak_nong_commune, plan=an_giang_plan).exists()

@@ -1,0 +1,28 @@
+import datetime
+
+from reporting.calendar import add_working_days, default_due_date, national_windows
+
+
+def test_it_gives_the_seven_decree_09_windows():
+    windows = {(w.kind, w.quarter): (w.start, w.end) for w in national_windows(2020)}
+    d = datetime.date
+    assert windows == {
+        ("quarter", 1): (d(2019, 12, 15), d(2020, 3, 14)),
+        ("quarter", 2): (d(2020, 3, 15), d(2020, 6, 14)),
+        ("quarter", 3): (d(2020, 6, 15), d(2020, 9, 14)),
+        ("quarter", 4): (d(2020, 9, 15), d(2020, 12, 14)),
+        ("half_year", None): (d(2019, 12, 15), d(2020, 6, 14)),
+        ("nine_months", None): (d(2019, 12, 15), d(2020, 9, 14)),
+        ("year", None): (d(2019, 12, 15), d(2020, 12, 14)),
+    }
+
+
+def test_working_days_skip_the_weekend():
+    friday = datetime.date(2020, 3, 13)
+    assert add_working_days(friday, 1) == datetime.date(2020, 3, 16)
+    assert add_working_days(friday, 2) == datetime.date(2020, 3, 17)
+
+
+def test_the_default_due_date_leaves_working_days_after_the_cutoff():
+    q1 = national_windows(2020)[0]  # cut-off Saturday 14/3/2020
+    assert default_due_date(q1) == datetime.date(2020, 3, 17)

@@ -1,0 +1,65 @@
+import datetime
+import os
+import subprocess
+import sys
+from decimal import Decimal
+
+from django import forms
+from django.conf import settings
+from django.utils import translation
+
+CHECK_SETTINGS = "import django; django.setup(); print('started')"
+
+
+def _start_with(env_overrides):
+    env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "ALLOWED_HOSTS", "DEBUG"}}
+    env.update(env_overrides, DJANGO_SETTINGS_MODULE="papi_tracker.settings")
+    return subprocess.run([sys.executable, "-c", CHECK_SETTINGS], env=env, capture_output=True, text=True, cwd=settings.BASE_DIR)
+
+
+def test_production_mode_without_secret_key_refuses_to_start():
+    result = _start_with({"DEBUG": "0", "ALLOWED_HOSTS": "papi.example.gov.vn"})
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set when DEBUG is off" in result.stderr
+
+
+def test_production_mode_without_allowed_hosts_refuses_to_start():
+    result = _start_with({"DEBUG": "0", "SECRET_KEY": "x" * 50})
+    assert result.returncode != 0
+    assert "ALLOWED_HOSTS must be set" in result.stderr
+
+
+def test_production_mode_with_both_starts():
+    result = _start_with({"DEBUG": "0", "SECRET_KEY": "x" * 50, "ALLOWED_HOSTS": "papi.example.gov.vn"})
+    assert result.returncode == 0, result.stderr
+    assert "started" in result.stdout
+
+
+def test_development_mode_starts_without_secrets():
+    assert _start_with({"DEBUG": "1"}).returncode == 0
+
+
+def test_it_runs_in_vietnam_time_and_vietnamese():
+    assert settings.TIME_ZONE == "Asia/Ho_Chi_Minh"
+    assert settings.LANGUAGE_CODE == "vi"
+    assert "en" in dict(settings.LANGUAGES)
+
+
+class ScoreForm(forms.Form):
+    day = forms.DateField()
+    score = forms.DecimalField(localize=True, decimal_places=2)
+
+
+def test_vietnamese_input_reads_day_first_and_comma_decimals():
+    with translation.override("vi"):
+        form = ScoreForm(data={"day": "05/03/2026", "score": "5,40"})
+        assert form.is_valid(), form.errors
+    assert form.cleaned_data == {"day": datetime.date(2026, 3, 5), "score": Decimal("5.40")}
+
+
+def test_vietnamese_output_writes_day_first_and_comma_decimals():
+    from django.utils import formats
+
+    with translation.override("vi"):
+        assert formats.date_format(datetime.date(2026, 3, 5), "SHORT_DATE_FORMAT") == "05/03/2026"
+        assert formats.localize(Decimal("44.43")) == "44,43"
