@@ -192,6 +192,9 @@ SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0" if DEBUG else "31536000"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+# Preloading HSTS is for the owner of the whole registrable domain to decide (a
+# province's host under gov.vn cannot enrol alone); set SECURE_HSTS_PRELOAD=1 where it applies.
+SILENCED_SYSTEM_CHECKS = ["security.W021"]
 if env_bool("BEHIND_TLS_PROXY"):
     # The reverse proxy terminates TLS and says so in this header.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

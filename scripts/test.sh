@@ -23,7 +23,8 @@ pytest_run() {
 }
 deploy_check() {
   DEBUG=0 SECRET_KEY="$("$PY" -c 'import secrets; print(secrets.token_urlsafe(50))')" \
-    ALLOWED_HOSTS=papi.example.gov.vn "$PY" manage.py check --deploy --fail-level WARNING
+    ALLOWED_HOSTS=papi.example.gov.vn EMAIL_HOST=smtp.example.gov.vn \
+    "$PY" manage.py check --deploy --fail-level WARNING
 }
 
 step "ruff" "$PY" -m ruff check .
