@@ -96,6 +96,8 @@ TEMPLATES = [
 
 # Database: DATABASE_URL, e.g. postgres://papi:secret@db.example/papi; default is an
 # embedded SQLite file for a single office or a demo.
+if not os.environ.get("DATABASE_URL"):
+    VAR_DIR.mkdir(parents=True, exist_ok=True)  # git keeps no empty folder; SQLite needs this one
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'db.sqlite3'}",
