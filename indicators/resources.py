@@ -6,7 +6,17 @@ from .models import Dimension, Province, Score, SubDimension
 from .standings import recompute_standings, recompute_totals
 
 
-class ProvinceResource(resources.ModelResource):
+class AllOrNothingResource(resources.ModelResource):
+    """A file is saved whole or not at all: django-import-export otherwise keeps the good
+    rows of a file in which another row failed validation."""
+
+    def import_data(self, dataset, **kwargs):
+        kwargs.setdefault("use_transactions", True)
+        kwargs.setdefault("rollback_on_validation_errors", True)
+        return super().import_data(dataset, **kwargs)
+
+
+class ProvinceResource(AllOrNothingResource):
     successor = fields.Field(attribute="successor", column_name="successor", widget=widgets.ForeignKeyWidget(Province, "code"))
 
     class Meta:
@@ -16,7 +26,7 @@ class ProvinceResource(resources.ModelResource):
         skip_unchanged = True
 
 
-class DimensionResource(resources.ModelResource):
+class DimensionResource(AllOrNothingResource):
     class Meta:
         model = Dimension
         import_id_fields = ["code"]
@@ -24,7 +34,7 @@ class DimensionResource(resources.ModelResource):
         skip_unchanged = True
 
 
-class SubDimensionResource(resources.ModelResource):
+class SubDimensionResource(AllOrNothingResource):
     dimension = fields.Field(attribute="dimension", column_name="dimension", widget=widgets.ForeignKeyWidget(Dimension, "code"))
 
     class Meta:
@@ -34,7 +44,7 @@ class SubDimensionResource(resources.ModelResource):
         skip_unchanged = True
 
 
-class ScoreResource(resources.ModelResource):
+class ScoreResource(AllOrNothingResource):
     province = fields.Field(attribute="province", column_name="province", widget=widgets.ForeignKeyWidget(Province, "code"))
     dimension = fields.Field(attribute="dimension", column_name="dimension", widget=widgets.ForeignKeyWidget(Dimension, "code"))
     sub_dimension = fields.Field(

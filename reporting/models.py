@@ -41,7 +41,9 @@ class ReportingPeriod(models.Model):
             models.CheckConstraint(condition=Q(end__gte=models.F("start")), name="period_window_ordered"),
             models.CheckConstraint(condition=Q(due_date__gte=models.F("end")), name="period_due_after_cutoff"),
             models.CheckConstraint(
-                condition=Q(kind="quarter", quarter__gte=1, quarter__lte=4) | (~Q(kind="quarter") & Q(quarter__isnull=True)),
+                # quarter IS NOT NULL is spelled out: a CHECK that evaluates to NULL passes.
+                condition=Q(kind="quarter", quarter__isnull=False, quarter__gte=1, quarter__lte=4)
+                | (~Q(kind="quarter") & Q(quarter__isnull=True)),
                 name="period_quarter_matches_kind",
             ),
             models.UniqueConstraint(

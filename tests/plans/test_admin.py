@@ -1,0 +1,130 @@
+"""The admin a coordinator works in: only their province, reference data read-only."""
+
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from plans.models import Agency, Plan, Task
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_coordinator_lists_only_their_provinces_agencies(client, coordinator):
+    client.force_login(coordinator)
+    response = client.get(reverse("admin:plans_agency_changelist"))
+    assert response.status_code == 200
+    provinces = set(response.context["cl"].queryset.values_list("province__code", flat=True))
+    assert provinces == {"an-giang"}
+
+
+def test_a_coordinator_lists_only_their_provinces_tasks(client, coordinator, an_giang_plan):
+    client.force_login(coordinator)
+    response = client.get(reverse("admin:plans_task_changelist"))
+    assert set(response.context["cl"].queryset.values_list("plan", flat=True)) == {an_giang_plan.pk}
+    assert response.context["cl"].result_count == 58
+
+
+def test_another_provinces_plan_cannot_be_opened(client, coordinator, dak_nong_plan):
+    client.force_login(coordinator)
+    response = client.get(reverse("admin:plans_plan_change", args=[dak_nong_plan.pk]))
+    assert response.status_code == 302  # the admin's "does not exist" redirect: nothing is shown
+    assert response["Location"] == reverse("admin:index")
+    follow = client.get(response["Location"])
+    assert dak_nong_plan.title not in follow.text
+
+
+def test_another_provinces_task_cannot_be_changed(client, coordinator, dak_nong_plan):
+    client.force_login(coordinator)
+    task = Task.objects.filter(plan=dak_nong_plan).first()
+    url = reverse("admin:plans_task_change", args=[task.pk])
+    client.post(url, {"title": "ghi đè"})
+    task.refresh_from_db()
+    assert task.title != "ghi đè"
+
+
+def test_users_and_roles_are_for_administrators(client, coordinator, administrator):
+    client.force_login(coordinator)
+    assert client.get(reverse("admin:plans_membership_changelist")).status_code == 403
+    client.force_login(administrator)
+    assert client.get(reverse("admin:plans_membership_changelist")).status_code == 200
+
+
+@pytest.mark.parametrize("cast", ["lead_reporter", "viewer", "commune_reporter"])
+def test_reporters_and_viewers_do_not_get_into_the_admin(client, request, cast):
+    client.force_login(request.getfixturevalue(cast))
+    response = client.get(reverse("admin:index"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("admin:login"))
+
+
+def test_reference_data_is_read_only_for_coordinators(client, coordinator):
+    client.force_login(coordinator)
+    assert client.get(reverse("admin:indicators_score_changelist")).status_code == 200
+    province = Agency.objects.get(name="Sở Y tế", province__code="an-giang").province
+    assert client.post(reverse("admin:indicators_province_change", args=[province.pk]), {"name": "X"}).status_code == 403
+    assert client.get(reverse("admin:indicators_score_import")).status_code == 403
+
+
+def test_administrators_may_import_reference_data(client, administrator):
+    client.force_login(administrator)
+    assert client.get(reverse("admin:indicators_score_import")).status_code == 200
+    assert client.get(reverse("admin:indicators_province_export")).status_code == 200
+
+
+def test_a_coordinator_adds_a_task_typing_vietnamese_numbers_and_dates(client, coordinator, an_giang_plan):
+    client.force_login(coordinator)
+    add_url = reverse("admin:plans_task_add")
+    form = client.get(add_url).context["adminform"].form
+    assert set(form.fields["plan"].queryset) == {an_giang_plan}  # nothing from Đắk Nông to pick
+    response = client.post(
+        add_url,
+        {
+            "plan": an_giang_plan.pk,
+            "number": "10.1",
+            "order": "100",
+            "title": "Tập huấn cán bộ cấp xã về Chỉ số PAPI",
+            "measure": "95% cán bộ được tập huấn",
+            "measure_value": "95,5",
+            "measure_unit": "%",
+            "timeframe_kind": "deadline",
+            "timeframe_text": "Quý III/2020",
+            "due_date": "05/09/2020",
+            "assignments-TOTAL_FORMS": "1",
+            "assignments-INITIAL_FORMS": "0",
+            "assignments-MIN_NUM_FORMS": "0",
+            "assignments-MAX_NUM_FORMS": "1000",
+            "assignments-0-role": "lead",
+            "assignments-0-agency": Agency.objects.get(province=an_giang_plan.province, name="Sở Nội vụ").pk,
+        },
+    )
+    assert response.status_code == 302, response.context["adminform"].form.errors if response.context else ""
+    task = Task.objects.get(plan=an_giang_plan, number="10.1")
+    assert task.measure_value == Decimal("95.5")
+    assert task.due_date.isoformat() == "2020-09-05"
+    assert task.assignments.get().agency.name == "Sở Nội vụ"
+
+
+def test_an_assignment_to_another_provinces_agency_is_refused(client, coordinator, an_giang_plan):
+    client.force_login(coordinator)
+    foreign = Agency.objects.get(name="UBND xã Đắk Nia")
+    task = Task.objects.get(plan=an_giang_plan, number="1.1")
+    response = client.post(
+        reverse("admin:plans_task_change", args=[task.pk]),
+        {
+            "plan": an_giang_plan.pk,
+            "number": task.number,
+            "order": task.order,
+            "title": task.title,
+            "timeframe_kind": "ongoing",
+            "assignments-TOTAL_FORMS": "1",
+            "assignments-INITIAL_FORMS": "0",
+            "assignments-MIN_NUM_FORMS": "0",
+            "assignments-MAX_NUM_FORMS": "1000",
+            "assignments-0-role": "coordinating",
+            "assignments-0-agency": foreign.pk,
+        },
+    )
+    assert response.status_code == 200  # the form comes back with the error
+    assert not task.assignments.filter(agency=foreign).exists()
+    assert Plan.objects.filter(pk=an_giang_plan.pk).exists()
