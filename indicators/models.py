@@ -6,7 +6,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 # The 63 provinces gave way to 34 units on this day (National Assembly resolution of 12/6/2025).
@@ -56,7 +56,7 @@ class Province(models.Model):
 
     class Meta:
         verbose_name = _("tỉnh, thành phố")
-        verbose_name_plural = _("tỉnh, thành phố")
+        verbose_name_plural = pgettext_lazy("plural", "tỉnh, thành phố")
         ordering = ["name", "valid_from"]
         constraints = [
             models.CheckConstraint(
@@ -108,7 +108,7 @@ class Dimension(LocalizedNameMixin, models.Model):
 
     class Meta:
         verbose_name = _("chỉ số nội dung")
-        verbose_name_plural = _("chỉ số nội dung")
+        verbose_name_plural = pgettext_lazy("plural", "chỉ số nội dung")
         ordering = ["number"]
 
     def __str__(self):
@@ -135,7 +135,7 @@ class SubDimension(LocalizedNameMixin, models.Model):
 
     class Meta:
         verbose_name = _("chỉ số nội dung thành phần")
-        verbose_name_plural = _("chỉ số nội dung thành phần")
+        verbose_name_plural = pgettext_lazy("plural", "chỉ số nội dung thành phần")
         ordering = ["code"]
 
     def __str__(self):
@@ -169,7 +169,7 @@ class Score(models.Model):
 
     class Meta:
         verbose_name = _("điểm PAPI")
-        verbose_name_plural = _("điểm PAPI")
+        verbose_name_plural = pgettext_lazy("plural", "điểm PAPI")
         ordering = ["year", "province__name", "dimension__number", "sub_dimension__code"]
         constraints = [
             models.CheckConstraint(

@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .admin_scope import ProvinceScopedMixin
 from .models import Agency, AgencyGroup, Membership, Plan, Target, Task, TaskAssignment
@@ -80,7 +81,7 @@ class TaskAdmin(ProvinceScopedMixin, admin.ModelAdmin):
     inlines = [TaskAssignmentInline]
     fieldsets = [
         (None, {"fields": ["plan", "number", "order", "dimension", "sub_dimension", "title"]}),
-        (_("Chỉ tiêu"), {"fields": ["measure", "measure_value", "measure_unit"]}),
+        (pgettext_lazy("task measure", "Chỉ tiêu"), {"fields": ["measure", "measure_value", "measure_unit"]}),
         (
             _("Thời gian và kết quả"),
             {"fields": ["supervisor", "timeframe_kind", "timeframe_text", "due_date", "expected_output"]},

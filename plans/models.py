@@ -6,6 +6,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from indicators.models import Dimension, PerformanceGroup, Province, SubDimension
 
@@ -41,7 +42,7 @@ class Agency(models.Model):
 
     class Meta:
         verbose_name = _("cơ quan, đơn vị")
-        verbose_name_plural = _("cơ quan, đơn vị")
+        verbose_name_plural = pgettext_lazy("plural", "cơ quan, đơn vị")
         ordering = ["province__name", "name"]
         constraints = [
             models.UniqueConstraint(fields=["province", "name"], name="agency_unique_name"),
@@ -71,7 +72,7 @@ class AgencyGroup(models.Model):
 
     class Meta:
         verbose_name = _("nhóm cơ quan")
-        verbose_name_plural = _("nhóm cơ quan")
+        verbose_name_plural = pgettext_lazy("plural", "nhóm cơ quan")
         ordering = ["province__name", "name"]
         constraints = [models.UniqueConstraint(fields=["province", "name"], name="agency_group_unique_name")]
 
@@ -102,7 +103,7 @@ class Membership(models.Model):
 
     class Meta:
         verbose_name = _("phân quyền")
-        verbose_name_plural = _("phân quyền")
+        verbose_name_plural = pgettext_lazy("plural", "phân quyền")
         ordering = ["agency__province__name", "agency__name", "user__username"]
         constraints = [models.UniqueConstraint(fields=["user", "agency"], name="membership_unique")]
 
@@ -140,7 +141,7 @@ class Plan(models.Model):
 
     class Meta:
         verbose_name = _("kế hoạch")
-        verbose_name_plural = _("kế hoạch")
+        verbose_name_plural = pgettext_lazy("plural", "kế hoạch")
         ordering = ["-year", "province__name"]
         constraints = [
             models.UniqueConstraint(fields=["province", "document_number"], name="plan_unique_document"),
@@ -171,8 +172,8 @@ class Target(models.Model):
     )
 
     class Meta:
-        verbose_name = _("chỉ tiêu")
-        verbose_name_plural = _("chỉ tiêu")
+        verbose_name = pgettext_lazy("plan target", "chỉ tiêu")
+        verbose_name_plural = pgettext_lazy("plan targets", "chỉ tiêu")
         ordering = ["plan", "dimension__number"]
         constraints = [
             models.UniqueConstraint(fields=["plan", "dimension"], name="target_one_per_dimension"),
@@ -219,7 +220,7 @@ class Task(models.Model):
     number = models.CharField(_("số thứ tự"), max_length=20, help_text=_("Như trong văn bản, ví dụ II.3"))
     order = models.PositiveIntegerField(_("thứ tự hiển thị"), default=0)
     title = models.TextField(_("nhiệm vụ"))
-    measure = models.TextField(_("chỉ tiêu"), blank=True)
+    measure = models.TextField(pgettext_lazy("task measure", "chỉ tiêu"), blank=True)
     measure_value = models.DecimalField(_("giá trị chỉ tiêu"), max_digits=12, decimal_places=2, null=True, blank=True)
     measure_unit = models.CharField(_("đơn vị tính"), max_length=50, blank=True)
     supervisor = models.CharField(_("chỉ đạo thực hiện"), max_length=200, blank=True)
@@ -230,7 +231,7 @@ class Task(models.Model):
 
     class Meta:
         verbose_name = _("nhiệm vụ")
-        verbose_name_plural = _("nhiệm vụ")
+        verbose_name_plural = pgettext_lazy("plural", "nhiệm vụ")
         ordering = ["plan", "order", "id"]
         constraints = [
             models.UniqueConstraint(fields=["plan", "number"], name="task_unique_number"),
@@ -265,7 +266,7 @@ class TaskAssignment(models.Model):
 
     class Meta:
         verbose_name = _("phân công")
-        verbose_name_plural = _("phân công")
+        verbose_name_plural = pgettext_lazy("plural", "phân công")
         ordering = ["task", "-role", "id"]  # "lead" sorts after "coordinating": leads first
         constraints = [
             models.CheckConstraint(

@@ -6,6 +6,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from plans.models import Agency, Plan, Task
 
@@ -35,7 +36,7 @@ class ReportingPeriod(models.Model):
 
     class Meta:
         verbose_name = _("kỳ báo cáo")
-        verbose_name_plural = _("kỳ báo cáo")
+        verbose_name_plural = pgettext_lazy("plural", "kỳ báo cáo")
         ordering = ["plan", "end", "kind"]
         constraints = [
             models.CheckConstraint(condition=Q(end__gte=models.F("start")), name="period_window_ordered"),
@@ -96,7 +97,7 @@ class Report(models.Model):
 
     class Meta:
         verbose_name = _("báo cáo")
-        verbose_name_plural = _("báo cáo")
+        verbose_name_plural = pgettext_lazy("plural", "báo cáo")
         ordering = ["period", "agency__name"]
         constraints = [
             models.UniqueConstraint(fields=["agency", "period"], name="report_one_per_agency_period"),
@@ -137,7 +138,7 @@ class TaskProgress(models.Model):
 
     class Meta:
         verbose_name = _("kết quả thực hiện nhiệm vụ")
-        verbose_name_plural = _("kết quả thực hiện nhiệm vụ")
+        verbose_name_plural = pgettext_lazy("plural", "kết quả thực hiện nhiệm vụ")
         ordering = ["report", "task__order", "task_id"]
         constraints = [
             models.UniqueConstraint(fields=["report", "task"], name="progress_one_per_task"),

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the test suite needs when they are missing:
-# PostgreSQL 15 server binaries, Chromium (browser tests) and poppler (PDF checks).
+# PostgreSQL 15 server binaries, Chromium (browser tests), poppler (PDF checks) and gettext
+# (translation checks).
 # Never downloads a browser of its own: Playwright drives Debian's chromium.
 set -euo pipefail
 need=()
@@ -8,6 +9,7 @@ pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || tr
 [ -n "$pg_bin" ] && [ -x "$pg_bin/initdb" ] || need+=(postgresql)
 command -v chromium >/dev/null || need+=(chromium)
 command -v pdftoppm >/dev/null || need+=(poppler-utils)
+command -v xgettext >/dev/null && command -v msgfmt >/dev/null || need+=(gettext)
 [ ${#need[@]} -eq 0 ] && exit 0
 echo "Installing Debian packages: ${need[*]}"
 sudo=""
