@@ -10,6 +10,7 @@ admin.site.site_title = _("PAPI Tracker")
 admin.site.index_title = _("Quản trị dữ liệu")
 
 urlpatterns = [
+    path("", include("reporting.urls")),
     path("", include("plans.urls")),
     path("dang-nhap/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),

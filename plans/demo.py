@@ -10,7 +10,6 @@ from django.db import transaction
 from papi_tracker.sync import sync_object
 
 from .models import Agency, Membership
-from .seed import load_plan, seed_files
 
 DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "papi-demo-2020")
 
@@ -94,9 +93,3 @@ def load_demo_users():
         if demo.agency:
             agency = Agency.objects.get(province__name=demo.province, province__valid_from__isnull=True, name=demo.agency)
             sync_object(Membership, {"user": user, "agency": agency}, {"role": demo.role})
-
-
-def load_demo():
-    plans = [load_plan(path) for path in seed_files()]
-    load_demo_users()
-    return plans

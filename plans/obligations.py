@@ -2,7 +2,7 @@
 
 from django.db.models import Q
 
-from .models import AgencyGroup, Task
+from .models import Agency, AgencyGroup, Task
 
 
 def groups_of(agency):
@@ -19,3 +19,19 @@ def tasks_for_agency(agency, plan=None, role=None):
     if plan is not None:
         tasks = tasks.filter(plan=plan)
     return tasks.distinct()
+
+
+def agencies_owing(plan):
+    """Every agency that must report on the plan: assigned directly, or through a group
+    (its members by kind, or named). One query whatever the number of tasks."""
+    group_assignments = AgencyGroup.objects.filter(assignments__task__plan=plan)
+    kinds = group_assignments.exclude(member_kind="").values("member_kind")
+    return (
+        Agency.objects.filter(
+            Q(assignments__task__plan=plan)
+            | Q(province_id=plan.province_id, kind__in=kinds)
+            | Q(explicit_groups__in=group_assignments)
+        )
+        .distinct()
+        .order_by("name")
+    )

@@ -15,8 +15,6 @@ from django.db import transaction
 
 from indicators.models import Dimension, Province, Score, SubDimension
 from papi_tracker.sync import sync_object
-from reporting.calendar import default_due_date, national_windows
-from reporting.models import ReportingPeriod
 
 from .models import Agency, AgencyGroup, Plan, Target, Task, TaskAssignment
 
@@ -90,7 +88,7 @@ def load_plan(path):
     )
     _load_targets(plan, data["targets"])
     _load_tasks(plan, data["tasks"], agencies, groups)
-    _load_periods(plan, _date(data.get("report_due_date")))
+    plan.report_due_date = _date(data.get("report_due_date"))  # for the reporting calendar
     return plan
 
 
@@ -152,22 +150,6 @@ def _load_tasks(plan, entries, agencies, groups):
         TaskAssignment.objects.bulk_create(
             TaskAssignment(task=task, role=role, agency_id=agency_id, group_id=group_id)
             for role, agency_id, group_id in wanted - existing.keys()
-        )
-
-
-def _load_periods(plan, year_due_date):
-    """The national windows whose cut-off falls after the plan was issued."""
-    for window in national_windows(plan.year):
-        if plan.issue_date and window.end < plan.issue_date:
-            continue
-        due = default_due_date(window)
-        if window.kind == ReportingPeriod.Kind.YEAR and year_due_date:
-            due = year_due_date
-        ReportingPeriod.objects.get_or_create(
-            plan=plan,
-            kind=window.kind,
-            quarter=window.quarter,
-            defaults={"start": window.start, "end": window.end, "due_date": due},
         )
 
 

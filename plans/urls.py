@@ -3,6 +3,5 @@ from django.urls import path
 from . import views
 
 urlpatterns = [
-    path("", views.home, name="home"),
     path("ke-hoach/<int:pk>/", views.plan_detail, name="plan_detail"),
 ]

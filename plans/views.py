@@ -1,24 +1,8 @@
-from django.db.models import Count, Prefetch
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
 
 from . import access
-from .models import Target, Task, TaskAssignment
-from .obligations import tasks_for_agency
-
-
-def home(request):
-    """The plans the user may see, and for reporters the tasks their agency reports on."""
-    plans = (
-        access.visible_plans(request.user)
-        .select_related("province")
-        .annotate(task_count=Count("tasks", distinct=True), target_count=Count("targets", distinct=True))
-        .order_by("-year", "province__name")
-    )
-    memberships = list(access.memberships(request.user).select_related("agency", "agency__province"))
-    for membership in memberships:
-        if membership.role == membership.Role.REPORTER:
-            membership.task_count = tasks_for_agency(membership.agency).count()
-    return render(request, "plans/home.html", {"plans": plans, "memberships": memberships})
+from .models import Membership, Target, Task, TaskAssignment
 
 
 def plan_detail(request, pk):
@@ -32,8 +16,22 @@ def plan_detail(request, pk):
     sections = {}
     for task in tasks:
         sections.setdefault(task.dimension, []).append(task)
+    # Reporting periods, for those who follow them: coordinators and viewers of the province.
+    follows = (
+        access.is_administrator(request.user)
+        or access.memberships(request.user)
+        .filter(agency__province=plan.province, role__in=[Membership.Role.COORDINATOR, Membership.Role.VIEWER])
+        .exists()
+    )
     return render(
         request,
         "plans/plan_detail.html",
-        {"plan": plan, "targets": targets, "sections": sections.items(), "task_count": len(tasks)},
+        {
+            "plan": plan,
+            "targets": targets,
+            "sections": sections.items(),
+            "task_count": len(tasks),
+            "periods": plan.periods.order_by("end", "kind") if follows else [],
+            "can_manage": access.managed_plans(request.user).filter(pk=plan.pk).exists(),
+        },
     )

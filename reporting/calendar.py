@@ -8,6 +8,8 @@ number of working days after the cut-off (the decree asks for at least one).
 import datetime
 from dataclasses import dataclass
 
+from django.db import transaction
+
 from .models import ReportingPeriod
 
 DEFAULT_DUE_WORKING_DAYS = 2  # as Khánh Hòa sets it; a province adjusts its own
@@ -46,3 +48,28 @@ def national_windows(year):
 
 def default_due_date(window, working_days=DEFAULT_DUE_WORKING_DAYS):
     return add_working_days(window.end, working_days)
+
+
+@transaction.atomic
+def create_periods(plan, working_days=DEFAULT_DUE_WORKING_DAYS, year_due_date=None):
+    """Create the plan's missing periods from the national windows, in one step.
+
+    Windows whose cut-off falls before the plan was issued are skipped (a plan of April
+    has no first-quarter report). Existing periods are left as the coordinator set them.
+    Returns the periods created."""
+    created = []
+    for window in national_windows(plan.year):
+        if plan.issue_date and window.end < plan.issue_date:
+            continue
+        due = default_due_date(window, working_days)
+        if window.kind == ReportingPeriod.Kind.YEAR and year_due_date:
+            due = year_due_date
+        period, is_new = ReportingPeriod.objects.get_or_create(
+            plan=plan,
+            kind=window.kind,
+            quarter=window.quarter,
+            defaults={"start": window.start, "end": window.end, "due_date": due},
+        )
+        if is_new:
+            created.append(period)
+    return created

@@ -1,12 +1,17 @@
 """What agencies report each period, and what the department compiles from it."""
 
+import datetime
+import uuid
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+from simple_history.models import HistoricalRecords
 
 from plans.models import Agency, Plan, Task
 
@@ -32,6 +37,14 @@ class ReportingPeriod(models.Model):
     start = models.DateField(_("chốt số liệu từ ngày"))
     end = models.DateField(_("chốt số liệu đến ngày"))
     due_date = models.DateField(_("hạn gửi báo cáo"))
+    # Empty: the period never closes by itself (DHIS2's "0 expiry days"); the coordinator
+    # sets a grace to close it that many days after the due date.
+    grace_days = models.PositiveSmallIntegerField(
+        _("số ngày gia hạn"),
+        null=True,
+        blank=True,
+        help_text=_("Quá hạn gửi cộng số ngày này, kỳ báo cáo không nhận báo cáo mới. Để trống: không tự khóa."),
+    )
     status = models.CharField(_("trạng thái"), max_length=10, choices=Status, default=Status.OPEN)
 
     class Meta:
@@ -60,6 +73,40 @@ class ReportingPeriod(models.Model):
             label = f"{self.get_kind_display()} {self.plan.year}"
         return f"{label} · {self.plan.province.name}"
 
+    @property
+    def label(self):
+        if self.kind == self.Kind.QUARTER:
+            return _("Quý %(quarter)s/%(year)s") % {"quarter": self.quarter, "year": self.plan.year}
+        return f"{self.get_kind_display()} {self.plan.year}"
+
+    @property
+    def closes_on(self):
+        """The last day a submission is taken (due date plus grace), or None if it never closes by itself."""
+        if self.grace_days is None:
+            return None
+        return self.due_date + datetime.timedelta(days=self.grace_days)
+
+
+class PeriodReopening(models.Model):
+    """A lock exception: one agency may still submit to a closed period until a date."""
+
+    period = models.ForeignKey(ReportingPeriod, verbose_name=_("kỳ báo cáo"), on_delete=models.CASCADE, related_name="reopenings")
+    agency = models.ForeignKey(Agency, verbose_name=_("cơ quan"), on_delete=models.CASCADE, related_name="reopenings")
+    until = models.DateField(_("mở lại đến ngày"))
+    reason = models.TextField(_("lý do"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("người mở lại"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("mở lại lúc"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("mở lại kỳ báo cáo")
+        verbose_name_plural = pgettext_lazy("plural", "mở lại kỳ báo cáo")
+        constraints = [models.UniqueConstraint(fields=["period", "agency"], name="reopening_one_per_agency")]
+
+    def __str__(self):
+        return f"{self.agency} · {self.period.label} → {self.until:%d/%m/%Y}"
+
 
 class Report(models.Model):
     """One agency's report for one period: draft → submitted → accepted, or returned."""
@@ -84,6 +131,8 @@ class Report(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("người gửi"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     submitted_at = models.DateTimeField(_("gửi lúc"), null=True, blank=True)
+    # Timeliness counts the first submission: a report returned and sent again stays on time.
+    first_submitted_at = models.DateTimeField(_("gửi lần đầu lúc"), null=True, blank=True)
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("người xem xét"),
@@ -94,6 +143,10 @@ class Report(models.Model):
     )
     reviewed_at = models.DateTimeField(_("xem xét lúc"), null=True, blank=True)
     review_note = models.TextField(_("ý kiến của Sở Nội vụ"), blank=True)
+    # Raised by every save: a form posted with an older version was edited by someone else meanwhile.
+    version = models.PositiveIntegerField(_("phiên bản"), default=0)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         verbose_name = _("báo cáo")
@@ -136,6 +189,8 @@ class TaskProgress(models.Model):
     narrative = models.TextField(_("kết quả thực hiện"), blank=True)
     evidence = models.TextField(_("tài liệu kiểm chứng"), blank=True, help_text=_("Số, ký hiệu văn bản hoặc mô tả minh chứng."))
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("kết quả thực hiện nhiệm vụ")
         verbose_name_plural = pgettext_lazy("plural", "kết quả thực hiện nhiệm vụ")
@@ -150,3 +205,48 @@ class TaskProgress(models.Model):
 
     def __str__(self):
         return f"{self.report} · {self.task.number}"
+
+
+def evidence_path(instance, filename):
+    # A random name: the original one is kept in the row, never trusted as a path.
+    return f"evidence/{timezone.now():%Y/%m}/{uuid.uuid4().hex}"
+
+
+class EvidenceFile(models.Model):
+    """A file attached to a task's progress; kept outside every public URL."""
+
+    progress = models.ForeignKey(
+        TaskProgress, verbose_name=_("kết quả thực hiện"), on_delete=models.CASCADE, related_name="files"
+    )
+    file = models.FileField(_("tệp"), upload_to=evidence_path, max_length=200)
+    original_name = models.CharField(_("tên tệp"), max_length=255)
+    content_type = models.CharField(_("loại tệp"), max_length=100)
+    size = models.PositiveIntegerField(_("dung lượng"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("người tải lên"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("tải lên lúc"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("tệp minh chứng")
+        verbose_name_plural = pgettext_lazy("plural", "tệp minh chứng")
+        ordering = ["progress", "uploaded_at", "id"]
+
+    def __str__(self):
+        return self.original_name
+
+
+class ReminderLog(models.Model):
+    """One reminder e-mail sent to an agency about a period, so it is not sent again too soon."""
+
+    period = models.ForeignKey(ReportingPeriod, verbose_name=_("kỳ báo cáo"), on_delete=models.CASCADE, related_name="+")
+    agency = models.ForeignKey(Agency, verbose_name=_("cơ quan"), on_delete=models.CASCADE, related_name="+")
+    sent_at = models.DateTimeField(_("gửi lúc"))
+
+    class Meta:
+        verbose_name = _("lần nhắc hạn")
+        verbose_name_plural = pgettext_lazy("plural", "lần nhắc hạn")
+        indexes = [models.Index(fields=["period", "agency", "sent_at"], name="reminder_recent")]
+
+    def __str__(self):
+        return f"{self.agency} · {self.period.label} · {self.sent_at:%d/%m/%Y}"

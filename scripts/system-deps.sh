@@ -10,6 +10,7 @@ pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || tr
 command -v chromium >/dev/null || need+=(chromium)
 command -v pdftoppm >/dev/null || need+=(poppler-utils)
 command -v xgettext >/dev/null && command -v msgfmt >/dev/null || need+=(gettext)
+ldconfig -p 2>/dev/null | grep -q "libmagic.so.1 " || need+=(libmagic1)
 [ ${#need[@]} -eq 0 ] && exit 0
 echo "Installing Debian packages: ${need[*]}"
 sudo=""

@@ -8,7 +8,7 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from indicators.reference import load_all
-from plans.demo import load_demo
+from reporting.demo import load_demo
 
 
 @pytest.fixture(scope="session")

@@ -8,3 +8,8 @@ def full_name(user):
     """Vietnamese order: family and middle names (last_name) before the given name."""
     name = f"{user.last_name} {user.first_name}".strip()
     return name or user.get_username()
+
+
+@register.filter
+def abs_value(number):
+    return abs(number)

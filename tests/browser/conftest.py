@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from indicators.reference import load_all
-from plans.demo import load_demo
+from reporting.demo import load_demo
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls made by the
 # test itself happen before and after it drives the page, never concurrently.

@@ -6,8 +6,8 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from indicators.models import Score
-from plans.demo import load_demo
 from plans.models import Agency, AgencyGroup, Membership, Plan, Target, Task, TaskAssignment
+from reporting.demo import load_demo
 from reporting.models import ReportingPeriod
 
 pytestmark = pytest.mark.django_db

@@ -1,10 +1,11 @@
 from django.core.management.base import BaseCommand
 
-from plans.demo import DEMO_PASSWORD, DEMO_USERS, load_demo
+from plans.demo import DEMO_PASSWORD, DEMO_USERS
+from reporting.demo import load_demo
 
 
 class Command(BaseCommand):
-    help = "Load the seed plans (An Giang and Đắk Nông 2020) and one demo user per role. Safe to run again."
+    help = "Load the seed plans (An Giang, Đắk Nông 2020), their periods and one user per role. Safe to run again."
 
     def add_arguments(self, parser):
         parser.add_argument("--quiet-logins", action="store_true", help="Do not print the demo logins.")

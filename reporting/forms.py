@@ -1,0 +1,105 @@
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from plans.models import Agency
+
+from .evidence import check_upload
+from .models import ReportingPeriod, TaskProgress
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class EvidenceFilesField(forms.FileField):
+    """Several files at once, each checked by content."""
+
+    widget = MultipleFileInput
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def clean(self, data, initial=None):
+        uploads = data if isinstance(data, list | tuple) else ([data] if data else [])
+        errors, accepted = [], []
+        for upload in uploads:
+            upload = super().clean(upload, initial)
+            try:
+                upload.content_type = check_upload(upload)
+                accepted.append(upload)
+            except ValidationError as error:
+                errors.extend(error.messages)
+        if errors:
+            raise ValidationError(errors)
+        return accepted
+
+
+class TaskProgressForm(forms.Form):
+    """One task's answer. Everything is optional here; submit_report checks completeness."""
+
+    status = forms.ChoiceField(label=_("Tình trạng"), choices=[("", "—")] + list(TaskProgress.Status.choices), required=False)
+    percent_done = forms.IntegerField(label=_("Tỷ lệ hoàn thành (%)"), min_value=0, max_value=100, required=False)
+    achieved_value = forms.DecimalField(
+        label=_("Giá trị đạt được"), max_digits=12, decimal_places=2, localize=True, required=False
+    )
+    narrative = forms.CharField(label=_("Kết quả thực hiện"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    evidence = forms.CharField(label=_("Văn bản, tài liệu kiểm chứng"), max_length=2000, required=False)
+    files = EvidenceFilesField(label=_("Tệp minh chứng (PDF, Word, Excel, ảnh; tối đa 10 MB mỗi tệp)"))
+
+    def progress_values(self):
+        data = self.cleaned_data
+        return {
+            "status": data["status"],
+            "percent_done": data["percent_done"],
+            "achieved_value": data["achieved_value"],
+            "narrative": data["narrative"].strip(),
+            "evidence": data["evidence"].strip(),
+        }
+
+
+class ReportForm(forms.Form):
+    difficulties = forms.CharField(label=_("Khó khăn, vướng mắc"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    proposals = forms.CharField(label=_("Đề xuất, kiến nghị"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+
+class ReturnForm(forms.Form):
+    note = forms.CharField(
+        label=_("Nội dung cần bổ sung, chỉnh sửa"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": _("Khi trả lại báo cáo, cần ghi rõ nội dung cần bổ sung.")},
+    )
+
+
+class ReopenForm(forms.Form):
+    agency = forms.ModelChoiceField(label=_("Cơ quan"), queryset=Agency.objects.none())
+    until = forms.DateField(label=_("Cho phép gửi đến ngày"))
+    reason = forms.CharField(label=_("Lý do"), widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, agencies, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = agencies
+
+
+class PeriodForm(forms.ModelForm):
+    class Meta:
+        model = ReportingPeriod
+        fields = ["start", "end", "due_date", "grace_days", "status"]
+
+    def clean(self):
+        data = super().clean()
+        start, end, due = data.get("start"), data.get("end"), data.get("due_date")
+        if start and end and end < start:
+            self.add_error("end", _("Ngày chốt số liệu cuối phải sau ngày đầu."))
+        if end and due and due < end:
+            self.add_error("due_date", _("Hạn gửi báo cáo phải sau ngày chốt số liệu."))
+        return data
+
+
+class GeneratePeriodsForm(forms.Form):
+    working_days = forms.IntegerField(
+        label=_("Hạn gửi: số ngày làm việc sau ngày chốt số liệu"), min_value=1, max_value=30, initial=2
+    )
+    year_due_date = forms.DateField(label=_("Hạn gửi báo cáo năm (nếu tỉnh quy định riêng)"), required=False)

@@ -1,0 +1,220 @@
+"""Read-side data for the reporting pages, as plain dataclasses: the to-do list, the report
+sheet and the review queue. Each runs a fixed number of queries whatever the data size."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import django_filters
+from django.db.models import Prefetch
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from plans.access import visible_plans
+from plans.models import Agency, AgencyKind, Task, TaskAssignment
+from plans.obligations import agencies_owing, groups_of, tasks_for_agency
+
+from . import access
+from .models import PeriodReopening, Report, ReportingPeriod, TaskProgress
+from .workflow import days_until, is_on_time, submission_block
+
+NOT_STARTED = "not_started"
+
+
+def status_label(report):
+    return report.get_status_display() if report else _("Chưa báo cáo")
+
+
+# --- the reporter's to-do list -------------------------------------------------------
+
+
+@dataclass
+class TodoItem:
+    period: ReportingPeriod
+    agency: Agency
+    report: Report | None
+    days_left: int
+    block: str | None
+
+    @property
+    def status(self):
+        return self.report.status if self.report else NOT_STARTED
+
+    @property
+    def status_label(self):
+        return status_label(self.report)
+
+    @property
+    def editable(self):
+        return self.block is None and self.status in (NOT_STARTED, Report.Status.DRAFT, Report.Status.RETURNED)
+
+
+def todo_list(user, today=None):
+    """Every open period of the plans of the user's reporting agencies, with the agency's report."""
+    today = today or timezone.localdate()
+    agencies = list(access.reporter_agencies(user).select_related("province"))
+    if not agencies:
+        return []
+    periods = list(
+        ReportingPeriod.objects.filter(
+            plan__in=visible_plans(user), plan__province__in={a.province_id for a in agencies}, status=ReportingPeriod.Status.OPEN
+        )
+        .select_related("plan", "plan__province")
+        .order_by("due_date", "plan__year")
+    )
+    reports = {(r.agency_id, r.period_id): r for r in Report.objects.filter(agency__in=agencies, period__in=periods)}
+    reopened = {
+        (r.agency_id, r.period_id): r
+        for r in PeriodReopening.objects.filter(agency__in=agencies, period__in=periods, until__gte=today)
+    }
+    items = []
+    for agency in agencies:
+        for period in periods:
+            if period.plan.province_id != agency.province_id:
+                continue
+            block = submission_block(period, agency, today, reopened=(agency.id, period.id) in reopened)
+            items.append(TodoItem(period, agency, reports.get((agency.id, period.id)), days_until(period.due_date, today), block))
+    return items
+
+
+# --- the report sheet: the form page and the read-only report page --------------------
+
+
+@dataclass
+class SheetRow:
+    task: Task
+    progress: TaskProgress | None
+    role: str  # "lead" or "coordinating": how this agency takes part
+    colleagues: list = field(default_factory=list)  # other agencies' sent answers, for a lead
+
+
+@dataclass
+class SheetSection:
+    dimension: object
+    rows: list
+
+
+@dataclass
+class ReportSheet:
+    agency: Agency
+    period: ReportingPeriod
+    report: Report | None
+    sections: list
+
+    @property
+    def task_count(self):
+        return sum(len(s.rows) for s in self.sections)
+
+
+def report_sheet(user, agency, period, report=None):
+    tasks = list(
+        tasks_for_agency(agency, plan=period.plan)
+        .select_related("dimension", "sub_dimension")
+        .prefetch_related(Prefetch("assignments", queryset=TaskAssignment.objects.select_related("agency", "group")))
+        .order_by("order", "id")
+    )
+    progress = {}
+    if report is not None:
+        progress = {p.task_id: p for p in report.progress.prefetch_related("files")}
+    colleagues = defaultdict(list)
+    if report is None or report.agency_id == agency.id:
+        for answer in access.colleague_answers(user, agency, period, tasks):
+            colleagues[answer.task_id].append(answer)
+    own_groups = set(groups_of(agency).values_list("pk", flat=True))
+    sections = {}
+    for task in tasks:
+        leads = [a for a in task.assignments.all() if a.role == TaskAssignment.Role.LEAD]
+        is_lead = any(a.agency_id == agency.id or a.group_id in own_groups for a in leads)
+        row = SheetRow(task, progress.get(task.pk), "lead" if is_lead else "coordinating", colleagues.get(task.pk, []))
+        sections.setdefault(task.dimension, []).append(row)
+    return ReportSheet(agency, period, report, [SheetSection(d, rows) for d, rows in sections.items()])
+
+
+# --- the review queue -----------------------------------------------------------------
+
+
+@dataclass
+class QueueRow:
+    agency: Agency
+    report: Report | None
+
+    @property
+    def status(self):
+        return self.report.status if self.report else NOT_STARTED
+
+    @property
+    def status_label(self):
+        return status_label(self.report)
+
+    @property
+    def submitted(self):
+        return bool(self.report and self.report.first_submitted_at)
+
+    @property
+    def on_time(self):
+        return self.submitted and is_on_time(self.report)
+
+
+@dataclass
+class ReviewQueue:
+    period: ReportingPeriod
+    rows: list  # after filtering
+    expected: int
+    submitted: int
+    on_time: int
+    by_status: dict
+    filters: object = None
+
+    @property
+    def reporting_rate(self):
+        return round(100 * self.submitted / self.expected) if self.expected else 0
+
+    @property
+    def on_time_rate(self):
+        return round(100 * self.on_time / self.expected) if self.expected else 0
+
+
+class QueueFilter(django_filters.FilterSet):
+    """Filters of the review queue: report status (with "not started") and kind of agency."""
+
+    status = django_filters.ChoiceFilter(
+        label=_("Tình trạng báo cáo"),
+        choices=[(NOT_STARTED, _("Chưa báo cáo"))] + list(Report.Status.choices),
+        method="filter_status",
+        empty_label=_("Tất cả"),
+    )
+    kind = django_filters.ChoiceFilter(label=_("Loại cơ quan"), choices=AgencyKind.choices, empty_label=_("Tất cả"))
+
+    class Meta:
+        model = Agency
+        fields = ["status", "kind"]
+
+    def __init__(self, *args, period, **kwargs):
+        self.period = period
+        super().__init__(*args, **kwargs)
+
+    def filter_status(self, queryset, name, value):
+        if value == NOT_STARTED:
+            return queryset.exclude(reports__period=self.period)
+        return queryset.filter(reports__period=self.period, reports__status=value)
+
+
+def review_queue(period, filter_data=None):
+    """Every agency that owes the period a report, filtered for the page, with counts over all.
+    Queries: owing agencies, the period's reports, the filtered agencies."""
+    owing = agencies_owing(period.plan)
+    reports = {r.agency_id: r for r in Report.objects.filter(period=period).select_related("period")}
+    all_rows = [QueueRow(agency, reports.get(agency.pk)) for agency in owing]
+    filters = QueueFilter(filter_data or None, queryset=owing, period=period)
+    shown_ids = set(filters.qs.values_list("pk", flat=True)) if filters.is_bound and filters.is_valid() else None
+    by_status = defaultdict(int)
+    for row in all_rows:
+        by_status[row.status] += 1
+    return ReviewQueue(
+        period=period,
+        rows=[row for row in all_rows if shown_ids is None or row.agency.pk in shown_ids],
+        expected=len(all_rows),
+        submitted=sum(row.submitted for row in all_rows),
+        on_time=sum(row.on_time for row in all_rows),
+        by_status=dict(by_status),
+        filters=filters,
+    )

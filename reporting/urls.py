@@ -1,0 +1,16 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("ky-bao-cao/<int:period_pk>/co-quan/<int:agency_pk>/", views.report_form, name="report_form"),
+    path("bao-cao/<int:pk>/", views.report_detail, name="report_detail"),
+    path("bao-cao/<int:pk>/tiep-nhan/", views.report_accept, name="report_accept"),
+    path("bao-cao/<int:pk>/tra-lai/", views.report_return, name="report_return"),
+    path("ky-bao-cao/<int:pk>/", views.review_queue, name="review_queue"),
+    path("ky-bao-cao/<int:pk>/mo-lai/", views.period_reopen, name="period_reopen"),
+    path("ky-bao-cao/<int:pk>/sua/", views.period_edit, name="period_edit"),
+    path("ke-hoach/<int:plan_pk>/ky-bao-cao/", views.plan_periods, name="plan_periods"),
+    path("minh-chung/<int:pk>/", views.evidence_download, name="evidence_download"),
+]

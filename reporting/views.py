@@ -1,0 +1,256 @@
+"""Reporting pages. Thin: access decides scope, readers build the page data, workflow changes state."""
+
+from django.contrib import messages
+from django.db.models import Count
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from plans import access as plan_access
+from plans.obligations import agencies_owing
+
+from . import access, readers, workflow
+from .calendar import create_periods
+from .forms import GeneratePeriodsForm, PeriodForm, ReopenForm, ReportForm, ReturnForm, TaskProgressForm
+from .models import TaskProgress
+
+
+def home(request):
+    """After login: a reporter's to-do list, then the plans the user may see."""
+    plans = (
+        plan_access.visible_plans(request.user)
+        .select_related("province")
+        .annotate(task_count=Count("tasks", distinct=True), target_count=Count("targets", distinct=True))
+        .order_by("-year", "province__name")
+    )
+    memberships = list(plan_access.memberships(request.user).select_related("agency", "agency__province"))
+    return render(
+        request, "reporting/home.html", {"plans": plans, "memberships": memberships, "todo": readers.todo_list(request.user)}
+    )
+
+
+def _task_forms(sheet, data=None, files=None):
+    forms = {}
+    for section in sheet.sections:
+        for row in section.rows:
+            initial = {}
+            if row.progress:
+                initial = {name: getattr(row.progress, name) for name in workflow.PROGRESS_FIELDS}
+            forms[row.task.pk] = TaskProgressForm(data, files, prefix=f"t{row.task.pk}", initial=initial)
+    return forms
+
+
+def report_form(request, period_pk, agency_pk):
+    """The one-page form: every task the agency reports on, save as draft or submit."""
+    agency = access.get_reporting_agency(request.user, agency_pk)
+    period = get_object_or_404(
+        access.visible_periods(request.user).select_related("plan", "plan__province"),
+        pk=period_pk,
+        plan__province=agency.province,
+    )
+    report = workflow.Report.objects.filter(agency=agency, period=period).first()
+    if report and report.status not in access.EDITABLE:
+        return redirect("report_detail", report.pk)
+    block = workflow.submission_block(period, agency)
+    sheet = readers.report_sheet(request.user, agency, period, report)
+
+    if request.method == "POST" and not block:
+        report_form = ReportForm(request.POST)
+        task_forms = _task_forms(sheet, request.POST, request.FILES)
+        if report_form.is_valid() and all(form.is_valid() for form in task_forms.values()):
+            try:
+                report = workflow.save_draft(
+                    agency=agency,
+                    period=period,
+                    user=request.user,
+                    seen_version=report_form.cleaned_data["version"],
+                    difficulties=report_form.cleaned_data["difficulties"],
+                    proposals=report_form.cleaned_data["proposals"],
+                    progress={task_id: form.progress_values() for task_id, form in task_forms.items()},
+                    files={task_id: form.cleaned_data["files"] for task_id, form in task_forms.items()},
+                )
+                if "submit" not in request.POST:
+                    messages.success(request, _("Đã lưu nháp báo cáo."))
+                    return redirect(request.path)
+                workflow.submit_report(report, request.user, report.version)
+                messages.success(request, _("Đã gửi báo cáo đến Sở Nội vụ."))
+                return redirect("report_detail", report.pk)
+            except workflow.SubmissionProblems as problems:
+                # The draft was saved; keep what was typed and show each problem by its field.
+                data = request.POST.copy()
+                data["version"] = report.version
+                report_form = ReportForm(data)
+                task_forms = _task_forms(sheet, data)
+                for task_id, fields in problems.by_task.items():
+                    for name, message in fields.items():
+                        task_forms[task_id].add_error(name, message)
+                messages.error(request, str(problems))
+                sheet = readers.report_sheet(request.user, agency, period, report)
+            except workflow.WorkflowError as error:
+                messages.error(request, str(error))
+        else:
+            messages.error(request, _("Một số ô nhập chưa đúng, xem các dòng báo đỏ bên dưới."))
+    else:
+        report_form = ReportForm(
+            initial={
+                "version": report.version if report else 0,
+                "difficulties": report.difficulties if report else "",
+                "proposals": report.proposals if report else "",
+            }
+        )
+        task_forms = _task_forms(sheet)
+    for section in sheet.sections:
+        for row in section.rows:
+            row.form = task_forms[row.task.pk]
+    return render(
+        request,
+        "reporting/report_form.html",
+        {"sheet": sheet, "report": report, "report_form": report_form, "task_forms": task_forms, "closed_reason": block},
+    )
+
+
+def _change_kind(record):
+    return {"+": _("Tạo"), "~": _("Sửa"), "-": _("Xóa")}.get(record.history_type, record.history_type)
+
+
+def _history(report):
+    """Every change to the report and its answers, newest first, with who made it."""
+    changes = [
+        (record.history_date, record.history_user, _change_kind(record), _("Báo cáo"), record.get_status_display())
+        for record in report.history.select_related("history_user")
+    ]
+    changes += [
+        (
+            record.history_date,
+            record.history_user,
+            _change_kind(record),
+            record.task.number if record.task else "",
+            record.get_status_display() or "—",
+        )
+        for record in TaskProgress.history.filter(report_id=report.pk).select_related("history_user", "task")
+    ]
+    return sorted(changes, key=lambda change: change[0], reverse=True)
+
+
+def report_detail(request, pk):
+    """A report read task by task; the coordinator accepts or returns it here."""
+    report = access.get_report_for_user(request.user, pk)
+    can_review = access.can_review(request.user, report.period)
+    context = {
+        "report": report,
+        "sheet": readers.report_sheet(request.user, report.agency, report.period, report),
+        "can_review": can_review,
+        "can_edit": report.status in access.EDITABLE
+        and access.reporter_agencies(request.user).filter(pk=report.agency_id).exists(),
+        "return_form": ReturnForm(),
+        "history": _history(report) if can_review else None,
+        "on_time": workflow.is_on_time(report),
+    }
+    return render(request, "reporting/report_detail.html", context)
+
+
+def _reviewable(request, pk):
+    report = access.get_report_for_user(request.user, pk)
+    if not access.can_review(request.user, report.period):
+        raise Http404
+    return report
+
+
+@require_POST
+def report_accept(request, pk):
+    report = _reviewable(request, pk)
+    try:
+        workflow.accept_report(report, request.user)
+        messages.success(request, _("Đã tiếp nhận báo cáo của %(agency)s.") % {"agency": report.agency})
+    except workflow.WorkflowError as error:
+        messages.error(request, str(error))
+    return redirect("review_queue", report.period_id)
+
+
+@require_POST
+def report_return(request, pk):
+    report = _reviewable(request, pk)
+    form = ReturnForm(request.POST)
+    if form.is_valid():
+        try:
+            workflow.return_report(report, request.user, form.cleaned_data["note"])
+            messages.success(request, _("Đã trả lại báo cáo cho %(agency)s.") % {"agency": report.agency})
+            return redirect("review_queue", report.period_id)
+        except workflow.WorkflowError as error:
+            messages.error(request, str(error))
+    context = {
+        "report": report,
+        "sheet": readers.report_sheet(request.user, report.agency, report.period, report),
+        "can_review": True,
+        "return_form": form,
+        "history": _history(report),
+        "on_time": workflow.is_on_time(report),
+    }
+    return render(request, "reporting/report_detail.html", context, status=400)
+
+
+def review_queue(request, pk):
+    """Every agency that owes the period a report: who is on time, late or missing."""
+    period = access.get_period_for_user(request.user, pk)
+    if not access.can_see_review_queue(request.user, period):
+        raise Http404
+    queue = readers.review_queue(period, request.GET)
+    can_manage = access.can_review(request.user, period)
+    reopen_form = ReopenForm(agencies=agencies_owing(period.plan)) if can_manage else None
+    return render(
+        request,
+        "reporting/review_queue.html",
+        {"queue": queue, "period": period, "can_manage": can_manage, "reopen_form": reopen_form},
+    )
+
+
+@require_POST
+def period_reopen(request, pk):
+    period = access.get_period_for_user(request.user, pk, manage=True)
+    form = ReopenForm(request.POST, agencies=agencies_owing(period.plan))
+    if form.is_valid():
+        try:
+            workflow.reopen_for_agency(
+                period, form.cleaned_data["agency"], request.user, form.cleaned_data["until"], form.cleaned_data["reason"]
+            )
+            messages.success(request, _("Đã mở lại kỳ báo cáo cho %(agency)s.") % {"agency": form.cleaned_data["agency"]})
+        except workflow.WorkflowError as error:
+            messages.error(request, str(error))
+    else:
+        messages.error(
+            request, _("Chưa mở lại được: %(errors)s") % {"errors": " ".join(e for errs in form.errors.values() for e in errs)}
+        )
+    return redirect("review_queue", period.pk)
+
+
+def plan_periods(request, plan_pk):
+    """The plan's reporting calendar; the coordinator creates it in one step from the national rules."""
+    plan = get_object_or_404(plan_access.managed_plans(request.user).select_related("province"), pk=plan_pk)
+    form = GeneratePeriodsForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        created = create_periods(plan, form.cleaned_data["working_days"], form.cleaned_data["year_due_date"])
+        messages.success(request, _("Đã tạo %(count)s kỳ báo cáo.") % {"count": len(created)})
+        return redirect("plan_periods", plan.pk)
+    periods = plan.periods.annotate(
+        report_count=Count("reports"), submitted_count=Count("reports", filter=~workflow.Q_DRAFT)
+    ).order_by("end", "kind")
+    return render(request, "reporting/plan_periods.html", {"plan": plan, "periods": periods, "form": form})
+
+
+def period_edit(request, pk):
+    period = access.get_period_for_user(request.user, pk, manage=True)
+    form = PeriodForm(request.POST or None, instance=period)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Đã lưu kỳ báo cáo %(period)s.") % {"period": period.label})
+        return redirect("plan_periods", period.plan_id)
+    return render(request, "reporting/period_form.html", {"period": period, "form": form})
+
+
+def evidence_download(request, pk):
+    """An evidence file, only for those who may see its report; never by a public URL."""
+    evidence = get_object_or_404(access.visible_evidence(request.user), pk=pk)
+    return FileResponse(
+        evidence.file.open("rb"), as_attachment=True, filename=evidence.original_name, content_type=evidence.content_type
+    )

@@ -1,0 +1,232 @@
+"""The reporting workflow. Each step is one atomic function that checks the transition,
+writes the named fields, records who did it (django-simple-history) and raises
+WorkflowError when the step is not allowed. Views never set a status themselves.
+
+    draft ──submit──▶ submitted ──accept──▶ accepted (read-only)
+      ▲                   │
+      └──── returned ◀─return (with a note)
+"""
+
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from plans.obligations import tasks_for_agency
+
+from .models import EvidenceFile, PeriodReopening, Report, ReportingPeriod, TaskProgress
+
+PROGRESS_FIELDS = ["status", "percent_done", "achieved_value", "narrative", "evidence"]
+
+
+Q_DRAFT = Q(reports__status=Report.Status.DRAFT)
+
+
+class WorkflowError(Exception):
+    """A step that is not allowed now; the message says why, for the user."""
+
+
+class StaleReport(WorkflowError):
+    """Someone else saved the report after this form was opened."""
+
+
+@dataclass
+class SubmissionProblems(WorkflowError):
+    """Submit found answers missing: by task id, and for the report as a whole."""
+
+    by_task: dict = field(default_factory=dict)
+
+    def __str__(self):
+        return _("Báo cáo chưa đủ để gửi: %(count)s nhiệm vụ cần bổ sung.") % {"count": len(self.by_task)}
+
+
+def submission_block(period, agency, today=None, reopened=None):
+    """Why the agency cannot send a report for the period now, or None if it can.
+    `reopened` may be given when the caller already knows whether a lock exception applies."""
+    today = today or timezone.localdate()
+    if reopened is None:
+        reopened = PeriodReopening.objects.filter(period=period, agency=agency, until__gte=today).exists()
+    if reopened:
+        return None
+    if period.status == ReportingPeriod.Status.LOCKED:
+        return _("Kỳ báo cáo đã bị Sở Nội vụ khóa.")
+    if period.closes_on and today > period.closes_on:
+        message = _(
+            "Kỳ báo cáo đã đóng ngày %(day)s (hạn gửi %(due)s, gia hạn %(grace)s ngày). Liên hệ Sở Nội vụ để được mở lại."
+        )
+        return message % {
+            "day": period.closes_on.strftime("%d/%m/%Y"),
+            "due": period.due_date.strftime("%d/%m/%Y"),
+            "grace": period.grace_days,
+        }
+    return None
+
+
+def _history_as(obj, user):
+    obj._history_user = user
+    return obj
+
+
+def _bump_version(report, seen_version):
+    """Claim the next version, or fail if someone saved since `seen_version` was read."""
+    updated = Report.objects.filter(pk=report.pk, version=seen_version).update(version=F("version") + 1)
+    if not updated:
+        raise StaleReport(
+            _(
+                "Báo cáo vừa được người khác lưu sau khi bạn mở trang. Nội dung bạn nhập vẫn còn bên dưới; "
+                "hãy tải lại trang để xem bản mới nhất rồi nhập lại phần thay đổi."
+            )  # fmt: skip
+        )
+    report.version = seen_version + 1
+
+
+@transaction.atomic
+def save_draft(*, agency, period, user, seen_version, difficulties, proposals, progress, files=None):
+    """Save what the reporter typed, without validation. `progress` maps task ids to dicts of
+    PROGRESS_FIELDS; `files` maps task ids to checked uploads. Returns the report."""
+    block = submission_block(period, agency)
+    if block:
+        raise WorkflowError(block)
+    report = Report.objects.select_for_update().filter(agency=agency, period=period).first()
+    if report is None:
+        if seen_version != 0:
+            raise StaleReport(_("Báo cáo này đã bị xóa sau khi bạn mở trang."))
+        report = _history_as(Report(agency=agency, period=period, created_by=user), user)
+        report.save()
+    else:
+        if report.status not in (Report.Status.DRAFT, Report.Status.RETURNED):
+            raise WorkflowError(_("Báo cáo đã gửi hoặc đã được tiếp nhận nên không sửa được nữa."))
+        _bump_version(report, seen_version)
+    report.difficulties, report.proposals = difficulties, proposals
+    _history_as(report, user).save(update_fields=["difficulties", "proposals", "updated_at"])
+
+    allowed = set(tasks_for_agency(agency, plan=period.plan).values_list("pk", flat=True))
+    existing = {p.task_id: p for p in report.progress.filter(task_id__in=allowed)}
+    to_create, to_update = [], []
+    for task_id, values in progress.items():
+        if task_id not in allowed:
+            continue  # a task the agency does not report on: ignored, never saved
+        row = existing.get(task_id)
+        if row is None:
+            if any(value not in (None, "") for value in values.values()):  # nothing typed: no row
+                to_create.append(TaskProgress(report=report, task_id=task_id, **values))
+        elif any(getattr(row, name) != values[name] for name in PROGRESS_FIELDS):
+            for name in PROGRESS_FIELDS:
+                setattr(row, name, values[name])
+            to_update.append(row)
+    if to_create:
+        bulk_create_with_history(to_create, TaskProgress, default_user=user)
+        created_ids = [p.task_id for p in to_create]
+        existing.update({p.task_id: p for p in TaskProgress.objects.filter(report=report, task_id__in=created_ids)})
+    if to_update:
+        bulk_update_with_history(to_update, TaskProgress, PROGRESS_FIELDS, default_user=user)
+
+    for task_id, uploads in (files or {}).items():
+        if task_id not in allowed or not uploads:
+            continue
+        row = existing.get(task_id)
+        if row is None:
+            row = _history_as(TaskProgress(report=report, task_id=task_id), user)
+            row.save()
+            existing[task_id] = row
+        for upload in uploads:
+            EvidenceFile.objects.create(
+                progress=row,
+                file=upload,
+                original_name=upload.name,
+                content_type=upload.content_type,
+                size=upload.size,
+                uploaded_by=user,
+            )
+    return report
+
+
+def submission_problems(report):
+    """What must be filled before sending: every task answered; a completed task with its result."""
+    problems = {}
+    answers = {p.task_id: p for p in report.progress.all()}
+    for task in tasks_for_agency(report.agency, plan=report.period.plan):
+        answer = answers.get(task.pk)
+        if answer is None or not answer.status:
+            problems[task.pk] = {"status": _("Chọn tình trạng thực hiện.")}
+        elif answer.status == TaskProgress.Status.COMPLETED and not answer.narrative.strip():
+            problems[task.pk] = {"narrative": _("Nhiệm vụ đã hoàn thành cần ghi kết quả thực hiện.")}
+    return problems
+
+
+@transaction.atomic
+def submit_report(report, user, seen_version):
+    """Send a draft or returned report to the department."""
+    report = Report.objects.select_for_update().get(pk=report.pk)
+    if report.status not in (Report.Status.DRAFT, Report.Status.RETURNED):
+        raise WorkflowError(_("Báo cáo này đã được gửi."))
+    block = submission_block(report.period, report.agency)
+    if block:
+        raise WorkflowError(block)
+    problems = submission_problems(report)
+    if problems:
+        raise SubmissionProblems(by_task=problems)
+    _bump_version(report, seen_version)
+    now = timezone.now()
+    report.status = Report.Status.SUBMITTED
+    report.submitted_by, report.submitted_at = user, now
+    report.first_submitted_at = report.first_submitted_at or now
+    _history_as(report, user).save(update_fields=["status", "submitted_by", "submitted_at", "first_submitted_at", "updated_at"])
+    return report
+
+
+@transaction.atomic
+def return_report(report, user, note):
+    """Send a submitted report back to the agency with the reviewer's note (required)."""
+    note = (note or "").strip()
+    if not note:
+        raise WorkflowError(_("Khi trả lại báo cáo, cần ghi rõ nội dung cần bổ sung."))
+    report = Report.objects.select_for_update().get(pk=report.pk)
+    if report.status != Report.Status.SUBMITTED:
+        raise WorkflowError(_("Chỉ trả lại được báo cáo đã gửi và chưa được tiếp nhận."))
+    report.status, report.review_note = Report.Status.RETURNED, note
+    report.reviewed_by, report.reviewed_at = user, timezone.now()
+    report.version += 1
+    _history_as(report, user).save(update_fields=["status", "review_note", "reviewed_by", "reviewed_at", "version", "updated_at"])
+    return report
+
+
+@transaction.atomic
+def accept_report(report, user):
+    """Accept a submitted report; from then on it is read-only for everyone."""
+    report = Report.objects.select_for_update().get(pk=report.pk)
+    if report.status != Report.Status.SUBMITTED:
+        raise WorkflowError(_("Chỉ tiếp nhận được báo cáo đã gửi."))
+    report.status = Report.Status.ACCEPTED
+    report.reviewed_by, report.reviewed_at = user, timezone.now()
+    report.version += 1
+    _history_as(report, user).save(update_fields=["status", "reviewed_by", "reviewed_at", "version", "updated_at"])
+    return report
+
+
+@transaction.atomic
+def reopen_for_agency(period, agency, user, until, reason):
+    """Let one agency submit to a closed period until a date (a lock exception)."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise WorkflowError(_("Cần ghi lý do mở lại kỳ báo cáo."))
+    if until < timezone.localdate():
+        raise WorkflowError(_("Ngày mở lại đến phải từ hôm nay trở đi."))
+    if agency.province_id != period.plan.province_id:
+        raise WorkflowError(_("Cơ quan không thuộc tỉnh của kỳ báo cáo."))
+    reopening, _created = PeriodReopening.objects.update_or_create(
+        period=period, agency=agency, defaults={"until": until, "reason": reason, "created_by": user}
+    )
+    return reopening
+
+
+def days_until(day, today=None):
+    """Positive: days left; negative: days overdue."""
+    return (day - (today or timezone.localdate())).days
+
+
+def is_on_time(report):
+    return bool(report.first_submitted_at) and timezone.localtime(report.first_submitted_at).date() <= report.period.due_date
