@@ -218,7 +218,19 @@ class Score(models.Model):
     def clean(self):
         if self.sub_dimension_id and self.dimension_id and self.sub_dimension.dimension_id != self.dimension_id:
             raise ValidationError({"sub_dimension": _("Chỉ số thành phần không thuộc chỉ số nội dung đã chọn.")})
-        if self.value is None or not self.year:
+        if not self.year:
+            return
+        level = self.sub_dimension if self.sub_dimension_id else (self.dimension if self.dimension_id else None)
+        if level is not None and not type(level).objects.for_year(self.year).filter(pk=level.pk).exists():
+            raise ValidationError(
+                {
+                    "sub_dimension" if self.sub_dimension_id else "dimension": _(
+                        "%(level)s không có trong khung chỉ số năm %(year)s."
+                    )
+                    % {"level": level, "year": self.year}
+                }  # fmt: skip
+            )
+        if self.value is None:
             return
         if self.sub_dimension_id:
             top = self.sub_dimension.max_score(self.year)

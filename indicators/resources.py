@@ -53,7 +53,9 @@ class ScoreResource(AllOrNothingResource):
 
     class Meta:
         model = Score
-        fields = ["id", "province", "year", "dimension", "sub_dimension", "value", "rank", "group"]
+        # Matched on what identifies a score, so importing the same file again changes nothing.
+        import_id_fields = ["province", "year", "dimension", "sub_dimension"]
+        fields = ["province", "year", "dimension", "sub_dimension", "value", "rank", "group"]
         skip_unchanged = True
         clean_model_instances = True  # run Score.clean(): the per-year scale of a sub-dimension
 

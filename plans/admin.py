@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from .admin_scope import ProvinceScopedMixin
+from .admin_scope import ProvinceScopedMixin, SameProvinceAssignmentFormSet
 from .models import Agency, AgencyGroup, Membership, Plan, Target, Task, TaskAssignment
 
 
@@ -66,6 +66,7 @@ class PlanAdmin(ProvinceScopedMixin, admin.ModelAdmin):
 
 class TaskAssignmentInline(ProvinceScopedMixin, admin.TabularInline):
     model = TaskAssignment
+    formset = SameProvinceAssignmentFormSet
     province_path = "task__plan__province"
     extra = 1
     autocomplete_fields = ["agency", "group"]

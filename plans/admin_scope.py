@@ -1,12 +1,14 @@
-"""Admin pages scoped like the rest of the app: a coordinator sees and edits only
-their province's rows; administrators see everything. Uses plans.access."""
+"""Admin pages scoped like the rest of the app: a coordinator sees and edits only their
+province's rows; administrators see everything. Uses plans.access."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.forms.models import BaseInlineFormSet
+from django.utils.translation import gettext_lazy as _
 
 from indicators.models import Province
 
 from . import access
-from .models import Agency, AgencyGroup, Plan, Task
 
 
 class ProvinceScopedMixin:
@@ -31,7 +33,7 @@ class ProvinceScopedMixin:
             return False
         if obj is None:
             return True
-        # For inlines obj is the parent; check it through its own admin's scope instead.
+        # For inlines obj is the parent; its own admin has checked it.
         if not isinstance(obj, self.model):
             return True
         return self.get_queryset(request).filter(pk=obj.pk).exists()
@@ -52,21 +54,48 @@ class ProvinceScopedMixin:
         return self._allowed(request, obj)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        user = request.user
-        if not access.is_administrator(user):
-            scope = self._scope(user)
-            related = db_field.related_model
-            if related is Agency or related is AgencyGroup:
-                kwargs["queryset"] = related.objects.filter(province__in=scope)
-            elif related is Plan:
-                kwargs["queryset"] = Plan.objects.filter(province__in=scope)
-            elif related is Task:
-                kwargs["queryset"] = Task.objects.filter(plan__province__in=scope)
+        related = db_field.related_model
+        if not access.is_administrator(request.user):
+            related_admin = self.admin_site._registry.get(related)
+            if isinstance(related_admin, ProvinceScopedMixin):
+                # The choices are what the related model's own admin shows this user.
+                kwargs["queryset"] = related_admin.get_queryset(request)
             elif related is Province:
-                kwargs["queryset"] = Province.objects.filter(pk__in=scope)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+                kwargs["queryset"] = Province.objects.filter(pk__in=self._scope(request.user))
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        return _cached_choices(request, (self.model, db_field.name), field)
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
-        if db_field.related_model is Agency and not access.is_administrator(request.user):
-            kwargs["queryset"] = Agency.objects.filter(province__in=self._scope(request.user))
+        related_admin = self.admin_site._registry.get(db_field.related_model)
+        if not access.is_administrator(request.user) and isinstance(related_admin, ProvinceScopedMixin):
+            kwargs["queryset"] = related_admin.get_queryset(request)
         return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+def _cached_choices(request, key, field):
+    """Evaluate a select's choices once per request: an inline of 60 rows would otherwise
+    query them 60 times. Autocomplete widgets load their choices themselves."""
+    if field is None or not hasattr(field, "queryset") or getattr(field.widget, "url_name", None):
+        return field
+    cache = request.__dict__.setdefault("_admin_choices", {})
+    if key not in cache:
+        cache[key] = list(field.choices)
+    field.choices = cache[key]
+    return field
+
+
+class SameProvinceAssignmentFormSet(BaseInlineFormSet):
+    """A task's agencies and groups belong to its plan's province, also while the task is
+    being created (the model's clean cannot see the plan of a task not yet saved)."""
+
+    def clean(self):
+        super().clean()
+        plan = getattr(self.instance, "plan", None) if self.instance.plan_id else None
+        if plan is None:
+            return
+        for form in self.forms:
+            if not form.cleaned_data or form.cleaned_data.get("DELETE"):
+                continue
+            assignee = form.cleaned_data.get("agency") or form.cleaned_data.get("group")
+            if assignee and assignee.province_id != plan.province_id:
+                raise ValidationError(_("Cơ quan được phân công phải thuộc tỉnh của kế hoạch."))

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -46,6 +47,8 @@ class Agency(models.Model):
         ordering = ["province__name", "name"]
         constraints = [
             models.UniqueConstraint(fields=["province", "name"], name="agency_unique_name"),
+            # "Sở Công thương" and "Sở Công Thương" are one agency.
+            models.UniqueConstraint(Lower("name"), "province", name="agency_unique_name_ci"),
             models.UniqueConstraint(fields=["province"], condition=Q(is_coordinator=True), name="agency_one_coordinator"),
         ]
 

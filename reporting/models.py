@@ -206,6 +206,10 @@ class TaskProgress(models.Model):
     def __str__(self):
         return f"{self.report} · {self.task.number}"
 
+    def clean(self):
+        if self.report_id and self.task_id and self.task.plan_id != self.report.period.plan_id:
+            raise ValidationError({"task": _("Nhiệm vụ không thuộc kế hoạch của kỳ báo cáo.")})
+
 
 def evidence_path(instance, filename):
     # A random name: the original one is kept in the row, never trusted as a path.

@@ -9,10 +9,11 @@ WorkflowError when the step is not allowed. Views never set a status themselves.
 
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from plans.obligations import tasks_for_agency
@@ -23,6 +24,12 @@ PROGRESS_FIELDS = ["status", "percent_done", "achieved_value", "narrative", "evi
 
 
 Q_DRAFT = Q(reports__status=Report.Status.DRAFT)
+
+
+STALE_MESSAGE = gettext_noop(
+    "Báo cáo vừa được người khác lưu sau khi bạn mở trang. Nội dung bạn nhập vẫn còn bên dưới; "
+    "hãy tải lại trang để xem bản mới nhất rồi nhập lại phần thay đổi."
+)
 
 
 class WorkflowError(Exception):
@@ -74,12 +81,7 @@ def _bump_version(report, seen_version):
     """Claim the next version, or fail if someone saved since `seen_version` was read."""
     updated = Report.objects.filter(pk=report.pk, version=seen_version).update(version=F("version") + 1)
     if not updated:
-        raise StaleReport(
-            _(
-                "Báo cáo vừa được người khác lưu sau khi bạn mở trang. Nội dung bạn nhập vẫn còn bên dưới; "
-                "hãy tải lại trang để xem bản mới nhất rồi nhập lại phần thay đổi."
-            )  # fmt: skip
-        )
+        raise StaleReport(_(STALE_MESSAGE))
     report.version = seen_version + 1
 
 
@@ -94,8 +96,13 @@ def save_draft(*, agency, period, user, seen_version, difficulties, proposals, p
     if report is None:
         if seen_version != 0:
             raise StaleReport(_("Báo cáo này đã bị xóa sau khi bạn mở trang."))
-        report = _history_as(Report(agency=agency, period=period, created_by=user), user)
-        report.save()
+        # Version 1: whoever else opened the empty form (version 0) is refused.
+        report = _history_as(Report(agency=agency, period=period, created_by=user, version=1), user)
+        try:
+            with transaction.atomic():
+                report.save()
+        except IntegrityError:  # created by someone else this very moment
+            raise StaleReport(_(STALE_MESSAGE)) from None
     else:
         if report.status not in (Report.Status.DRAFT, Report.Status.RETURNED):
             raise WorkflowError(_("Báo cáo đã gửi hoặc đã được tiếp nhận nên không sửa được nữa."))

@@ -1,4 +1,5 @@
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 
 from plans.demo import DEMO_PASSWORD, DEMO_USERS
 from reporting.demo import load_demo
@@ -9,8 +10,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--quiet-logins", action="store_true", help="Do not print the demo logins.")
+        parser.add_argument("--force", action="store_true", help="Load even with DEBUG off (a training server).")
 
-    def handle(self, *args, quiet_logins=False, **options):
+    def handle(self, *args, quiet_logins=False, force=False, **options):
+        if not settings.DEBUG and not force:
+            # The demo creates an administrator with a published password and resets the seed plans.
+            raise CommandError("load_demo is for development and demonstrations: DEBUG is off. Use --force on a training server.")
         for plan in load_demo():
             self.stdout.write(
                 f"Plan {plan}: {plan.targets.count()} targets, {plan.tasks.count()} tasks, {plan.periods.count()} periods."
