@@ -4,6 +4,7 @@ DEBUG stays off, as in production; secrets are test-only values.
 """
 
 import os
+import tempfile
 
 os.environ["DEBUG"] = "0"
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production-0123456789abcdef")
@@ -24,3 +25,5 @@ WHITENOISE_USE_FINDERS = True
 # The browser tests talk plain HTTP to the live server.
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
+# Evidence uploaded by tests goes to a throwaway folder, not the developer's var/.
+MEDIA_ROOT = tempfile.mkdtemp(prefix="papi-test-media-")

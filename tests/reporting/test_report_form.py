@@ -1,0 +1,205 @@
+"""The reporter's one-page form: draft, submit, errors by field, concurrent saves, evidence files."""
+
+import pytest
+from django.urls import reverse
+
+from plans.models import Agency
+from plans.obligations import tasks_for_agency
+from reporting import workflow
+from reporting.evidence import check_upload
+from reporting.models import EvidenceFile, Report
+from tests.factories import add_tasks, make_reporter
+
+from . import helpers
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def commune(dak_nong_plan):
+    return Agency.objects.get(name="UBND xã Đắk Nia")
+
+
+@pytest.fixture
+def year(dak_nong_plan):
+    return dak_nong_plan.periods.get(kind="year")
+
+
+@pytest.fixture
+def form_url(commune, year):
+    return reverse("report_form", args=[year.pk, commune.pk])
+
+
+def post_data(agency, period, version, status="in_progress", narrative="Đã triển khai.", **extra):
+    data = {"version": version, "difficulties": "Thiếu kinh phí.", "proposals": "Tăng kinh phí tuyên truyền."}
+    for task in tasks_for_agency(agency, plan=period.plan):
+        data.update({f"t{task.pk}-status": status, f"t{task.pk}-percent_done": "50", f"t{task.pk}-narrative": narrative})
+    data.update(extra)
+    return data
+
+
+def test_the_form_lists_every_task_of_the_agency_by_dimension(client, commune_reporter, form_url):
+    client.force_login(commune_reporter)
+    response = client.get(form_url)
+    assert response.status_code == 200
+    sheet = response.context["sheet"]
+    assert sheet.task_count == 19
+    assert [s.dimension.number for s in sheet.sections] == [1, 2, 3, 4, 5, 6]  # no commune task in 7 and 8
+    assert {row.role for s in sheet.sections for row in s.rows} == {"coordinating"}  # the districts lead
+    assert "100% UBND cấp xã triển khai thực hiện." in response.text  # the task's measure
+    assert "Thường xuyên" in response.text  # its timeframe
+
+
+def test_saving_a_draft_keeps_everything_without_checks(client, commune_reporter, form_url, commune, year):
+    client.force_login(commune_reporter)
+    data = post_data(commune, year, 0, status="", narrative="Mới làm một phần.", save="1")
+    response = client.post(form_url, data)
+    assert response.status_code == 302
+    report = Report.objects.get(agency=commune, period=year)
+    assert report.status == Report.Status.DRAFT and report.difficulties == "Thiếu kinh phí."
+    assert set(report.progress.values_list("narrative", flat=True)) == {"Mới làm một phần."}
+
+
+def test_submitting_lists_each_problem_next_to_its_task(client, commune_reporter, form_url, commune, year):
+    client.force_login(commune_reporter)
+    data = post_data(commune, year, 0, status="completed", narrative="", submit="1")
+    response = client.post(form_url, data)
+    assert response.status_code == 200
+    forms = response.context["task_forms"]
+    assert all(form.errors["narrative"] == ["Nhiệm vụ đã hoàn thành cần ghi kết quả thực hiện."] for form in forms.values())
+    assert "Báo cáo chưa đủ để gửi: 19 nhiệm vụ cần bổ sung." in response.text
+    report = Report.objects.get(agency=commune, period=year)
+    assert report.status == Report.Status.DRAFT  # saved as a draft, not sent
+    assert response.context["report_form"]["version"].value() == report.version  # the next save is not refused
+
+
+def test_submitting_a_complete_report_sends_it(client, commune_reporter, form_url, commune, year):
+    client.force_login(commune_reporter)
+    response = client.post(form_url, post_data(commune, year, 0, submit="1"))
+    report = Report.objects.get(agency=commune, period=year)
+    assert response.status_code == 302 and response["Location"] == reverse("report_detail", args=[report.pk])
+    assert report.status == Report.Status.SUBMITTED
+
+
+def test_a_second_save_from_an_old_page_is_refused_and_keeps_what_was_typed(client, commune_reporter, form_url, commune, year):
+    client.force_login(commune_reporter)
+    client.post(form_url, post_data(commune, year, 0, narrative="Bản của người thứ nhất.", save="1"))
+    response = client.post(form_url, post_data(commune, year, 0, narrative="Bản của người thứ hai.", save="1"))
+    assert response.status_code == 200
+    assert "vừa được người khác lưu" in response.text
+    assert "Bản của người thứ hai." in response.text  # still in the form
+    report = Report.objects.get(agency=commune, period=year)
+    assert set(report.progress.values_list("narrative", flat=True)) == {"Bản của người thứ nhất."}
+
+
+def test_a_returned_report_opens_with_the_note_on_top_and_answers_kept(
+    client, commune_reporter, other_province_coordinator, form_url, commune, year
+):
+    client.force_login(commune_reporter)
+    client.post(form_url, post_data(commune, year, 0, narrative="Đã công khai danh sách.", submit="1"))
+    report = Report.objects.get(agency=commune, period=year)
+    workflow.return_report(report, other_province_coordinator, "Ghi rõ số hộ được bình xét.")
+    page = client.get(form_url).text
+    assert page.index("Ghi rõ số hộ được bình xét.") < page.index("task-card")
+    assert "Đã công khai danh sách." in page
+
+
+def test_an_accepted_report_opens_read_only(client, commune_reporter, other_province_coordinator, form_url, commune, year):
+    client.force_login(commune_reporter)
+    client.post(form_url, post_data(commune, year, 0, submit="1"))
+    report = workflow.accept_report(Report.objects.get(agency=commune, period=year), other_province_coordinator)
+    assert client.get(form_url)["Location"] == reverse("report_detail", args=[report.pk])
+    response = client.post(form_url, post_data(commune, year, report.version, narrative="sửa sau khi tiếp nhận", save="1"))
+    assert response.status_code == 302
+    assert not report.progress.filter(narrative="sửa sau khi tiếp nhận").exists()
+
+
+@pytest.mark.parametrize("make", [helpers.pdf, helpers.png, helpers.xlsx, helpers.docx])
+def test_evidence_of_each_accepted_kind_is_saved(client, commune_reporter, form_url, commune, year, make):
+    client.force_login(commune_reporter)
+    task = tasks_for_agency(commune, plan=year.plan).first()
+    upload = make()
+    response = client.post(form_url, post_data(commune, year, 0, save="1", **{f"t{task.pk}-files": [upload]}))
+    assert response.status_code == 302
+    evidence = EvidenceFile.objects.get()
+    assert evidence.original_name == upload.name and evidence.progress.task == task
+    assert evidence.file.name.startswith("evidence/") and upload.name not in evidence.file.name  # a random stored name
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [(helpers.executable, "không phải PDF, Word, Excel hoặc ảnh"), (helpers.huge_pdf, "vượt mức 10 MB")],
+)
+def test_a_bad_upload_is_refused_and_nothing_is_saved(client, commune_reporter, form_url, commune, year, make, message):
+    client.force_login(commune_reporter)
+    task = tasks_for_agency(commune, plan=year.plan).first()
+    response = client.post(form_url, post_data(commune, year, 0, save="1", **{f"t{task.pk}-files": [make()]}))
+    assert response.status_code == 200
+    assert message in str(response.context["task_forms"][task.pk].errors["files"])
+    assert not Report.objects.exists() and not EvidenceFile.objects.exists()
+
+
+def test_an_image_renamed_as_a_pdf_is_refused():
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError):
+        check_upload(helpers.png(name="scan.pdf"))
+
+
+def test_evidence_is_served_only_to_those_who_see_the_report(
+    client, commune_reporter, coordinator, other_province_coordinator, form_url, commune, year
+):
+    client.force_login(commune_reporter)
+    task = tasks_for_agency(commune, plan=year.plan).first()
+    client.post(form_url, post_data(commune, year, 0, submit="1", **{f"t{task.pk}-files": [helpers.pdf()]}))
+    url = reverse("evidence_download", args=[EvidenceFile.objects.get().pk])
+    response = client.get(url)
+    assert response.status_code == 200 and b"".join(response.streaming_content).startswith(b"%PDF")
+    assert response["Content-Disposition"].startswith("attachment")
+    response.close()
+    client.force_login(other_province_coordinator)
+    response = client.get(url)
+    assert response.status_code == 200  # Đắk Nông's own coordinator
+    response.close()
+    client.force_login(coordinator)
+    assert client.get(url).status_code == 404  # An Giang's
+    client.logout()
+    assert client.get(url).status_code == 302
+
+
+def test_the_lead_agency_reads_the_coordinating_agencies_sent_answers(client, commune_reporter, commune, year, dak_nong_plan):
+    labour = Agency.objects.get(province=dak_nong_plan.province, name="Sở Lao động Thương binh và Xã hội")
+    labour_reporter = make_reporter("ldtbxh.daknong", labour)
+    task = dak_nong_plan.tasks.get(number="II.3")  # led by Sở LĐTBXH, the communes coordinate
+    client.force_login(commune_reporter)
+    client.post(
+        reverse("report_form", args=[year.pk, commune.pk]),
+        post_data(commune, year, 0, narrative="Xã đã kiểm tra 6 thôn.", save="1"),
+    )
+    lead_form = reverse("report_form", args=[year.pk, labour.pk])
+    client.force_login(labour_reporter)
+    assert "Xã đã kiểm tra 6 thôn." not in client.get(lead_form).text  # a draft is the commune's own
+    report = Report.objects.get(agency=commune, period=year)
+    workflow.submit_report(report, commune_reporter, report.version)
+    response = client.get(lead_form)
+    row = next(r for s in response.context["sheet"].sections for r in s.rows if r.task == task)
+    assert row.role == "lead" and [a.report.agency for a in row.colleagues] == [commune]
+    assert "Xã đã kiểm tra 6 thôn." in response.text
+
+
+def test_the_form_runs_the_same_queries_for_10_or_200_tasks(
+    client, commune_reporter, commune, year, dak_nong_plan, django_assert_num_queries
+):
+    # session, user, reporting agency, period, report, lock exceptions, tasks, assignments,
+    # the agency's groups, answers, their files, colleagues' answers
+    client.force_login(commune_reporter)
+    url = reverse("report_form", args=[year.pk, commune.pk])
+    client.post(url, post_data(commune, year, 0, save="1"))
+    add_tasks(dak_nong_plan, 10, agency_name="UBND xã Đắk Nia")
+    with django_assert_num_queries(12) as small:
+        client.get(url)
+    add_tasks(dak_nong_plan, 190, agency_name="UBND xã Đắk Nia")
+    with django_assert_num_queries(12):
+        response = client.get(url)
+    assert response.context["sheet"].task_count == 219
+    assert small  # the captured queries, listed on failure

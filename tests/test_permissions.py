@@ -1,0 +1,130 @@
+"""Every URL of the app × every role. Out of scope answers 404, never 403, so nothing leaks.
+
+A new URL without a row here fails test_every_url_is_in_the_matrix.
+"""
+
+import datetime
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from plans.models import Agency
+from plans.obligations import tasks_for_agency
+from reporting import workflow
+from reporting.models import EvidenceFile
+from tests.factories import make_reporter
+from tests.reporting import helpers
+
+pytestmark = pytest.mark.django_db
+
+ROLES = [
+    "administrator",
+    "coordinator",
+    "other_province_coordinator",
+    "lead_reporter",
+    "coord_reporter",
+    "unrelated_reporter",
+    "viewer",
+    "anonymous",
+]
+
+
+@pytest.fixture
+def world(an_giang_plan, lead_reporter, district_reporter):
+    """Sở Y tế An Giang's submitted year report, with one evidence file."""
+    health = Agency.objects.get(province=an_giang_plan.province, name="Sở Y tế")
+    period = an_giang_plan.periods.get(kind="year")
+    progress = {t.pk: {"status": "in_progress", "percent_done": 40, "achieved_value": None, "narrative": "x", "evidence": ""}
+                for t in tasks_for_agency(health, plan=an_giang_plan)}  # fmt: skip
+    first = next(iter(progress))
+    report = workflow.save_draft(
+        agency=health, period=period, user=lead_reporter, seen_version=0, difficulties="", proposals="",
+        progress=progress, files={first: [_checked(helpers.pdf())]},
+    )  # fmt: skip
+    report = workflow.submit_report(report, lead_reporter, report.version)
+    return {"plan": an_giang_plan, "period": period, "report": report, "agency": health, "file": EvidenceFile.objects.get()}
+
+
+def _checked(upload):
+    from reporting.evidence import check_upload
+
+    upload.content_type = check_upload(upload)
+    return upload
+
+
+@pytest.fixture
+def users(request, district_reporter, an_giang_plan):
+    press = Agency.objects.get(province=an_giang_plan.province, name="Báo An Giang")  # reports on nothing
+    cast = {
+        role: request.getfixturevalue(role) for role in ROLES if role not in ("coord_reporter", "unrelated_reporter", "anonymous")
+    }
+    cast["coord_reporter"] = district_reporter  # coordinates Sở Y tế's tasks 6.1–6.3
+    cast["unrelated_reporter"] = make_reporter("bao.angiang", press)
+    cast["anonymous"] = None
+    return cast
+
+
+REOPEN = lambda w: {
+    "agency": w["agency"].pk,
+    "until": (timezone.localdate() + datetime.timedelta(days=2)).strftime("%d/%m/%Y"),
+    "reason": "Lý do",
+}  # noqa: E731
+
+# name: (method, url builder, POST data builder or None, {role: expected status})
+OK_ALL = dict.fromkeys(ROLES[:-1], 200)
+PROVINCE = {"administrator": 200, "coordinator": 200, "other_province_coordinator": 404, "lead_reporter": 200,
+            "coord_reporter": 200, "unrelated_reporter": 200, "viewer": 200}  # fmt: skip
+READERS = {"administrator": 200, "coordinator": 200, "other_province_coordinator": 404, "lead_reporter": 404,
+           "coord_reporter": 404, "unrelated_reporter": 404, "viewer": 200}  # fmt: skip
+MANAGERS = {**READERS, "viewer": 404}
+REPORT = {**READERS, "lead_reporter": 200}
+ACT = {role: (302 if status == 200 else status) for role, status in MANAGERS.items()}
+FORM = {**dict.fromkeys(READERS, 404), "lead_reporter": 302}  # its report is sent: the form redirects to it
+MATRIX = {
+    "home": ("get", lambda w: reverse("home"), None, OK_ALL),
+    "plan_detail": ("get", lambda w: reverse("plan_detail", args=[w["plan"].pk]), None, PROVINCE),
+    "report_form": ("get", lambda w: reverse("report_form", args=[w["period"].pk, w["agency"].pk]), None, FORM),
+    "report_detail": ("get", lambda w: reverse("report_detail", args=[w["report"].pk]), None, REPORT),
+    "report_accept": ("post", lambda w: reverse("report_accept", args=[w["report"].pk]), lambda w: {}, ACT),
+    "report_return": ("post", lambda w: reverse("report_return", args=[w["report"].pk]), lambda w: {"note": "Bổ sung."}, ACT),
+    "review_queue": ("get", lambda w: reverse("review_queue", args=[w["period"].pk]), None, READERS),
+    "period_reopen": ("post", lambda w: reverse("period_reopen", args=[w["period"].pk]), REOPEN, ACT),
+    "period_edit": ("get", lambda w: reverse("period_edit", args=[w["period"].pk]), None, MANAGERS),
+    "plan_periods": ("get", lambda w: reverse("plan_periods", args=[w["plan"].pk]), None, MANAGERS),
+    "evidence_download": ("get", lambda w: reverse("evidence_download", args=[w["file"].pk]), None, REPORT),
+}
+# Django's own pages: login, logout, language, admin (scoped in tests/plans/test_admin.py).
+NOT_APP_URLS = {"login", "logout", "set_language"}
+
+
+def _app_url_names(patterns, inside_admin=False):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            if getattr(pattern, "app_name", None) == "admin":
+                continue
+            yield from _app_url_names(pattern.url_patterns)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield pattern.name
+
+
+def test_every_url_is_in_the_matrix():
+    names = set(_app_url_names(get_resolver().url_patterns)) - NOT_APP_URLS
+    assert names == set(MATRIX), f"add these URLs to the permission matrix: {names - set(MATRIX)}"
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_each_role_gets_what_it_may(client, world, users, name, role):
+    method, build_url, build_data, expected = MATRIX[name]
+    url = build_url(world)
+    user = users[role]
+    if user is not None:
+        client.force_login(user)
+    response = client.post(url, build_data(world)) if method == "post" else client.get(url)
+    if role == "anonymous":
+        assert response.status_code == 302 and response["Location"].startswith(reverse("login")), name
+        return
+    assert response.status_code == expected[role], f"{name} as {role}: {response.status_code}"
+    if hasattr(response, "streaming_content"):
+        response.close()
