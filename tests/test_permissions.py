@@ -65,11 +65,10 @@ def users(request, district_reporter, an_giang_plan):
     return cast
 
 
-REOPEN = lambda w: {
-    "agency": w["agency"].pk,
-    "until": (timezone.localdate() + datetime.timedelta(days=2)).strftime("%d/%m/%Y"),
-    "reason": "Lý do",
-}  # noqa: E731
+def reopen_data(world):
+    until = timezone.localdate() + datetime.timedelta(days=2)
+    return {"agency": world["agency"].pk, "until": until.strftime("%d/%m/%Y"), "reason": "Lý do"}
+
 
 # name: (method, url builder, POST data builder or None, {role: expected status})
 OK_ALL = dict.fromkeys(ROLES[:-1], 200)
@@ -89,7 +88,7 @@ MATRIX = {
     "report_accept": ("post", lambda w: reverse("report_accept", args=[w["report"].pk]), lambda w: {}, ACT),
     "report_return": ("post", lambda w: reverse("report_return", args=[w["report"].pk]), lambda w: {"note": "Bổ sung."}, ACT),
     "review_queue": ("get", lambda w: reverse("review_queue", args=[w["period"].pk]), None, READERS),
-    "period_reopen": ("post", lambda w: reverse("period_reopen", args=[w["period"].pk]), REOPEN, ACT),
+    "period_reopen": ("post", lambda w: reverse("period_reopen", args=[w["period"].pk]), reopen_data, ACT),
     "period_edit": ("get", lambda w: reverse("period_edit", args=[w["period"].pk]), None, MANAGERS),
     "plan_periods": ("get", lambda w: reverse("plan_periods", args=[w["plan"].pk]), None, MANAGERS),
     "evidence_download": ("get", lambda w: reverse("evidence_download", args=[w["file"].pk]), None, REPORT),
