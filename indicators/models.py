@@ -79,22 +79,15 @@ class Province(models.Model):
         return self.name_en if self.name_en and get_language() == "en" else self.name
 
 
-class LocalizedNameMixin:
-    @property
-    def name(self):
-        return self.name_en if get_language() == "en" and self.name_en else self.name_vi
-
-
 class FrameworkQuerySet(models.QuerySet):
     def for_year(self, year):
         return self.filter(Q(since_year__lte=year), Q(until_year__isnull=True) | Q(until_year__gte=year))
 
 
-class Dimension(LocalizedNameMixin, models.Model):
-    """A content dimension (chỉ số nội dung): 6 in 2009–2017, 8 from 2018."""
+class FrameworkEntry(models.Model):
+    """What a dimension and a sub-dimension share: names in both languages, the years the
+    framework used it, and whether the reference data confirmed it."""
 
-    code = models.CharField(_("mã"), max_length=8, unique=True)
-    number = models.PositiveSmallIntegerField(_("số thứ tự"), unique=True)
     name_vi = models.CharField(_("tên tiếng Việt"), max_length=200)
     name_en = models.CharField(_("tên tiếng Anh"), max_length=200)
     since_year = models.PositiveSmallIntegerField(_("áp dụng từ năm"))
@@ -107,6 +100,20 @@ class Dimension(LocalizedNameMixin, models.Model):
     objects = FrameworkQuerySet.as_manager()
 
     class Meta:
+        abstract = True
+
+    @property
+    def name(self):
+        return self.name_en if get_language() == "en" and self.name_en else self.name_vi
+
+
+class Dimension(FrameworkEntry):
+    """A content dimension (chỉ số nội dung): 6 in 2009–2017, 8 from 2018."""
+
+    code = models.CharField(_("mã"), max_length=8, unique=True)
+    number = models.PositiveSmallIntegerField(_("số thứ tự"), unique=True)
+
+    class Meta:
         verbose_name = _("chỉ số nội dung")
         verbose_name_plural = pgettext_lazy("plural", "chỉ số nội dung")
         ordering = ["number"]
@@ -115,23 +122,13 @@ class Dimension(LocalizedNameMixin, models.Model):
         return f"{self.number}. {self.name}"
 
 
-class SubDimension(LocalizedNameMixin, models.Model):
+class SubDimension(FrameworkEntry):
     """A sub-dimension (chỉ số nội dung thành phần); a dimension is the sum of its own."""
 
     dimension = models.ForeignKey(
         Dimension, verbose_name=_("chỉ số nội dung"), on_delete=models.PROTECT, related_name="sub_dimensions"
     )
     code = models.CharField(_("mã"), max_length=8, unique=True)
-    name_vi = models.CharField(_("tên tiếng Việt"), max_length=200)
-    name_en = models.CharField(_("tên tiếng Anh"), max_length=200)
-    since_year = models.PositiveSmallIntegerField(_("áp dụng từ năm"))
-    until_year = models.PositiveSmallIntegerField(_("áp dụng đến năm"), null=True, blank=True)
-    verified = models.BooleanField(_("đã kiểm chứng"), default=False)
-    unverified_fields = models.CharField(_("trường chưa kiểm chứng"), max_length=200, blank=True)
-    note = models.TextField(_("ghi chú"), blank=True)
-    sources = models.TextField(_("nguồn"), blank=True)
-
-    objects = FrameworkQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("chỉ số nội dung thành phần")

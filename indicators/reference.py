@@ -34,47 +34,27 @@ def ascii_slug(text):
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
-def _years(entry):
-    return entry["since_year"], entry.get("until_year")
+def _entry_values(entry):
+    """The fields a dimension and a sub-dimension share, from a framework file entry."""
+    return {
+        "name_vi": entry["name_vi"],
+        "name_en": entry["name_en"],
+        "since_year": entry["since_year"],
+        "until_year": entry.get("until_year"),
+        "verified": not entry.get("unverified", False),
+        "unverified_fields": ", ".join(entry.get("unverified_fields") or []),
+        "note": entry.get("note", ""),
+        "sources": "\n".join(entry.get("sources", [])),
+    }
 
 
 @transaction.atomic
 def load_framework(path=REFERENCE_DIR / "papi_framework.json"):
     data = json.loads(Path(path).read_text(encoding="utf-8"))
     for entry in data["dimensions"]:
-        since, until = _years(entry)
-        dimension = sync_object(
-            Dimension,
-            {"code": entry["code"]},
-            {
-                "number": entry["number"],
-                "name_vi": entry["name_vi"],
-                "name_en": entry["name_en"],
-                "since_year": since,
-                "until_year": until,
-                "verified": not entry.get("unverified", False),
-                "unverified_fields": ", ".join(entry.get("unverified_fields") or []),
-                "note": entry.get("note", ""),
-                "sources": "\n".join(entry.get("sources", [])),
-            },
-        )
+        dimension = sync_object(Dimension, {"code": entry["code"]}, {"number": entry["number"], **_entry_values(entry)})
         for sub in entry["sub_dimensions"]:
-            since, until = _years(sub)
-            sync_object(
-                SubDimension,
-                {"code": sub["code"]},
-                {
-                    "dimension": dimension,
-                    "name_vi": sub["name_vi"],
-                    "name_en": sub["name_en"],
-                    "since_year": since,
-                    "until_year": until,
-                    "verified": not sub.get("unverified", False),
-                    "unverified_fields": ", ".join(sub.get("unverified_fields") or []),
-                    "note": sub.get("note", ""),
-                    "sources": "\n".join(sub.get("sources", [])),
-                },
-            )
+            sync_object(SubDimension, {"code": sub["code"]}, {"dimension": dimension, **_entry_values(sub)})
 
 
 def _former_name(constituent):

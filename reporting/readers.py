@@ -20,20 +20,10 @@ from .workflow import days_until, is_on_time, submission_block
 NOT_STARTED = "not_started"
 
 
-def status_label(report):
-    return report.get_status_display() if report else _("Chưa báo cáo")
+class ReportState:
+    """The state of an agency's report for a period, "not started" when there is none."""
 
-
-# --- the reporter's to-do list -------------------------------------------------------
-
-
-@dataclass
-class TodoItem:
-    period: ReportingPeriod
-    agency: Agency
     report: Report | None
-    days_left: int
-    block: str | None
 
     @property
     def status(self):
@@ -41,7 +31,19 @@ class TodoItem:
 
     @property
     def status_label(self):
-        return status_label(self.report)
+        return self.report.get_status_display() if self.report else _("Chưa báo cáo")
+
+
+# --- the reporter's to-do list -------------------------------------------------------
+
+
+@dataclass
+class TodoItem(ReportState):
+    period: ReportingPeriod
+    agency: Agency
+    report: Report | None
+    days_left: int
+    block: str | None
 
     @property
     def editable(self):
@@ -133,17 +135,9 @@ def report_sheet(user, agency, period, report=None):
 
 
 @dataclass
-class QueueRow:
+class QueueRow(ReportState):
     agency: Agency
     report: Report | None
-
-    @property
-    def status(self):
-        return self.report.status if self.report else NOT_STARTED
-
-    @property
-    def status_label(self):
-        return status_label(self.report)
 
     @property
     def submitted(self):

@@ -34,7 +34,6 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': 'chỉ số nội dung',
                 'ordering': ['number'],
             },
-            bases=(indicators.models.LocalizedNameMixin, models.Model),
         ),
         migrations.CreateModel(
             name='Province',
@@ -74,7 +73,6 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': 'chỉ số nội dung thành phần',
                 'ordering': ['code'],
             },
-            bases=(indicators.models.LocalizedNameMixin, models.Model),
         ),
         migrations.CreateModel(
             name='Score',

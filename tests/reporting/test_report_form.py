@@ -16,16 +16,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def commune(dak_nong_plan):
-    return Agency.objects.get(name="UBND xã Đắk Nia")
-
-
-@pytest.fixture
-def year(dak_nong_plan):
-    return dak_nong_plan.periods.get(kind="year")
-
-
-@pytest.fixture
 def form_url(commune, year):
     return reverse("report_form", args=[year.pk, commune.pk])
 

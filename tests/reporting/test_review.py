@@ -18,11 +18,6 @@ from tests.factories import add_communes, make_reporter
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def year(dak_nong_plan):
-    return dak_nong_plan.periods.get(kind="year")
-
-
 def sent(agency, period, user, when):
     """A report submitted at a given time (the workflow, then the time moved)."""
     progress = {t.pk: {"status": "in_progress", "percent_done": 10, "achieved_value": None, "narrative": "x", "evidence": ""}

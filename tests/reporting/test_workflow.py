@@ -13,16 +13,6 @@ from reporting.models import PeriodReopening, Report, ReportingPeriod, TaskProgr
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def commune(dak_nong_plan):
-    return Agency.objects.get(name="UBND xã Đắk Nia")
-
-
-@pytest.fixture
-def year(dak_nong_plan):
-    return dak_nong_plan.periods.get(kind="year")
-
-
 def answers(agency, period, status="in_progress", narrative="Đã triển khai."):
     return {t.pk: {"status": status, "percent_done": 50, "achieved_value": None, "narrative": narrative, "evidence": ""}
             for t in tasks_for_agency(agency, plan=period.plan)}  # fmt: skip
