@@ -159,6 +159,10 @@ class ReviewQueue:
     filters: object = None
 
     @property
+    def overdue(self):
+        return timezone.localdate() > self.period.due_date
+
+    @property
     def reporting_rate(self):
         return round(100 * self.submitted / self.expected) if self.expected else 0
 

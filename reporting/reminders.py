@@ -15,6 +15,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from plans.models import Membership, Plan
 from plans.obligations import agencies_owing
@@ -91,9 +92,17 @@ def send_reminders(days=3, every=3, today=None):
 def _send_reminder(agency, period, addresses, today):
     days_left = (period.due_date - today).days
     if days_left >= 0:
-        subject = _("[PAPI] Nhắc hạn báo cáo kỳ %(period)s: còn %(days)s ngày") % {"period": period.label, "days": days_left}
+        subject = ngettext(
+            "[PAPI] Nhắc hạn báo cáo kỳ %(period)s: còn %(days)s ngày",
+            "[PAPI] Nhắc hạn báo cáo kỳ %(period)s: còn %(days)s ngày",
+            days_left,
+        ) % {"period": period.label, "days": days_left}
     else:
-        subject = _("[PAPI] Báo cáo kỳ %(period)s đã quá hạn %(days)s ngày") % {"period": period.label, "days": -days_left}
+        subject = ngettext(
+            "[PAPI] Báo cáo kỳ %(period)s đã quá hạn %(days)s ngày",
+            "[PAPI] Báo cáo kỳ %(period)s đã quá hạn %(days)s ngày",
+            -days_left,
+        ) % {"period": period.label, "days": -days_left}
     body = _(
         "Kính gửi %(agency)s,\n\n"
         "Báo cáo kết quả thực hiện Kế hoạch %(plan)s kỳ %(period)s có hạn gửi ngày %(due)s.\n"

@@ -5,6 +5,7 @@ from django.db.models import Count
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from plans import access as plan_access
@@ -111,7 +112,12 @@ def report_form(request, period_pk, agency_pk):
 
 
 def _change_kind(record):
-    return {"+": _("Tạo"), "~": _("Sửa"), "-": _("Xóa")}.get(record.history_type, record.history_type)
+    actions = {
+        "+": pgettext("history action", "Tạo"),
+        "~": pgettext("history action", "Sửa"),
+        "-": pgettext("history action", "Xóa"),
+    }
+    return actions.get(record.history_type, record.history_type)
 
 
 def _history(report):
