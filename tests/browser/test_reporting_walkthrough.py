@@ -101,4 +101,21 @@ def test_a_commune_report_goes_through_return_and_acceptance(demo_data, page, sh
     shoot(page, "17-report-accepted")
     report.refresh_from_db()
     assert report.status == Report.Status.ACCEPTED
+
+    # The reporting calendar of the plan, and one period's settings.
+    page.goto(f"/ke-hoach/{report.period.plan_id}/ky-bao-cao/")
+    assert page.locator("table.data tbody tr").count() == 7
+    shoot(page, "18-plan-periods")
+    page.locator("table.data tbody tr", has_text="Năm 2020").get_by_role("link", name="Sửa").click()
+    page.wait_for_selector("#id_grace_days")
+    assert page.input_value("#id_due_date") == report.period.due_date.strftime("%d/%m/%Y")
+    shoot(page, "19-period-edit")
+
+    # The commune reads its accepted report in English.
+    log_in(page, "xa.daknia")
+    page.click("button[value=en]")
+    page.wait_for_load_state()
+    page.goto(f"/bao-cao/{report.pk}/")
+    assert "Accepted" in page.inner_text("main") and "Results achieved" in page.inner_text("main")
+    shoot(page, "20-report-accepted-en")
     assert page.csp_violations == []

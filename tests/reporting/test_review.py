@@ -13,7 +13,7 @@ from reporting import workflow
 from reporting.models import Report
 from reporting.readers import review_queue
 from reporting.reminders import send_reminders
-from tests.factories import add_communes, make_reporter
+from tests.factories import add_communes, add_tasks, make_reporter
 
 pytestmark = pytest.mark.django_db
 
@@ -175,3 +175,16 @@ def test_reminders_go_to_late_agencies_and_a_digest_to_the_coordinator(
 def test_no_reminder_long_before_the_due_date(year):
     assert send_reminders(today=year.due_date - datetime.timedelta(days=10)).reminded == []
     assert mail.outbox == []
+
+
+def test_the_queue_runs_the_same_queries_for_10_or_200_tasks(client, other_province_coordinator, year, django_assert_num_queries):
+    # as above: the number of tasks changes nothing
+    client.force_login(other_province_coordinator)
+    url = reverse("review_queue", args=[year.pk])
+    add_tasks(year.plan, 10, agency_name="Sở Y tế")
+    with django_assert_num_queries(9):
+        client.get(url, {"status": "not_started"})
+    add_tasks(year.plan, 190, agency_name="Sở Tư pháp")
+    with django_assert_num_queries(9):
+        response = client.get(url, {"status": "not_started"})
+    assert response.context["queue"].expected == 35
