@@ -40,6 +40,9 @@ class TargetInline(ProvinceScopedMixin, admin.TabularInline):
     extra = 0
     fields = ["dimension", "baseline_score", "target_score", "target_group"]
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("dimension")  # each row's title names it
+
 
 class TaskInline(ProvinceScopedMixin, admin.TabularInline):
     model = Task

@@ -27,14 +27,22 @@ class ProvinceScopedMixin:
         return queryset.filter(**{f"{self.province_path}__in": self._scope(request.user)})
 
     def _allowed(self, request, obj=None):
+        # The admin asks again for every inline row: remember the answers for the request.
+        memo = request.__dict__.setdefault("_admin_allowed", {})
+        key = (self.model, obj.pk if isinstance(obj, self.model) else None)
+        if key not in memo:
+            memo[key] = self._decide(request, obj)
+        return memo[key]
+
+    def _decide(self, request, obj):
         if access.is_administrator(request.user):
             return True
-        if not access.coordinated_province_ids(request.user).exists():
+        if "_admin_coordinates" not in request.__dict__:
+            request._admin_coordinates = access.coordinated_province_ids(request.user).exists()
+        if not request._admin_coordinates:
             return False
-        if obj is None:
-            return True
         # For inlines obj is the parent; its own admin has checked it.
-        if not isinstance(obj, self.model):
+        if obj is None or not isinstance(obj, self.model):
             return True
         return self.get_queryset(request).filter(pk=obj.pk).exists()
 

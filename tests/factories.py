@@ -34,3 +34,16 @@ def make_reporter(username, agency, email=""):
     user = get_user_model().objects.create_user(username, email=email, password="x")
     Membership.objects.create(user=user, agency=agency, role=Membership.Role.REPORTER)
     return user
+
+
+def close_response(response):
+    """Close a streamed response (its file) as a server would, but without the request_finished
+    signal closing the test's database connection, as Django's test client itself does."""
+    from django.core.signals import request_finished
+    from django.db import close_old_connections
+
+    request_finished.disconnect(close_old_connections)
+    try:
+        response.close()
+    finally:
+        request_finished.connect(close_old_connections)

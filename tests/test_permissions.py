@@ -13,7 +13,7 @@ from plans.models import Agency
 from plans.obligations import tasks_for_agency
 from reporting import workflow
 from reporting.models import EvidenceFile
-from tests.factories import make_reporter
+from tests.factories import close_response, make_reporter
 from tests.reporting import helpers
 
 pytestmark = pytest.mark.django_db
@@ -126,4 +126,4 @@ def test_each_role_gets_what_it_may(client, world, users, name, role):
         return
     assert response.status_code == expected[role], f"{name} as {role}: {response.status_code}"
     if hasattr(response, "streaming_content"):
-        response.close()
+        close_response(response)

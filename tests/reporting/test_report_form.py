@@ -8,7 +8,7 @@ from plans.obligations import tasks_for_agency
 from reporting import workflow
 from reporting.evidence import check_upload
 from reporting.models import EvidenceFile, Report
-from tests.factories import add_tasks, make_reporter
+from tests.factories import add_tasks, close_response, make_reporter
 
 from . import helpers
 
@@ -146,11 +146,11 @@ def test_evidence_is_served_only_to_those_who_see_the_report(
     response = client.get(url)
     assert response.status_code == 200 and b"".join(response.streaming_content).startswith(b"%PDF")
     assert response["Content-Disposition"].startswith("attachment")
-    response.close()
+    close_response(response)
     client.force_login(other_province_coordinator)
     response = client.get(url)
     assert response.status_code == 200  # Đắk Nông's own coordinator
-    response.close()
+    close_response(response)
     client.force_login(coordinator)
     assert client.get(url).status_code == 404  # An Giang's
     client.logout()
