@@ -67,6 +67,29 @@ class PlanAdmin(ProvinceScopedMixin, admin.ModelAdmin):
     ]
 
 
+@admin.register(Target)
+class TargetAdmin(ProvinceScopedMixin, admin.ModelAdmin):
+    province_path = "plan__province"
+    list_display = ["plan", "dimension", "baseline_score", "target_score", "target_group"]
+    list_filter = [("plan", admin.RelatedOnlyFieldListFilter), "dimension", "target_group"]
+    search_fields = ["plan__document_number", "dimension__name_vi"]
+    list_select_related = ["plan", "plan__province", "dimension"]
+
+
+@admin.register(TaskAssignment)
+class TaskAssignmentAdmin(ProvinceScopedMixin, admin.ModelAdmin):
+    province_path = "task__plan__province"
+    list_display = ["task", "role", "agency", "group"]
+    list_filter = ["role", ("task__plan", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["task__number", "task__title", "agency__name", "group__name"]
+    list_select_related = ["task", "agency", "group"]
+    autocomplete_fields = ["task", "agency", "group"]
+
+    def save_model(self, request, obj, form, change):
+        obj.full_clean()  # the agency or group must belong to the task's province
+        super().save_model(request, obj, form, change)
+
+
 class TaskAssignmentInline(ProvinceScopedMixin, admin.TabularInline):
     model = TaskAssignment
     formset = SameProvinceAssignmentFormSet

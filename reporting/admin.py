@@ -1,8 +1,11 @@
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from plans.admin_scope import ProvinceScopedMixin
 
-from .models import Report, ReportingPeriod, TaskProgress
+from .models import EvidenceFile, PeriodReopening, ReminderLog, Report, ReportingPeriod, TaskProgress
 
 
 @admin.register(ReportingPeriod)
@@ -42,3 +45,48 @@ class ReportAdmin(ReadOnlyMixin, ProvinceScopedMixin, admin.ModelAdmin):
     search_fields = ["agency__name"]
     list_select_related = ["agency", "period", "period__plan", "period__plan__province"]
     inlines = [TaskProgressInline]
+
+
+@admin.register(TaskProgress)
+class TaskProgressAdmin(ReadOnlyMixin, ProvinceScopedMixin, admin.ModelAdmin):
+    province_path = "report__period__plan__province"
+    list_display = ["report", "task", "status", "percent_done"]
+    list_filter = ["status", ("report__period__plan", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["report__agency__name", "task__number", "narrative"]
+    list_select_related = ["report__agency", "report__period__plan__province", "task"]
+
+
+@admin.register(PeriodReopening)
+class PeriodReopeningAdmin(ReadOnlyMixin, ProvinceScopedMixin, admin.ModelAdmin):
+    """Reopenings are made on the review queue page (reporting.workflow.reopen_for_agency)."""
+
+    province_path = "period__plan__province"
+    list_display = ["agency", "period", "until", "created_by", "created_at"]
+    list_select_related = ["agency", "period__plan__province", "created_by"]
+
+
+@admin.register(EvidenceFile)
+class EvidenceFileAdmin(ReadOnlyMixin, ProvinceScopedMixin, admin.ModelAdmin):
+    """No file URL here: files are served only through the permission-checked download view."""
+
+    province_path = "progress__report__period__plan__province"
+    list_display = ["original_name", "download", "content_type", "size", "progress", "uploaded_by", "uploaded_at"]
+    fields = ["original_name", "download", "content_type", "size", "progress", "uploaded_by", "uploaded_at"]
+    readonly_fields = fields
+    list_select_related = [
+        "progress__report__agency",
+        "progress__report__period__plan__province",
+        "progress__task",
+        "uploaded_by",
+    ]
+
+    @admin.display(description=_("tải về"))
+    def download(self, evidence):
+        return format_html('<a href="{}">{}</a>', reverse("evidence_download", args=[evidence.pk]), evidence.original_name)
+
+
+@admin.register(ReminderLog)
+class ReminderLogAdmin(ReadOnlyMixin, ProvinceScopedMixin, admin.ModelAdmin):
+    province_path = "period__plan__province"
+    list_display = ["agency", "period", "sent_at"]
+    list_select_related = ["agency", "period__plan__province"]

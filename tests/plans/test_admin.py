@@ -128,3 +128,32 @@ def test_an_assignment_to_another_provinces_agency_is_refused(client, coordinato
     assert response.status_code == 200  # the form comes back with the error
     assert not task.assignments.filter(agency=foreign).exists()
     assert Plan.objects.filter(pk=an_giang_plan.pk).exists()
+
+
+def test_every_model_of_the_apps_has_an_admin_page():
+    from django.apps import apps
+    from django.contrib import admin
+
+    missing = [
+        model._meta.label
+        for app in ("indicators", "plans", "reporting")
+        for model in apps.get_app_config(app).get_models()
+        if model not in admin.site._registry and not model._meta.label.split(".")[1].startswith("Historical")
+    ]
+    assert missing == []
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["plans_target", "plans_taskassignment", "reporting_taskprogress", "reporting_periodreopening", "reporting_evidencefile",
+     "reporting_reminderlog", "reporting_report", "reporting_reportingperiod"],
+)  # fmt: skip
+def test_each_admin_list_opens_for_a_coordinator(client, coordinator, name):
+    client.force_login(coordinator)
+    assert client.get(reverse(f"admin:{name}_changelist")).status_code == 200
+
+
+def test_evidence_in_the_admin_has_no_file_url(client, coordinator):
+    from reporting.admin import EvidenceFileAdmin
+
+    assert "file" not in EvidenceFileAdmin.fields
