@@ -1,0 +1,90 @@
+"""A province's published scores over the years beside the nation's median and best, as
+plain dataclasses for the province page, its charts and the PDF reports alike.
+
+Queries: the province and its predecessors, the framework, the province's scores, the
+year-level statistics; a fixed number whatever the years covered."""
+
+import statistics
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from .models import Dimension, Province, Score
+
+
+@dataclass
+class YearPoint:
+    year: int
+    value: Decimal | None
+    rank: int | None
+    group: int | None
+    ranked: int  # how many provinces were ranked that year
+    median: Decimal | None
+    best: Decimal | None
+
+
+@dataclass
+class Series:
+    dimension: Dimension | None  # None: the total
+    points: list = field(default_factory=list)
+
+    def point(self, year):
+        return next((p for p in self.points if p.year == year), None)
+
+
+@dataclass
+class ProvinceHistory:
+    province: Province
+    years: list
+    total: Series
+    dimensions: list  # Series per dimension, in framework order
+    former: list  # histories of the provinces merged into this one on 1/7/2025
+
+
+def national_statistics(years):
+    """{(year, dimension_id or None): (median, best, ranked)} over every province with a score."""
+    values = defaultdict(list)
+    for year, dimension_id, value in Score.objects.filter(year__in=years, sub_dimension__isnull=True).values_list(
+        "year", "dimension_id", "value"
+    ):
+        values[(year, dimension_id)].append(value)
+    return {key: (statistics.median(v), max(v), len(v)) for key, v in values.items()}
+
+
+def province_history(province, include_former=True):
+    """Scores by year for the total and each dimension (6 or 8, as the year's framework has)."""
+    scores = list(Score.objects.filter(province=province, sub_dimension__isnull=True).order_by("year"))
+    years = sorted({s.year for s in scores})
+    stats = national_statistics(years)
+    by_key = {(s.year, s.dimension_id): s for s in scores}
+    dimensions = list(Dimension.objects.order_by("number"))
+
+    def series(dimension):
+        dimension_id = dimension.pk if dimension else None
+        result = Series(dimension)
+        for year in years:
+            if dimension and not (
+                dimension.since_year <= year and (dimension.until_year is None or year <= dimension.until_year)
+            ):
+                continue  # not in that year's framework
+            score = by_key.get((year, dimension_id))
+            median, best, ranked = stats.get((year, dimension_id), (None, None, 0))
+            result.points.append(
+                YearPoint(
+                    year,
+                    score.value if score else None,
+                    score.rank if score else None,
+                    score.group if score else None,
+                    ranked,
+                    median,
+                    best,
+                )  # fmt: skip
+            )
+        return result
+
+    former = []
+    if include_former:
+        former = [
+            province_history(p, include_former=False) for p in province.predecessors.exclude(pk=province.pk).order_by("name")
+        ]
+    return ProvinceHistory(province, years, series(None), [series(d) for d in dimensions], former)
