@@ -8,15 +8,17 @@ here; anything out of scope is a 404, the same answer as for what does not exist
 - reporters: their own agency's reports, in any state; they edit them while draft or returned.
 """
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 
 from plans import access as plan_access
-from plans.models import Agency, Membership
+from plans.models import Agency, Membership, TaskAssignment
 
 from .models import EvidenceFile, Report, ReportingPeriod, TaskProgress
 
 SENT = [Report.Status.SUBMITTED, Report.Status.RETURNED, Report.Status.ACCEPTED]
+# What other agencies may read: a returned report is being edited again, so it is not.
+FINAL = [Report.Status.SUBMITTED, Report.Status.ACCEPTED]
 EDITABLE = [Report.Status.DRAFT, Report.Status.RETURNED]
 
 
@@ -89,16 +91,24 @@ def can_see_review_queue(user, period):
     )
 
 
-def colleague_answers(user, agency, period, tasks):
-    """For the tasks an agency leads: what the other agencies answered, once sent."""
+def led_task_ids(agencies):
+    """Tasks led by the agencies, directly or through a group they belong to (by kind or by
+    name). Built on the assignment rows, so "lead" and "member" describe the same assignment."""
+    member_by_kind = Exists(
+        Agency.objects.filter(pk__in=agencies, kind=OuterRef("group__member_kind"), province=OuterRef("group__province"))
+    )
     return (
-        TaskProgress.objects.filter(
-            task__in=tasks,
-            task__assignments__agency=agency,
-            task__assignments__role="lead",
-            report__period=period,
-            report__status__in=SENT,
-        )
+        TaskAssignment.objects.filter(role=TaskAssignment.Role.LEAD)
+        .filter(Q(agency__in=agencies) | Q(group__members__in=agencies) | member_by_kind)
+        .values("task_id")
+    )
+
+
+def colleague_answers(user, agency, period, tasks):
+    """For the tasks an agency leads: what the other agencies answered in reports they have sent."""
+    return (
+        TaskProgress.objects.filter(task__in=tasks, report__period=period, report__status__in=FINAL)
+        .filter(task__in=led_task_ids([agency.pk]))
         .exclude(report__agency=agency)
         .select_related("report__agency")
         .prefetch_related("files")
@@ -107,12 +117,12 @@ def colleague_answers(user, agency, period, tasks):
 
 
 def visible_evidence(user):
-    """Files of the reports the user sees, and of colleagues' answers on tasks the user's agency leads."""
-    own = Q(progress__report__in=visible_reports(user))
-    led = Q(
-        progress__report__status__in=SENT,
-        progress__task__assignments__role="lead",
-        progress__task__assignments__agency__in=reporter_agencies(user),
-        progress__report__period__plan__in=plan_access.visible_plans(user),
+    """Files of the reports the user sees, and of sent answers on tasks the user's agency leads."""
+    return EvidenceFile.objects.filter(
+        Q(progress__report__in=visible_reports(user))
+        | Q(
+            progress__task__in=led_task_ids(reporter_agencies(user).values("pk")),
+            progress__report__status__in=FINAL,
+            progress__report__period__plan__in=plan_access.visible_plans(user),
+        )
     )
-    return EvidenceFile.objects.filter(own | led).distinct()

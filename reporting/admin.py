@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from plans.admin_scope import ProvinceScopedMixin
 
+from . import access
 from .models import EvidenceFile, PeriodReopening, ReminderLog, Report, ReportingPeriod, TaskProgress
 
 
@@ -20,6 +21,16 @@ class ReportingPeriodAdmin(ProvinceScopedMixin, admin.ModelAdmin):
 class ReadOnlyMixin:
     """Reports change only through the workflow (reporting/workflow.py), never in the admin."""
 
+    # What the admin lists of reports, answers and files is what reporting.access lets the user
+    # see (a draft stays the agency's own), within the province scope of ProvinceScopedMixin.
+    visible_path = None
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if self.visible_path is None:
+            return queryset
+        return queryset.filter(**{f"{self.visible_path}__in": access.visible_reports(request.user)})
+
     def has_add_permission(self, request, obj=None):
         return False
 
@@ -32,6 +43,7 @@ class ReadOnlyMixin:
 
 class TaskProgressInline(ReadOnlyMixin, ProvinceScopedMixin, admin.StackedInline):
     model = TaskProgress
+    visible_path = "report"
     province_path = "report__period__plan__province"
     extra = 0
     fields = ["task", "status", "percent_done", "achieved_value", "narrative", "evidence"]
@@ -40,6 +52,7 @@ class TaskProgressInline(ReadOnlyMixin, ProvinceScopedMixin, admin.StackedInline
 @admin.register(Report)
 class ReportAdmin(ReadOnlyMixin, ProvinceScopedMixin, admin.ModelAdmin):
     province_path = "period__plan__province"
+    visible_path = "pk"
     list_display = ["agency", "period", "status", "submitted_at"]
     list_filter = ["status", ("period__plan", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["agency__name"]
@@ -50,6 +63,7 @@ class ReportAdmin(ReadOnlyMixin, ProvinceScopedMixin, admin.ModelAdmin):
 @admin.register(TaskProgress)
 class TaskProgressAdmin(ReadOnlyMixin, ProvinceScopedMixin, admin.ModelAdmin):
     province_path = "report__period__plan__province"
+    visible_path = "report"
     list_display = ["report", "task", "status", "percent_done"]
     list_filter = ["status", ("report__period__plan", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["report__agency__name", "task__number", "narrative"]
@@ -70,6 +84,7 @@ class EvidenceFileAdmin(ReadOnlyMixin, ProvinceScopedMixin, admin.ModelAdmin):
     """No file URL here: files are served only through the permission-checked download view."""
 
     province_path = "progress__report__period__plan__province"
+    visible_path = "progress__report"
     list_display = ["original_name", "download", "content_type", "size", "progress", "uploaded_by", "uploaded_at"]
     fields = ["original_name", "download", "content_type", "size", "progress", "uploaded_by", "uploaded_at"]
     readonly_fields = fields

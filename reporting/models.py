@@ -231,6 +231,8 @@ class EvidenceFile(models.Model):
     )
     uploaded_at = models.DateTimeField(_("tải lên lúc"), auto_now_add=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("tệp minh chứng")
         verbose_name_plural = pgettext_lazy("plural", "tệp minh chứng")

@@ -5,7 +5,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 import django_filters
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -51,30 +51,41 @@ class TodoItem(ReportState):
 
 
 def todo_list(user, today=None):
-    """Every open period of the plans of the user's reporting agencies, with the agency's report."""
+    """The periods of the plans of the user's reporting agencies that concern them now: every
+    open period, and a locked one where the agency was let back in or has a returned report."""
     today = today or timezone.localdate()
     agencies = list(access.reporter_agencies(user).select_related("province"))
     if not agencies:
         return []
     periods = list(
-        ReportingPeriod.objects.filter(
-            plan__in=visible_plans(user), plan__province__in={a.province_id for a in agencies}, status=ReportingPeriod.Status.OPEN
+        ReportingPeriod.objects.filter(plan__in=visible_plans(user), plan__province__in={a.province_id for a in agencies})
+        .filter(
+            Q(status=ReportingPeriod.Status.OPEN)
+            | Q(reopenings__agency__in=agencies, reopenings__until__gte=today)
+            | Q(reports__agency__in=agencies, reports__status=Report.Status.RETURNED)
         )
+        .distinct()
         .select_related("plan", "plan__province")
         .order_by("due_date", "plan__year")
     )
     reports = {(r.agency_id, r.period_id): r for r in Report.objects.filter(agency__in=agencies, period__in=periods)}
     reopened = {
-        (r.agency_id, r.period_id): r
+        (r.agency_id, r.period_id)
         for r in PeriodReopening.objects.filter(agency__in=agencies, period__in=periods, until__gte=today)
     }
     items = []
     for agency in agencies:
         for period in periods:
+            key = (agency.id, period.id)
             if period.plan.province_id != agency.province_id:
                 continue
-            block = submission_block(period, agency, today, reopened=(agency.id, period.id) in reopened)
-            items.append(TodoItem(period, agency, reports.get((agency.id, period.id)), days_until(period.due_date, today), block))
+            report = reports.get(key)
+            concerned = (
+                period.status == ReportingPeriod.Status.OPEN or key in reopened or (report and report.status == "returned")
+            )
+            if concerned:
+                block = submission_block(period, agency, today, reopened=key in reopened)
+                items.append(TodoItem(period, agency, report, days_until(period.due_date, today), block))
     return items
 
 

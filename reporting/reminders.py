@@ -42,38 +42,44 @@ def send_reminders(days=3, every=3, today=None):
     today = today or timezone.localdate()
     now = timezone.now()
     run = ReminderRun()
+    due_by_agency = defaultdict(list)  # agency -> periods it still owes a report for
     late_by_province = defaultdict(list)
     periods = ReportingPeriod.objects.filter(
         status=ReportingPeriod.Status.OPEN, plan__status=Plan.Status.ACTIVE, due_date__lte=today + datetime.timedelta(days=days)
     ).select_related("plan", "plan__province")
+    for period in periods:
+        reports = dict(Report.objects.filter(period=period).values_list("agency_id", "status"))
+        for agency in agencies_owing(period.plan):
+            if reports.get(agency.pk) not in PENDING or submission_block(period, agency, today):
+                continue  # sent already, or it can no longer be sent
+            due_by_agency[agency].append(period)
+            if period.due_date < today:
+                late_by_province[period.plan.province_id].append((agency, period))
+
+    # One e-mail per agency, listing all it owes, and at most one every `every` days.
+    recently = set(
+        ReminderLog.objects.filter(agency__in=list(due_by_agency), sent_at__gt=now - datetime.timedelta(days=every)).values_list(
+            "agency_id", flat=True
+        )
+    )
     User = get_user_model()
     with translation.override(settings.LANGUAGE_CODE):
-        for period in periods:
-            reports = dict(Report.objects.filter(period=period).values_list("agency_id", "status"))
-            recent = set(
-                ReminderLog.objects.filter(period=period, sent_at__gt=now - datetime.timedelta(days=every)).values_list(
-                    "agency_id", flat=True
-                )
+        for agency, owed in due_by_agency.items():
+            if agency.pk in recently:
+                run.skipped_recent += 1
+                continue
+            addresses = list(
+                User.objects.filter(is_active=True, memberships__agency=agency, memberships__role=Membership.Role.REPORTER)
+                .exclude(email="")
+                .values_list("email", flat=True)
             )
-            for agency in agencies_owing(period.plan):
-                if reports.get(agency.pk) not in PENDING or submission_block(period, agency, today):
-                    continue  # sent already, or it can no longer be sent
-                if period.due_date < today:
-                    late_by_province[period.plan.province_id].append((agency, period))
-                if agency.pk in recent:
-                    run.skipped_recent += 1
-                    continue
-                addresses = list(
-                    User.objects.filter(is_active=True, memberships__agency=agency, memberships__role=Membership.Role.REPORTER)
-                    .exclude(email="")
-                    .values_list("email", flat=True)
-                )
-                if not addresses:
-                    run.without_address.append(agency)
-                    continue
-                _send_reminder(agency, period, addresses, today)
-                ReminderLog.objects.create(period=period, agency=agency, sent_at=now)
-                run.reminded.append((agency, period))
+            if not addresses:
+                run.without_address.append(agency)
+                continue
+            owed.sort(key=lambda p: p.due_date)
+            _send_reminder(agency, owed, addresses, today)
+            ReminderLog.objects.bulk_create(ReminderLog(period=p, agency=agency, sent_at=now) for p in owed)
+            run.reminded.extend((agency, p) for p in owed)
         for province_id, late in late_by_province.items():
             coordinators = list(
                 User.objects.filter(
@@ -89,32 +95,37 @@ def send_reminders(days=3, every=3, today=None):
     return run
 
 
-def _send_reminder(agency, period, addresses, today):
-    days_left = (period.due_date - today).days
-    if days_left >= 0:
+def _send_reminder(agency, periods, addresses, today):
+    overdue = [p for p in periods if p.due_date < today]
+    first = periods[0]
+    if overdue:
+        days_late = (today - overdue[0].due_date).days
+        subject = ngettext(
+            "[PAPI] Báo cáo kỳ %(period)s đã quá hạn %(days)s ngày",
+            "[PAPI] Báo cáo kỳ %(period)s đã quá hạn %(days)s ngày",
+            days_late,
+        ) % {"period": overdue[0].label, "days": days_late}
+    else:
+        days_left = (first.due_date - today).days
         subject = ngettext(
             "[PAPI] Nhắc hạn báo cáo kỳ %(period)s: còn %(days)s ngày",
             "[PAPI] Nhắc hạn báo cáo kỳ %(period)s: còn %(days)s ngày",
             days_left,
-        ) % {"period": period.label, "days": days_left}
-    else:
-        subject = ngettext(
-            "[PAPI] Báo cáo kỳ %(period)s đã quá hạn %(days)s ngày",
-            "[PAPI] Báo cáo kỳ %(period)s đã quá hạn %(days)s ngày",
-            -days_left,
-        ) % {"period": period.label, "days": -days_left}
-    body = _(
-        "Kính gửi %(agency)s,\n\n"
-        "Báo cáo kết quả thực hiện Kế hoạch %(plan)s kỳ %(period)s có hạn gửi ngày %(due)s.\n"
-        "Đề nghị cơ quan hoàn thành và gửi báo cáo tại: %(link)s\n\n"
-        "Sở Nội vụ %(province)s"
-    ) % {
+        ) % {"period": first.label, "days": days_left}
+    lines = "\n".join(
+        _("- Kỳ %(period)s (Kế hoạch %(plan)s), hạn gửi %(due)s: %(link)s")
+        % {
+            "period": p.label,
+            "plan": p.plan.document_number,
+            "due": p.due_date.strftime("%d/%m/%Y"),
+            "link": _link(reverse("report_form", args=[p.pk, agency.pk])),
+        }
+        for p in periods
+    )
+    body = _("Kính gửi %(agency)s,\n\nCơ quan còn các báo cáo sau chưa gửi Sở Nội vụ:\n%(lines)s\n\nSở Nội vụ %(province)s") % {
         "agency": agency.name,
-        "plan": period.plan.document_number,
-        "period": period.label,
-        "due": period.due_date.strftime("%d/%m/%Y"),
-        "link": _link(reverse("report_form", args=[period.pk, agency.pk])),
-        "province": period.plan.province.name,
+        "lines": lines,
+        "province": first.plan.province.name,
     }
     transaction.on_commit(lambda: EmailMessage(subject, body, to=addresses).send())
 

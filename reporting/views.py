@@ -51,12 +51,21 @@ def report_form(request, period_pk, agency_pk):
         plan__province=agency.province,
     )
     report = workflow.Report.objects.filter(agency=agency, period=period).first()
-    if report and report.status not in access.EDITABLE:
+    locked_out = report is not None and report.status not in access.EDITABLE
+    if locked_out and request.method != "POST":
         return redirect("report_detail", report.pk)
     block = workflow.submission_block(period, agency)
     sheet = readers.report_sheet(request.user, agency, period, report)
 
-    if request.method == "POST" and not block:
+    if locked_out:
+        # Sent by a colleague after this page was opened: keep what was typed, save nothing.
+        report_form, task_forms = ReportForm(request.POST), _task_forms(sheet, request.POST)
+        messages.error(
+            request,
+            _("Báo cáo đã được gửi (%(status)s) sau khi bạn mở trang nên không lưu được. Nội dung bạn nhập vẫn còn bên dưới.")
+            % {"status": report.get_status_display()},
+        )
+    elif request.method == "POST":
         report_form = ReportForm(request.POST)
         task_forms = _task_forms(sheet, request.POST, request.FILES)
         if report_form.is_valid() and all(form.is_valid() for form in task_forms.values()):
@@ -104,11 +113,8 @@ def report_form(request, period_pk, agency_pk):
     for section in sheet.sections:
         for row in section.rows:
             row.form = task_forms[row.task.pk]
-    return render(
-        request,
-        "reporting/report_form.html",
-        {"sheet": sheet, "report": report, "report_form": report_form, "task_forms": task_forms, "closed_reason": block},
-    )
+    context = {"sheet": sheet, "report": report, "report_form": report_form, "task_forms": task_forms, "closed_reason": block}
+    return render(request, "reporting/report_form.html", {**context, "locked_out": locked_out})
 
 
 def _change_kind(record):
@@ -156,6 +162,11 @@ def report_detail(request, pk):
     return render(request, "reporting/report_detail.html", context)
 
 
+def _seen_version(request):
+    value = request.POST.get("version", "")
+    return int(value) if value.isdigit() else None
+
+
 def _reviewable(request, pk):
     report = access.get_report_for_user(request.user, pk)
     if not access.can_review(request.user, report.period):
@@ -167,7 +178,7 @@ def _reviewable(request, pk):
 def report_accept(request, pk):
     report = _reviewable(request, pk)
     try:
-        workflow.accept_report(report, request.user)
+        workflow.accept_report(report, request.user, _seen_version(request))
         messages.success(request, _("Đã tiếp nhận báo cáo của %(agency)s.") % {"agency": report.agency})
     except workflow.WorkflowError as error:
         messages.error(request, str(error))
@@ -180,7 +191,7 @@ def report_return(request, pk):
     form = ReturnForm(request.POST)
     if form.is_valid():
         try:
-            workflow.return_report(report, request.user, form.cleaned_data["note"])
+            workflow.return_report(report, request.user, form.cleaned_data["note"], _seen_version(request))
             messages.success(request, _("Đã trả lại báo cáo cho %(agency)s.") % {"agency": report.agency})
             return redirect("review_queue", report.period_id)
         except workflow.WorkflowError as error:

@@ -7,6 +7,7 @@ WorkflowError when the step is not allowed. Views never set a status themselves.
       └──── returned ◀─return (with a note)
 """
 
+import datetime
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
@@ -88,10 +89,10 @@ def _bump_version(report, seen_version):
 @transaction.atomic
 def save_draft(*, agency, period, user, seen_version, difficulties, proposals, progress, files=None):
     """Save what the reporter typed, without validation. `progress` maps task ids to dicts of
-    PROGRESS_FIELDS; `files` maps task ids to checked uploads. Returns the report."""
-    block = submission_block(period, agency)
-    if block:
-        raise WorkflowError(block)
+    PROGRESS_FIELDS; `files` maps task ids to checked uploads. Returns the report.
+
+    A closed or locked period still takes drafts (only submitting is refused), so nothing
+    typed is lost while the agency asks the department to reopen it."""
     report = Report.objects.select_for_update().filter(agency=agency, period=period).first()
     if report is None:
         if seen_version != 0:
@@ -140,7 +141,7 @@ def save_draft(*, agency, period, user, seen_version, difficulties, proposals, p
             row.save()
             existing[task_id] = row
         for upload in uploads:
-            EvidenceFile.objects.create(
+            evidence = EvidenceFile(
                 progress=row,
                 file=upload,
                 original_name=upload.name,
@@ -148,6 +149,7 @@ def save_draft(*, agency, period, user, seen_version, difficulties, proposals, p
                 size=upload.size,
                 uploaded_by=user,
             )
+            _history_as(evidence, user).save()
     return report
 
 
@@ -185,28 +187,49 @@ def submit_report(report, user, seen_version):
     return report
 
 
+def _check_reviewed_version(report, seen_version):
+    if seen_version is not None and report.version != seen_version:
+        raise StaleReport(_("Báo cáo đã thay đổi sau khi bạn mở trang. Hãy đọc lại bản mới nhất trước khi xem xét."))
+
+
+RETURN_REOPENS_FOR_DAYS = 7
+
+
 @transaction.atomic
-def return_report(report, user, note):
-    """Send a submitted report back to the agency with the reviewer's note (required)."""
+def return_report(report, user, note, seen_version=None):
+    """Send a submitted report back to the agency with the reviewer's note (required). If the
+    period has closed meanwhile, it is reopened for that agency for a week, so it can resubmit."""
     note = (note or "").strip()
     if not note:
         raise WorkflowError(_("Khi trả lại báo cáo, cần ghi rõ nội dung cần bổ sung."))
     report = Report.objects.select_for_update().get(pk=report.pk)
     if report.status != Report.Status.SUBMITTED:
         raise WorkflowError(_("Chỉ trả lại được báo cáo đã gửi và chưa được tiếp nhận."))
+    _check_reviewed_version(report, seen_version)
     report.status, report.review_note = Report.Status.RETURNED, note
     report.reviewed_by, report.reviewed_at = user, timezone.now()
     report.version += 1
     _history_as(report, user).save(update_fields=["status", "review_note", "reviewed_by", "reviewed_at", "version", "updated_at"])
+    if submission_block(report.period, report.agency):
+        PeriodReopening.objects.update_or_create(
+            period=report.period,
+            agency=report.agency,
+            defaults={
+                "until": timezone.localdate() + datetime.timedelta(days=RETURN_REOPENS_FOR_DAYS),
+                "reason": _("Trả lại để bổ sung: %(note)s") % {"note": note},
+                "created_by": user,
+            },
+        )
     return report
 
 
 @transaction.atomic
-def accept_report(report, user):
+def accept_report(report, user, seen_version=None):
     """Accept a submitted report; from then on it is read-only for everyone."""
     report = Report.objects.select_for_update().get(pk=report.pk)
     if report.status != Report.Status.SUBMITTED:
         raise WorkflowError(_("Chỉ tiếp nhận được báo cáo đã gửi."))
+    _check_reviewed_version(report, seen_version)
     report.status = Report.Status.ACCEPTED
     report.reviewed_by, report.reviewed_at = user, timezone.now()
     report.version += 1

@@ -37,7 +37,7 @@ def world(an_giang_plan, lead_reporter, district_reporter):
     period = an_giang_plan.periods.get(kind="year")
     progress = {t.pk: {"status": "in_progress", "percent_done": 40, "achieved_value": None, "narrative": "x", "evidence": ""}
                 for t in tasks_for_agency(health, plan=an_giang_plan)}  # fmt: skip
-    first = next(iter(progress))
+    first = an_giang_plan.tasks.get(number="6.1").pk  # led by Sở Y tế; Long Xuyên only coordinates it
     report = workflow.save_draft(
         agency=health, period=period, user=lead_reporter, seen_version=0, difficulties="", proposals="",
         progress=progress, files={first: [_checked(helpers.pdf())]},

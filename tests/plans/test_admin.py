@@ -157,3 +157,20 @@ def test_evidence_in_the_admin_has_no_file_url(client, coordinator):
     from reporting.admin import EvidenceFileAdmin
 
     assert "file" not in EvidenceFileAdmin.fields
+
+
+def test_the_admin_does_not_show_a_draft_report_to_the_coordinator(client, coordinator, lead_reporter, an_giang_plan):
+    from plans.obligations import tasks_for_agency
+    from reporting import workflow
+
+    health = Agency.objects.get(province=an_giang_plan.province, name="Sở Y tế")
+    period = an_giang_plan.periods.get(kind="year")
+    progress = {t.pk: {"status": "", "percent_done": None, "achieved_value": None, "narrative": "nháp riêng", "evidence": ""}
+                for t in tasks_for_agency(health, plan=an_giang_plan)}  # fmt: skip
+    report = workflow.save_draft(
+        agency=health, period=period, user=lead_reporter, seen_version=0, difficulties="", proposals="", progress=progress
+    )
+    client.force_login(coordinator)
+    assert report not in client.get(reverse("admin:reporting_report_changelist")).context["cl"].queryset
+    response = client.get(reverse("admin:reporting_report_change", args=[report.pk]))
+    assert response.status_code == 302 and "nháp riêng" not in client.get(reverse("admin:reporting_taskprogress_changelist")).text

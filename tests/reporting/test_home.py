@@ -105,3 +105,17 @@ def test_home_runs_the_same_queries_for_a_small_or_large_plan(
     add_tasks(an_giang_plan, 190, agency_name="UBND thành phố Long Xuyên")
     with django_assert_num_queries(8):
         client.get(HOME)
+
+
+def test_a_locked_period_stays_on_the_list_for_an_agency_let_back_in(district_reporter, coordinator, an_giang_plan):
+    from reporting.models import ReportingPeriod
+    from reporting.readers import todo_list
+
+    year = an_giang_plan.periods.get(kind="year")
+    ReportingPeriod.objects.filter(pk=year.pk).update(status=ReportingPeriod.Status.LOCKED)
+    assert "Năm 2020" not in [i.period.label for i in todo_list(district_reporter)]
+    year.refresh_from_db()
+    agency = Agency.objects.get(name="UBND thành phố Long Xuyên")
+    workflow.reopen_for_agency(year, agency, coordinator, datetime.date.today() + datetime.timedelta(days=3), "Mất điện.")
+    item = next(i for i in todo_list(district_reporter) if i.period.label == "Năm 2020")
+    assert item.block is None and item.editable

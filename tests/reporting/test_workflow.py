@@ -146,11 +146,11 @@ def test_a_locked_period_refuses_reports_until_reopened_for_the_agency(
 ):
     ReportingPeriod.objects.filter(pk=year.pk).update(status=ReportingPeriod.Status.LOCKED)
     year.refresh_from_db()
+    report = draft(commune, year, commune_reporter)  # a draft is still kept
     with pytest.raises(workflow.WorkflowError, match="khóa"):
-        draft(commune, year, commune_reporter)
+        workflow.submit_report(report, commune_reporter, report.version)
     until = datetime.date.today() + datetime.timedelta(days=3)
     workflow.reopen_for_agency(year, commune, other_province_coordinator, until, "Xã bị lũ, mất điện.")
-    report = draft(commune, year, commune_reporter)
     assert workflow.submit_report(report, commune_reporter, report.version).status == Report.Status.SUBMITTED
     # The exception is for that agency only.
     other_commune = Agency.objects.create(province=commune.province, name="UBND xã Quảng Thành", kind=commune.kind)
@@ -188,3 +188,24 @@ def test_a_task_of_another_plan_cannot_be_part_of_a_report(commune, year, commun
     report = draft(commune, year, commune_reporter)
     with pytest.raises(ValidationError):
         TaskProgress(report=report, task=an_giang_plan.tasks.first()).full_clean()
+
+
+def test_returning_after_the_period_closed_reopens_it_for_the_agency(commune, year, commune_reporter, other_province_coordinator):
+    report = draft(commune, year, commune_reporter)
+    report = workflow.submit_report(report, commune_reporter, report.version)
+    ReportingPeriod.objects.filter(pk=year.pk).update(status=ReportingPeriod.Status.LOCKED)
+    report = workflow.return_report(Report.objects.get(pk=report.pk), other_province_coordinator, "Bổ sung số liệu.")
+    reopening = year.reopenings.get(agency=commune)
+    assert reopening.until == datetime.date.today() + datetime.timedelta(days=7) and "Bổ sung số liệu." in reopening.reason
+    assert workflow.submit_report(report, commune_reporter, report.version).status == Report.Status.SUBMITTED
+
+
+def test_the_reviewer_acts_on_the_version_they_read(commune, year, commune_reporter, other_province_coordinator):
+    report = draft(commune, year, commune_reporter)
+    report = workflow.submit_report(report, commune_reporter, report.version)
+    read = report.version
+    report = workflow.return_report(report, other_province_coordinator, "Bổ sung.", seen_version=read)
+    report = workflow.submit_report(report, commune_reporter, report.version)
+    with pytest.raises(workflow.StaleReport):
+        workflow.accept_report(report, other_province_coordinator, seen_version=read)  # the resubmission was not read
+    assert workflow.accept_report(report, other_province_coordinator, seen_version=report.version).status == "accepted"
