@@ -127,3 +127,47 @@ def test_each_role_gets_what_it_may(client, world, users, name, role):
     assert response.status_code == expected[role], f"{name} as {role}: {response.status_code}"
     if hasattr(response, "streaming_content"):
         close_response(response)
+
+
+POSTS = {
+    # name: (url builder, data builder, roles that may act and how the page answers them)
+    "report_form": (lambda w: reverse("report_form", args=[w["period"].pk, w["agency"].pk]),
+                    lambda w: {"version": "1", "save": "1"},
+                    {"lead_reporter": 200}),  # its report is sent: the page keeps the input and saves nothing
+    "period_edit": (lambda w: reverse("period_edit", args=[w["period"].pk]),
+                    lambda w: {"start": "15/12/2019", "end": "14/12/2020", "due_date": "30/12/2020", "status": "open"},
+                    {"administrator": 302, "coordinator": 302}),
+    "plan_periods": (lambda w: reverse("plan_periods", args=[w["plan"].pk]), lambda w: {"working_days": "2"},
+                     {"administrator": 302, "coordinator": 302}),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("role", [r for r in ROLES if r != "anonymous"])
+@pytest.mark.parametrize("name", sorted(POSTS))
+def test_each_role_may_post_only_where_it_acts(client, world, users, name, role):
+    build_url, build_data, allowed = POSTS[name]
+    client.force_login(users[role])
+    response = client.post(build_url(world), build_data(world))
+    assert response.status_code == allowed.get(role, 404), f"POST {name} as {role}: {response.status_code}"
+
+
+def test_a_draft_is_the_agencys_own(client, users, an_giang_plan, district_reporter):
+    agency = Agency.objects.get(name="UBND thành phố Long Xuyên")
+    period = an_giang_plan.periods.get(kind="year")
+    draft = workflow.save_draft(
+        agency=agency, period=period, user=district_reporter, seen_version=0, difficulties="nháp", proposals="", progress={}
+    )
+    url = reverse("report_detail", args=[draft.pk])
+    expected = {"administrator": 200, "coordinator": 404, "viewer": 404, "lead_reporter": 404, "coord_reporter": 200,
+                "unrelated_reporter": 404, "other_province_coordinator": 404}  # fmt: skip
+    for role, status in expected.items():
+        client.force_login(users[role])
+        assert client.get(url).status_code == status, role
+
+
+def test_an_inactive_user_gets_nothing(client, coordinator, an_giang_plan):
+    coordinator.is_active = False
+    coordinator.save()
+    client.force_login(coordinator)
+    response = client.get(reverse("plan_detail", args=[an_giang_plan.pk]))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
