@@ -9,7 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from .models import Dimension, Province, Score
+from .models import Dimension, PerformanceGroup, Province, Score
 
 
 @dataclass
@@ -21,6 +21,10 @@ class YearPoint:
     ranked: int  # how many provinces were ranked that year
     median: Decimal | None
     best: Decimal | None
+
+    @property
+    def group_label(self):
+        return PerformanceGroup(self.group).label if self.group else ""
 
 
 @dataclass

@@ -4,4 +4,5 @@ from . import views
 
 urlpatterns = [
     path("ke-hoach/<int:pk>/", views.plan_detail, name="plan_detail"),
+    path("tinh/<slug:code>/", views.province_detail, name="province_detail"),
 ]

@@ -83,6 +83,12 @@ FORM = {**dict.fromkeys(READERS, 404), "lead_reporter": 302}  # its report is se
 MATRIX = {
     "home": ("get", lambda w: reverse("home"), None, OK_ALL),
     "plan_detail": ("get", lambda w: reverse("plan_detail", args=[w["plan"].pk]), None, PROVINCE),
+    "province_detail": (
+        "get",
+        lambda w: reverse("province_detail", args=[w["plan"].province.code]),
+        None,
+        OK_ALL,
+    ),  # public scores
     "report_form": ("get", lambda w: reverse("report_form", args=[w["period"].pk, w["agency"].pk]), None, FORM),
     "report_detail": ("get", lambda w: reverse("report_detail", args=[w["report"].pk]), None, REPORT),
     "report_accept": ("post", lambda w: reverse("report_accept", args=[w["report"].pk]), lambda w: {}, ACT),

@@ -36,6 +36,12 @@ def test_a_coordinator_finds_the_plan_and_works_in_the_admin(demo_data, page, sh
     assert "5,40" in body and "Sở Y tế" in body and "An ninh" not in page.title()
     shoot(page, "03-plan-an-giang")
 
+    page.click("text=điểm PAPI qua các năm")
+    page.wait_for_url(re.compile(r"/tinh/an-giang/$"))
+    assert "44,43" in page.inner_text("main") and "25/61" in page.inner_text("main")
+    shoot(page, "03b-province-an-giang")
+    page.go_back()
+
     page.click("text=Quản trị")
     page.wait_for_url(re.compile(r"/quan-tri/$"))
     admin_text = page.inner_text("#content-main")
