@@ -5,4 +5,5 @@ from . import views
 urlpatterns = [
     path("ke-hoach/<int:pk>/", views.plan_detail, name="plan_detail"),
     path("tinh/<slug:code>/", views.province_detail, name="province_detail"),
+    path("diem-papi/nhap/", views.score_import, name="score_import"),
 ]

@@ -1,6 +1,13 @@
+from django import forms
+from django.contrib import messages
+from django.core import signing
 from django.db.models import Prefetch
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from indicators import score_import as score_import_rules
 from indicators.history import province_history
 from indicators.models import Province
 
@@ -66,3 +73,58 @@ def province_detail(request, code):
         "plans/province_detail.html",
         {"province": province, "history": history, "rows": rows, "dimensions": [s.dimension for s in history.dimensions]},
     )
+
+
+class ScoreImportForm(forms.Form):
+    file = forms.FileField(label=gettext_lazy("Tệp điểm PAPI (.xlsx hoặc .csv)"))
+    year = forms.IntegerField(
+        label=gettext_lazy("Năm (nếu tệp không có cột năm)"), required=False, min_value=2006, max_value=2100
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > 5 * 1024 * 1024:
+            raise forms.ValidationError(_("Tệp quá 5 MB."))
+        return upload
+
+
+IMPORT_SALT = "papi.score-import"
+
+
+def score_import(request):
+    """Published scores of a year: upload, read the preview with every row's errors, then save
+    all or nothing. The checked rows travel to the confirm step signed, so any server can save them."""
+    if not (access.is_administrator(request.user) or access.coordinated_province_ids(request.user).exists()):
+        raise Http404
+    form, preview, payload = ScoreImportForm(), None, ""
+    if request.method == "POST" and "payload" in request.POST:
+        try:
+            raw = signing.loads(request.POST["payload"], salt=IMPORT_SALT, max_age=3600, serializer=signing.JSONSerializer)
+        except signing.BadSignature:
+            return HttpResponseBadRequest(_("Dữ liệu xem trước không hợp lệ hoặc đã quá 1 giờ; hãy tải tệp lên lại."))
+        preview = score_import_rules.check([score_import_rules.ScoreRow(*fields) for fields in raw])
+        try:
+            new, changed = score_import_rules.save(preview)
+        except score_import_rules.ImportFileError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Đã lưu %(new)s điểm mới, %(changed)s điểm thay đổi; xếp hạng và nhóm đã được tính lại.")
+                             % {"new": new, "changed": changed})  # fmt: skip
+            return redirect("score_import")
+    elif request.method == "POST":
+        form = ScoreImportForm(request.POST, request.FILES)
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                rows = score_import_rules.parse(upload.name, upload.read(), form.cleaned_data["year"])
+            except score_import_rules.ImportFileError as error:
+                form.add_error("file", str(error))
+            else:
+                preview = score_import_rules.check(rows)
+                if not preview.errors:
+                    fields = [[r.line, r.province_text, r.year, r.dimension_text, r.sub_text, r.value_text] for r in rows]
+                    payload = signing.dumps(fields, salt=IMPORT_SALT, serializer=signing.JSONSerializer, compress=True)
+    counts = {}
+    if preview is not None:
+        counts = {f"{state}_count": preview.count(state) for state in ("new", "changed", "unchanged")}
+    return render(request, "plans/score_import.html", {"form": form, "preview": preview, "payload": payload, **counts})

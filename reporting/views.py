@@ -26,9 +26,14 @@ def home(request):
         .order_by("-year", "province__name")
     )
     memberships = list(plan_access.memberships(request.user).select_related("agency", "agency__province"))
-    return render(
-        request, "reporting/home.html", {"plans": plans, "memberships": memberships, "todo": readers.todo_list(request.user)}
-    )
+    can_import_scores = plan_access.is_administrator(request.user) or any(m.role == "coordinator" for m in memberships)
+    context = {
+        "plans": plans,
+        "memberships": memberships,
+        "todo": readers.todo_list(request.user),
+        "can_import_scores": can_import_scores,
+    }
+    return render(request, "reporting/home.html", context)
 
 
 def _task_forms(sheet, data=None, files=None):

@@ -15,7 +15,7 @@ def log_in(page, username):
     page.wait_for_url(lambda url: "/dang-nhap/" not in url)
 
 
-def test_a_coordinator_finds_the_plan_and_works_in_the_admin(demo_data, page, shoot):
+def test_a_coordinator_finds_the_plan_and_works_in_the_admin(demo_data, page, shoot, tmp_path):
     page.goto("/")
     assert page.url.endswith("/dang-nhap/?next=/")
     assert page.locator("html").get_attribute("lang") == "vi"
@@ -58,6 +58,25 @@ def test_a_coordinator_finds_the_plan_and_works_in_the_admin(demo_data, page, sh
     page.wait_for_selector("#task_form")
     assert page.locator("#assignments-group").count() == 1
     shoot(page, "06-admin-task-change")
+
+    # Importing a year's published scores: preview first, then save.
+    page.goto("/")
+    page.click("text=Nhập điểm PAPI công bố")
+    scores = tmp_path / "papi-2024.csv"
+    scores.write_text("province,year,dimension,value\nAn Giang,2024,1,5.10\nAtlantis,2024,1,5.0\n", encoding="utf-8")
+    page.set_input_files("#id_file", str(scores))
+    page.get_by_role("button", name="Xem trước").click()
+    page.wait_for_selector(".callout.error")
+    assert "Không có tỉnh “Atlantis” trong năm 2024." in page.inner_text("main")
+    shoot(page, "06b-score-import-errors")
+    scores.write_text("province,year,dimension,value\nAn Giang,2024,1,5.10\n", encoding="utf-8")
+    page.set_input_files("#id_file", str(scores))
+    page.get_by_role("button", name="Xem trước").click()
+    page.wait_for_selector("input[name=payload]", state="attached")
+    shoot(page, "06c-score-import-preview")
+    page.get_by_role("button", name="Lưu tất cả").click()
+    page.wait_for_selector(".messages")
+    assert "Đã lưu 0 điểm mới, 1 điểm thay đổi" in page.inner_text(".messages")
     assert page.csp_violations == []
 
 
