@@ -49,6 +49,7 @@ class ScoreRow:
     value: Decimal | None = None
     errors: list = field(default_factory=list)
     state: str = ""
+    score_id: int | None = None  # the stored score this row changes
 
     @property
     def key(self):
@@ -145,19 +146,24 @@ def check(rows):
     framework, the existing scores of the years in the file."""
     provinces = list(Province.objects.all())
     by_code = {p.code: p for p in provinces}
+    by_name = {}
+    for province in provinces:
+        by_name.setdefault(province.name.casefold(), []).append(province)
     dimensions = {str(d.number): d for d in Dimension.objects.all()} | {d.code.lower(): d for d in Dimension.objects.all()}
     subs = {s.code.lower(): s for s in SubDimension.objects.select_related("dimension")}
     years = sorted({row.year for row in rows if row.year})
     existing = {
-        (s.province_id, s.year, s.dimension_id, s.sub_dimension_id): s.value
-        for s in Score.objects.filter(year__in=years, dimension__isnull=False)
+        (s.province_id, s.year, s.dimension_id, s.sub_dimension_id): s
+        for s in Score.objects.filter(year__in=years, dimension__isnull=False).only(
+            "id", "province_id", "year", "dimension_id", "sub_dimension_id", "value"
+        )
     }
     seen = {}
     for row in rows:
         if row.year is None or not 2006 <= row.year <= datetime.date.today().year:
             row.errors.append(_("Năm không hợp lệ."))
             continue
-        province = by_code.get(row.province_text.lower()) or _province_by_name(provinces, row.province_text, row.year)
+        province = by_code.get(row.province_text.lower()) or _province_by_name(by_name, row.province_text, row.year)
         if province is None:
             row.errors.append(_("Không có tỉnh “%(name)s” trong năm %(year)s.") % {"name": row.province_text, "year": row.year})
         else:
@@ -186,15 +192,16 @@ def check(rows):
             continue
         seen[row.key] = row.line
         old = existing.get(row.key)
-        row.state = NEW if old is None else (UNCHANGED if old == row.value else CHANGED)
+        row.state = NEW if old is None else (UNCHANGED if old.value == row.value else CHANGED)
+        row.score_id = old.pk if old else None
     return ImportPreview(rows, years)
 
 
-def _province_by_name(provinces, name, year):
+def _province_by_name(by_name, name, year):
+    """The province of that name in that year (a name such as "An Giang" is two units over time)."""
     day = datetime.date(year, 6, 1)
-    wanted = name.strip().casefold()
-    for province in provinces:
-        if province.name.casefold() == wanted and (province.valid_from or day) <= day <= (province.valid_until or day):
+    for province in by_name.get(name.strip().casefold(), []):
+        if (province.valid_from or day) <= day <= (province.valid_until or day):
             return province
     return None
 
@@ -217,10 +224,7 @@ def save(preview):
         )
         for r in new
     )
-    for row in changed:
-        Score.objects.filter(
-            province_id=row.province_id, year=row.year, dimension_id=row.dimension_id, sub_dimension_id=row.sub_dimension_id
-        ).update(value=row.value)
+    Score.objects.bulk_update([Score(pk=row.score_id, value=row.value) for row in changed], ["value"], batch_size=1000)
     for year in preview.years:
         recompute_totals(year)
         recompute_standings(year)

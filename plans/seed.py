@@ -42,6 +42,7 @@ def province_in_year(name, year):
 
 @transaction.atomic
 def load_plan(path):
+    """Load one seed file; returns the plan and the due date it sets for the year's report (or None)."""
     data = json.loads(Path(path).read_text(encoding="utf-8"))
     province = province_in_year(data["province"], data["year"])
 
@@ -88,8 +89,7 @@ def load_plan(path):
     )
     _load_targets(plan, data["targets"])
     _load_tasks(plan, data["tasks"], agencies, groups)
-    plan.report_due_date = _date(data.get("report_due_date"))  # for the reporting calendar
-    return plan
+    return plan, _date(data.get("report_due_date"))
 
 
 def _load_targets(plan, entries):

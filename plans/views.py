@@ -1,17 +1,16 @@
-from django import forms
 from django.contrib import messages
 from django.core import signing
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from indicators import score_import as score_import_rules
 from indicators.history import province_history
 from indicators.models import Province
 
 from . import access
+from .forms import ScoreImportForm
 from .models import Membership, Target, Task, TaskAssignment
 
 
@@ -73,19 +72,6 @@ def province_detail(request, code):
         "plans/province_detail.html",
         {"province": province, "history": history, "rows": rows, "dimensions": [s.dimension for s in history.dimensions]},
     )
-
-
-class ScoreImportForm(forms.Form):
-    file = forms.FileField(label=gettext_lazy("Tệp điểm PAPI (.xlsx hoặc .csv)"))
-    year = forms.IntegerField(
-        label=gettext_lazy("Năm (nếu tệp không có cột năm)"), required=False, min_value=2006, max_value=2100
-    )
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > 5 * 1024 * 1024:
-            raise forms.ValidationError(_("Tệp quá 5 MB."))
-        return upload
 
 
 IMPORT_SALT = "papi.score-import"

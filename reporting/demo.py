@@ -9,8 +9,8 @@ from .calendar import create_periods
 def load_demo():
     plans = []
     for path in seed_files():
-        plan = load_plan(path)
-        create_periods(plan, year_due_date=plan.report_due_date)
+        plan, year_due_date = load_plan(path)
+        create_periods(plan, year_due_date=year_due_date)
         plans.append(plan)
     load_demo_users()
     return plans

@@ -67,11 +67,7 @@ class ReportingPeriod(models.Model):
         ]
 
     def __str__(self):
-        if self.kind == self.Kind.QUARTER:
-            label = _("Quý %(quarter)s/%(year)s") % {"quarter": self.quarter, "year": self.plan.year}
-        else:
-            label = f"{self.get_kind_display()} {self.plan.year}"
-        return f"{label} · {self.plan.province.name}"
+        return f"{self.label} · {self.plan.province.name}"
 
     @property
     def label(self):

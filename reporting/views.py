@@ -1,7 +1,7 @@
 """Reporting pages. Thin: access decides scope, readers build the page data, workflow changes state."""
 
 from django.contrib import messages
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -14,7 +14,7 @@ from plans.obligations import agencies_owing
 from . import access, readers, workflow
 from .calendar import create_periods
 from .forms import GeneratePeriodsForm, PeriodForm, ReopenForm, ReportForm, ReturnForm, TaskProgressForm
-from .models import TaskProgress
+from .models import Report, TaskProgress
 
 
 def home(request):
@@ -55,7 +55,7 @@ def report_form(request, period_pk, agency_pk):
         pk=period_pk,
         plan__province=agency.province,
     )
-    report = workflow.Report.objects.filter(agency=agency, period=period).first()
+    report = Report.objects.filter(agency=agency, period=period).first()
     locked_out = report is not None and report.status not in access.EDITABLE
     if locked_out and request.method != "POST":
         return redirect("report_detail", report.pk)
@@ -150,21 +150,24 @@ def _history(report):
     return sorted(changes, key=lambda change: change[0], reverse=True)
 
 
-def report_detail(request, pk):
-    """A report read task by task; the coordinator accepts or returns it here."""
-    report = access.get_report_for_user(request.user, pk)
+def _report_page(request, report, return_form=None, status=200):
     can_review = access.can_review(request.user, report.period)
+    can_edit = report.status in access.EDITABLE and access.reporter_agencies(request.user).filter(pk=report.agency_id).exists()
     context = {
         "report": report,
         "sheet": readers.report_sheet(request.user, report.agency, report.period, report),
         "can_review": can_review,
-        "can_edit": report.status in access.EDITABLE
-        and access.reporter_agencies(request.user).filter(pk=report.agency_id).exists(),
-        "return_form": ReturnForm(),
+        "can_edit": can_edit,
+        "return_form": return_form or ReturnForm(),
         "history": _history(report) if can_review else None,
         "on_time": workflow.is_on_time(report),
     }
-    return render(request, "reporting/report_detail.html", context)
+    return render(request, "reporting/report_detail.html", context, status=status)
+
+
+def report_detail(request, pk):
+    """A report read task by task; the coordinator accepts or returns it here."""
+    return _report_page(request, access.get_report_for_user(request.user, pk))
 
 
 def _seen_version(request):
@@ -201,15 +204,7 @@ def report_return(request, pk):
             return redirect("review_queue", report.period_id)
         except workflow.WorkflowError as error:
             messages.error(request, str(error))
-    context = {
-        "report": report,
-        "sheet": readers.report_sheet(request.user, report.agency, report.period, report),
-        "can_review": True,
-        "return_form": form,
-        "history": _history(report),
-        "on_time": workflow.is_on_time(report),
-    }
-    return render(request, "reporting/report_detail.html", context, status=400)
+    return _report_page(request, report, return_form=form, status=400)
 
 
 def review_queue(request, pk):
@@ -254,9 +249,8 @@ def plan_periods(request, plan_pk):
         created = create_periods(plan, form.cleaned_data["working_days"], form.cleaned_data["year_due_date"])
         messages.success(request, _("Đã tạo %(count)s kỳ báo cáo.") % {"count": len(created)})
         return redirect("plan_periods", plan.pk)
-    periods = plan.periods.annotate(
-        report_count=Count("reports"), submitted_count=Count("reports", filter=~workflow.Q_DRAFT)
-    ).order_by("end", "kind")
+    sent = Count("reports", filter=~Q(reports__status=Report.Status.DRAFT))
+    periods = plan.periods.annotate(submitted_count=sent).order_by("end", "kind")
     return render(request, "reporting/plan_periods.html", {"plan": plan, "periods": periods, "form": form})
 
 

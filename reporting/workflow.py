@@ -11,7 +11,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -22,9 +22,6 @@ from plans.obligations import tasks_for_agency
 from .models import EvidenceFile, PeriodReopening, Report, ReportingPeriod, TaskProgress
 
 PROGRESS_FIELDS = ["status", "percent_done", "achieved_value", "narrative", "evidence"]
-
-
-Q_DRAFT = Q(reports__status=Report.Status.DRAFT)
 
 
 STALE_MESSAGE = gettext_noop(

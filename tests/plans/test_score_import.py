@@ -125,3 +125,21 @@ def test_an_unreadable_file_is_a_clear_error(client, coordinator, content, name,
 def test_only_coordinators_and_administrators_import(client, request, cast):
     client.force_login(request.getfixturevalue(cast))
     assert client.get(URL).status_code == 404
+
+
+def test_a_file_over_5_mb_is_refused(client, coordinator):
+    big = SimpleUploadedFile("papi.csv", b"province,year,dimension,value\n" + b"x" * (5 * 1024 * 1024))
+    response = preview(client, coordinator, big)
+    assert "Tệp quá 5 MB." in str(response.context["form"].errors["file"])
+
+
+def test_saving_a_whole_year_takes_a_fixed_number_of_queries(django_assert_max_num_queries):
+    lines = ["province,year,dimension,value"] + [
+        f"{code},2024,{n},5.5" for code in ("an-giang", "dak-nong", "ha-noi", "quang-tri", "can-tho") for n in range(1, 9)
+    ]
+    preview = score_import.check(score_import.parse("f.csv", "\n".join(lines).encode()))
+    assert preview.count("changed") == 40
+    # one bulk update, then each year's totals and standings: not one query per score
+    with django_assert_max_num_queries(20):
+        score_import.save(preview)
+    assert Score.objects.filter(year=2024, dimension__number=8, sub_dimension=None, value=Decimal("5.5")).count() == 5
