@@ -88,7 +88,5 @@ def province_history(province, include_former=True):
 
     former = []
     if include_former:
-        former = [
-            province_history(p, include_former=False) for p in province.predecessors.exclude(pk=province.pk).order_by("name")
-        ]
+        former = [province_history(p, include_former=False) for p in province.predecessors.order_by("name")]
     return ProvinceHistory(province, years, series(None), [series(d) for d in dimensions], former)

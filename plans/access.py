@@ -7,7 +7,7 @@ visible to the province's coordinators only.
 
 from django.db.models import Q
 
-from .models import Agency, Membership, Plan
+from .models import Membership, Plan
 
 
 def is_administrator(user):
@@ -34,13 +34,6 @@ def visible_plans(user):
         Q(province_id__in=member_provinces, status__in=[Plan.Status.ACTIVE, Plan.Status.CLOSED])
         | Q(province_id__in=coordinated_province_ids(user))
     )
-
-
-def managed_agencies(user):
-    """Agencies a user may edit: all of a coordinator's province."""
-    if is_administrator(user):
-        return Agency.objects.all()
-    return Agency.objects.filter(province_id__in=coordinated_province_ids(user))
 
 
 def managed_plans(user):

@@ -63,16 +63,21 @@ def send_reminders(days=3, every=3, today=None):
         )
     )
     User = get_user_model()
+    reporter_addresses = defaultdict(list)  # one query for every agency's reporters
+    for agency_id, email in (
+        User.objects.filter(
+            is_active=True, memberships__agency__in=list(due_by_agency), memberships__role=Membership.Role.REPORTER
+        )
+        .exclude(email="")
+        .values_list("memberships__agency_id", "email")
+    ):
+        reporter_addresses[agency_id].append(email)
     with translation.override(settings.LANGUAGE_CODE):
         for agency, owed in due_by_agency.items():
             if agency.pk in recently:
                 run.skipped_recent += 1
                 continue
-            addresses = list(
-                User.objects.filter(is_active=True, memberships__agency=agency, memberships__role=Membership.Role.REPORTER)
-                .exclude(email="")
-                .values_list("email", flat=True)
-            )
+            addresses = reporter_addresses[agency.pk]
             if not addresses:
                 run.without_address.append(agency)
                 continue
