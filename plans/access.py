@@ -24,6 +24,11 @@ def coordinated_province_ids(user):
     return memberships(user).filter(role=Membership.Role.COORDINATOR).values("agency__province_id")
 
 
+def reading_province_ids(user):
+    """Provinces the user follows as coordinator or viewer (not as an agency's reporter)."""
+    return memberships(user).filter(role__in=[Membership.Role.COORDINATOR, Membership.Role.VIEWER]).values("agency__province_id")
+
+
 def visible_plans(user):
     if not user.is_authenticated:
         return Plan.objects.none()

@@ -11,7 +11,7 @@ from indicators.models import Province
 
 from . import access
 from .forms import ScoreImportForm
-from .models import Membership, Target, Task, TaskAssignment
+from .models import Target, Task, TaskAssignment
 
 
 def plan_detail(request, pk):
@@ -28,9 +28,7 @@ def plan_detail(request, pk):
     # Reporting periods, for those who follow them: coordinators and viewers of the province.
     follows = (
         access.is_administrator(request.user)
-        or access.memberships(request.user)
-        .filter(agency__province=plan.province, role__in=[Membership.Role.COORDINATOR, Membership.Role.VIEWER])
-        .exists()
+        or access.reading_province_ids(request.user).filter(agency__province_id=plan.province_id).exists()
     )
     return render(
         request,

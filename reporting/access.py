@@ -28,15 +28,6 @@ def reporter_agencies(user):
     )
 
 
-def reading_province_ids(user):
-    """Provinces whose submitted reports the user reads: as coordinator or viewer."""
-    return (
-        plan_access.memberships(user)
-        .filter(role__in=[Membership.Role.COORDINATOR, Membership.Role.VIEWER])
-        .values("agency__province_id")
-    )
-
-
 def visible_periods(user):
     return ReportingPeriod.objects.filter(plan__in=plan_access.visible_plans(user))
 
@@ -47,7 +38,8 @@ def visible_reports(user):
     if plan_access.is_administrator(user):
         return Report.objects.all()
     return Report.objects.filter(
-        Q(agency__in=reporter_agencies(user)) | Q(status__in=SENT, period__plan__province_id__in=reading_province_ids(user))
+        Q(agency__in=reporter_agencies(user))
+        | Q(status__in=SENT, period__plan__province_id__in=plan_access.reading_province_ids(user))
     ).filter(period__plan__in=plan_access.visible_plans(user))
 
 
@@ -87,7 +79,7 @@ def get_period_for_user(user, pk, manage=False):
 
 def can_see_review_queue(user, period):
     return plan_access.is_administrator(user) or period.plan.province_id in set(
-        reading_province_ids(user).values_list("agency__province_id", flat=True)
+        plan_access.reading_province_ids(user).values_list("agency__province_id", flat=True)
     )
 
 
