@@ -63,3 +63,16 @@ def test_vietnamese_output_writes_day_first_and_comma_decimals():
     with translation.override("vi"):
         assert formats.date_format(datetime.date(2026, 3, 5), "SHORT_DATE_FORMAT") == "05/03/2026"
         assert formats.localize(Decimal("44.43")) == "44,43"
+
+
+def test_pages_are_vietnamese_even_for_an_english_browser(client):
+    response = client.get("/dang-nhap/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert '<html lang="vi">' in response.text and "Tên đăng nhập" in response.text
+    assert response["Content-Language"] == "vi"
+
+
+def test_the_switcher_choice_is_kept(client):
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/dang-nhap/"}, HTTP_ACCEPT_LANGUAGE="vi")
+    assert response.status_code == 302
+    page = client.get("/dang-nhap/", HTTP_ACCEPT_LANGUAGE="vi").text
+    assert '<html lang="en">' in page and "Username" in page
