@@ -119,3 +119,24 @@ def test_a_locked_period_stays_on_the_list_for_an_agency_let_back_in(district_re
     workflow.reopen_for_agency(year, agency, coordinator, datetime.date.today() + datetime.timedelta(days=3), "Mất điện.")
     item = next(i for i in todo_list(district_reporter) if i.period.label == "Năm 2020")
     assert item.block is None and item.editable
+
+
+def test_the_to_do_list_runs_the_same_queries_for_more_plans_and_periods(
+    client, district_reporter, an_giang_plan, django_assert_num_queries
+):
+    from reporting.calendar import create_periods
+
+    client.force_login(district_reporter)
+    with django_assert_num_queries(8):
+        assert len(client.get(HOME).context["todo"]) == 6
+    for year in (2021, 2022, 2023):  # three more plans, seven periods each
+        plan = Plan.objects.create(
+            province=an_giang_plan.province,
+            year=year,
+            title=f"Kế hoạch {year}",
+            document_number=f"{year}/KH",
+            baseline_year=year - 2,
+        )
+        create_periods(plan)
+    with django_assert_num_queries(8):
+        assert len(client.get(HOME).context["todo"]) == 27
