@@ -45,3 +45,11 @@ def managed_plans(user):
     if is_administrator(user):
         return Plan.objects.all()
     return Plan.objects.filter(province_id__in=coordinated_province_ids(user))
+
+
+def followed_plans(user):
+    """Plans whose progress the user follows: as administrator, or as coordinator or viewer of
+    the province (an agency's reporter sees its own tasks, not the whole plan's progress)."""
+    if is_administrator(user):
+        return Plan.objects.all()
+    return visible_plans(user).filter(province_id__in=reading_province_ids(user))

@@ -1,8 +1,10 @@
 """Which agencies must report on which tasks, expanding groups such as "UBND cấp xã"."""
 
+from collections import defaultdict
+
 from django.db.models import Q
 
-from .models import Agency, AgencyGroup, Task
+from .models import Agency, AgencyGroup, Task, TaskAssignment
 
 
 def groups_of(agency):
@@ -35,3 +37,36 @@ def agencies_owing(plan):
         .distinct()
         .order_by("name")
     )
+
+
+def assignees(plans):
+    """{task_id: {"lead": {agency_id…}, "coordinating": {agency_id…}}} for every task of the
+    plans, groups expanded, in at most four queries whatever the number of plans, tasks or agencies.
+    The same rule as agencies_owing, read into memory for pages that tally many tasks."""
+    rows = list(TaskAssignment.objects.filter(task__plan__in=plans).values_list("task_id", "role", "agency_id", "group_id"))
+    group_ids = {group_id for *_, group_id in rows if group_id}
+    groups = {
+        pk: (province_id, kind)
+        for pk, province_id, kind in AgencyGroup.objects.filter(pk__in=group_ids).values_list("pk", "province_id", "member_kind")
+    }
+    members = defaultdict(set)
+    for group_id, agency_id in AgencyGroup.members.through.objects.filter(agencygroup_id__in=group_ids).values_list(
+        "agencygroup_id", "agency_id"
+    ):
+        members[group_id].add(agency_id)
+    kinds = {(province_id, kind) for province_id, kind in groups.values() if kind}
+    by_kind = defaultdict(set)
+    if kinds:
+        condition = Q()
+        for province_id, kind in kinds:
+            condition |= Q(province_id=province_id, kind=kind)
+        for pk, province_id, kind in Agency.objects.filter(condition).values_list("pk", "province_id", "kind"):
+            by_kind[(province_id, kind)].add(pk)
+    result = defaultdict(lambda: {TaskAssignment.Role.LEAD: set(), TaskAssignment.Role.COORDINATING: set()})
+    for task_id, role, agency_id, group_id in rows:
+        if agency_id:
+            result[task_id][role].add(agency_id)
+        else:
+            province_id, kind = groups[group_id]
+            result[task_id][role] |= members[group_id] | by_kind.get((province_id, kind), set())
+    return result

@@ -26,10 +26,7 @@ def plan_detail(request, pk):
     for task in tasks:
         sections.setdefault(task.dimension, []).append(task)
     # Reporting periods, for those who follow them: coordinators and viewers of the province.
-    follows = (
-        access.is_administrator(request.user)
-        or access.reading_province_ids(request.user).filter(agency__province_id=plan.province_id).exists()
-    )
+    follows = access.followed_plans(request.user).filter(pk=plan.pk).exists()
     return render(
         request,
         "plans/plan_detail.html",

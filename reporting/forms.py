@@ -46,6 +46,9 @@ class TaskProgressForm(forms.Form):
     )
     narrative = forms.CharField(label=_("Kết quả thực hiện"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
     evidence = forms.CharField(label=_("Văn bản, tài liệu kiểm chứng"), max_length=2000, required=False)
+    difficulties = forms.CharField(
+        label=_("Khó khăn, vướng mắc (nếu có)"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
     files = EvidenceFilesField(label=_("Tệp minh chứng (PDF, Word, Excel, ảnh; tối đa 10 MB mỗi tệp)"))
 
     def progress_values(self):
@@ -56,6 +59,7 @@ class TaskProgressForm(forms.Form):
             "achieved_value": data["achieved_value"],
             "narrative": data["narrative"].strip(),
             "evidence": data["evidence"].strip(),
+            "difficulties": data["difficulties"].strip(),
         }
 
 
@@ -103,3 +107,52 @@ class GeneratePeriodsForm(forms.Form):
         label=_("Hạn gửi: số ngày làm việc sau ngày chốt số liệu"), min_value=1, max_value=30, initial=2
     )
     year_due_date = forms.DateField(label=_("Hạn gửi báo cáo năm (nếu tỉnh quy định riêng)"), required=False)
+
+
+class TaskFilterForm(forms.Form):
+    """The dashboard's task list filters. Choices come from the page's own data, so the form
+    costs no query; values outside them are ignored rather than failing the page."""
+
+    STATUS_CHOICES = [
+        ("", _("Tất cả")),
+        ("overdue", _("Quá hạn")),
+        ("difficulties", _("Có khó khăn, vướng mắc")),
+        ("not_completed", _("Chưa hoàn thành")),
+        ("completed", _("Đã hoàn thành")),
+        ("in_progress", _("Đang thực hiện")),
+        ("not_started", _("Chưa thực hiện")),
+    ]
+    GENERAL = "general"
+
+    dimension = forms.ChoiceField(label=_("Chỉ số nội dung"), required=False)
+    agency = forms.ChoiceField(label=_("Cơ quan"), required=False)
+    status = forms.ChoiceField(label=_("Tình trạng"), choices=STATUS_CHOICES, required=False)
+
+    def __init__(self, *args, dimensions, agencies, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["dimension"].choices = [("", _("Tất cả"))] + [
+            (str(d.pk) if d else self.GENERAL, f"{d.number}. {d.name}" if d else _("Chỉ đạo, điều hành chung"))
+            for d in dimensions
+        ]
+        self.fields["agency"].choices = [("", _("Tất cả"))] + [(str(a.pk), a.name) for a in agencies]
+
+    def apply(self, states):
+        """The task states the filters keep (all of them when the filters are not valid)."""
+        if not self.is_valid():
+            return states
+        dimension, agency, status = (self.cleaned_data[name] for name in ("dimension", "agency", "status"))
+        if dimension == self.GENERAL:
+            states = [s for s in states if s.task.dimension_id is None]
+        elif dimension:
+            states = [s for s in states if str(s.task.dimension_id) == dimension]
+        if agency:
+            states = [s for s in states if int(agency) in s.agency_ids]
+        if status == "overdue":
+            states = [s for s in states if s.overdue]
+        elif status == "difficulties":
+            states = [s for s in states if s.difficulties]
+        elif status == "not_completed":
+            states = [s for s in states if s.status != "completed"]
+        elif status:
+            states = [s for s in states if s.status == status]
+        return states

@@ -184,6 +184,9 @@ class TaskProgress(models.Model):
     achieved_value = models.DecimalField(_("giá trị đạt được"), max_digits=12, decimal_places=2, null=True, blank=True)
     narrative = models.TextField(_("kết quả thực hiện"), blank=True)
     evidence = models.TextField(_("tài liệu kiểm chứng"), blank=True, help_text=_("Số, ký hiệu văn bản hoặc mô tả minh chứng."))
+    # Per task, so the department sees which tasks are stuck and why; the report's own
+    # difficulties field holds what concerns the agency's work as a whole.
+    difficulties = models.TextField(_("khó khăn, vướng mắc"), blank=True)
 
     history = HistoricalRecords()
 

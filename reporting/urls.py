@@ -11,6 +11,7 @@ urlpatterns = [
     path("ky-bao-cao/<int:pk>/", views.review_queue, name="review_queue"),
     path("ky-bao-cao/<int:pk>/mo-lai/", views.period_reopen, name="period_reopen"),
     path("ky-bao-cao/<int:pk>/sua/", views.period_edit, name="period_edit"),
+    path("ke-hoach/<int:pk>/tong-quan/", views.plan_dashboard, name="plan_dashboard"),
     path("ke-hoach/<int:plan_pk>/ky-bao-cao/", views.plan_periods, name="plan_periods"),
     path("minh-chung/<int:pk>/", views.evidence_download, name="evidence_download"),
 ]

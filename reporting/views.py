@@ -11,9 +11,17 @@ from django.views.decorators.http import require_POST
 from plans import access as plan_access
 from plans.obligations import agencies_owing
 
-from . import access, readers, workflow
+from . import access, charts, progress, readers, workflow
 from .calendar import create_periods
-from .forms import GeneratePeriodsForm, PeriodForm, ReopenForm, ReportForm, ReturnForm, TaskProgressForm
+from .forms import (
+    GeneratePeriodsForm,
+    PeriodForm,
+    ReopenForm,
+    ReportForm,
+    ReturnForm,
+    TaskFilterForm,
+    TaskProgressForm,
+)
 from .models import Report, TaskProgress
 
 
@@ -269,4 +277,32 @@ def evidence_download(request, pk):
     evidence = get_object_or_404(access.visible_evidence(request.user), pk=pk)
     return FileResponse(
         evidence.file.open("rb"), as_attachment=True, filename=evidence.original_name, content_type=evidence.content_type
+    )
+
+
+def plan_dashboard(request, pk):
+    """Is the plan on track? Targets against scores, task progress and who reports on time,
+    for the province's coordinators and viewers; every figure links to the rows behind it."""
+    plan = get_object_or_404(plan_access.followed_plans(request.user).select_related("province"), pk=pk)
+    period = None
+    if request.GET.get("period", "").isdigit():
+        period = plan.periods.filter(pk=request.GET["period"]).first()
+    state = progress.plan_progress(plan, period)
+    filters = TaskFilterForm(
+        request.GET,
+        dimensions=[row.dimension for row in state.dimensions],
+        agencies=[record.agency for record in state.records],
+    )
+    return render(
+        request,
+        "reporting/plan_dashboard.html",
+        {
+            "plan": plan,
+            "progress": state,
+            "filters": filters,
+            "tasks": filters.apply(state.tasks),
+            "scores_chart": charts.dimension_scores_chart(state),
+            "tasks_chart": charts.task_status_chart(state),
+            "Punctuality": progress.Punctuality,
+        },
     )

@@ -21,7 +21,7 @@ from plans.obligations import tasks_for_agency
 
 from .models import EvidenceFile, PeriodReopening, Report, ReportingPeriod, TaskProgress
 
-PROGRESS_FIELDS = ["status", "percent_done", "achieved_value", "narrative", "evidence"]
+PROGRESS_FIELDS = ["status", "percent_done", "achieved_value", "narrative", "evidence", "difficulties"]
 
 
 STALE_MESSAGE = gettext_noop(

@@ -2,11 +2,13 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from plans.demo import DEMO_PASSWORD, DEMO_USERS
-from reporting.demo import load_demo
+from reporting.demo import load_demo, load_demo_reports
 
 
 class Command(BaseCommand):
-    help = "Load the seed plans (An Giang, Đắk Nông 2020), their periods and one user per role. Safe to run again."
+    help = (
+        "Load the seed plans (An Giang, Đắk Nông 2020), their periods, sample reports and one user per role. Safe to run again."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--quiet-logins", action="store_true", help="Do not print the demo logins.")
@@ -17,8 +19,10 @@ class Command(BaseCommand):
             # The demo creates an administrator with a published password and resets the seed plans.
             raise CommandError("load_demo is for development and demonstrations: DEBUG is off. Use --force on a training server.")
         for plan in load_demo():
+            reports = load_demo_reports(plan)
             self.stdout.write(
-                f"Plan {plan}: {plan.targets.count()} targets, {plan.tasks.count()} tasks, {plan.periods.count()} periods."
+                f"Plan {plan}: {plan.targets.count()} targets, {plan.tasks.count()} tasks, {plan.periods.count()} periods"
+                + (f", {reports} sample reports." if reports else ".")
             )
         if not quiet_logins:
             self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD}):")

@@ -1,0 +1,530 @@
+"""How far a plan has come, as plain dataclasses: task status, reporting discipline and the
+dimensions' targets against published scores. The dashboard, the national view and the
+compiled reports all read these functions, so they never disagree.
+
+Task status, from the answers of submitted and accepted reports only (a draft or a returned
+report is still being written), each agency's latest answer up to the period looked at:
+
+- completed: every lead agency's latest answer says completed;
+- in progress: not completed, but some answer says in progress or completed, or a percent > 0;
+- not started: no answer yet, or every answer says not started;
+- overdue: not completed and its deadline is before the reference date (today, or the
+  period's cut-off date when looking back at a past period). Overdue tasks are also counted
+  in their status above: "10 not completed, of which 3 overdue", as reports phrase it.
+
+Each function runs a fixed number of queries whatever the number of tasks, agencies or plans.
+"""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Prefetch
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from indicators.models import Dimension, Score
+from plans.models import Agency, Task, TaskAssignment
+from plans.obligations import agencies_owing, assignees
+
+from .access import FINAL
+from .models import Report, ReportingPeriod, TaskProgress
+from .workflow import is_on_time
+
+COMPLETED = TaskProgress.Status.COMPLETED
+IN_PROGRESS = TaskProgress.Status.IN_PROGRESS
+NOT_STARTED = TaskProgress.Status.NOT_STARTED
+TASK_STATUSES = [COMPLETED, IN_PROGRESS, NOT_STARTED]
+TASK_STATUS_LABELS = dict(TaskProgress.Status.choices)
+LEAD, COORDINATING = TaskAssignment.Role.LEAD, TaskAssignment.Role.COORDINATING
+
+
+def percent(part, whole):
+    return round(100 * part / whole) if whole else 0
+
+
+# --- task status ---------------------------------------------------------------------
+
+
+@dataclass
+class Answer:
+    """An agency's latest sent answer on a task."""
+
+    agency_id: int
+    report_id: int
+    period_id: int
+    status: str
+    percent_done: int | None
+    difficulties: str
+    agency: Agency | None = None  # filled in where the page names agencies
+
+
+@dataclass
+class TaskState:
+    task: Task
+    status: str
+    overdue: bool
+    leads: set  # agency ids, groups expanded
+    coordinating: set
+    answers: dict  # agency id → Answer
+
+    @property
+    def status_label(self):
+        return TASK_STATUS_LABELS[self.status]
+
+    @property
+    def difficulties(self):
+        return [a for a in self.answers.values() if a.difficulties]
+
+    @property
+    def agency_ids(self):
+        return self.leads | self.coordinating
+
+    @property
+    def leads_completed(self):
+        """How many lead agencies' latest answers say completed (of len(leads))."""
+        return sum(1 for a in self.leads if a in self.answers and self.answers[a].status == COMPLETED)
+
+    @property
+    def lead_assignments(self):
+        """The lead agencies and groups as the plan names them (needs assignments prefetched)."""
+        return [a for a in self.task.assignments.all() if a.role == LEAD]
+
+
+def task_status(leads, answers):
+    """The rule in the module docstring, for one task."""
+    if leads and all(answers.get(a) and answers[a].status == COMPLETED for a in leads):
+        return COMPLETED
+    if any(a.status in (IN_PROGRESS, COMPLETED) or (a.percent_done or 0) > 0 for a in answers.values()):
+        return IN_PROGRESS
+    return NOT_STARTED
+
+
+def latest_answers(plans, until=None):
+    """{task_id: {agency_id: Answer}}: each agency's latest sent answer per task, from the
+    periods whose cut-off is on or before `until` (all periods when None). One query."""
+    answers = TaskProgress.objects.filter(report__period__plan__in=plans, report__status__in=FINAL)
+    if until is not None:
+        answers = answers.filter(report__period__end__lte=until)
+    rows = answers.order_by("report__period__end", "report__submitted_at", "pk").values_list(
+        "task_id", "report__agency_id", "report_id", "report__period_id", "status", "percent_done", "difficulties"
+    )
+    latest = defaultdict(dict)
+    for task_id, agency_id, report_id, period_id, status, percent_done, difficulties in rows:
+        # Later rows replace earlier ones: the ordering puts the latest last.
+        latest[task_id][agency_id] = Answer(agency_id, report_id, period_id, status, percent_done, difficulties)
+    return latest
+
+
+def task_states(plans, reference_date, until=None, tasks=None):
+    """{plan_id: [TaskState…]} in plan order. `tasks` may be given when the caller already has
+    them (with whatever it selected); otherwise they are read bare."""
+    if tasks is None:
+        tasks = Task.objects.filter(plan__in=plans)
+    obligations = assignees(plans)
+    answers = latest_answers(plans, until)
+    states = defaultdict(list)
+    for task in tasks:
+        roles = obligations.get(task.pk, {LEAD: set(), COORDINATING: set()})
+        task_answers = answers.get(task.pk, {})
+        status = task_status(roles[LEAD], task_answers)
+        overdue = status != COMPLETED and task.due_date is not None and task.due_date < reference_date
+        states[task.plan_id].append(TaskState(task, status, overdue, roles[LEAD], roles[COORDINATING], task_answers))
+    return states
+
+
+@dataclass
+class TaskTally:
+    """Counts of tasks by status, e.g. "38/59 tasks completed (64 %)"."""
+
+    total: int = 0
+    completed: int = 0
+    in_progress: int = 0
+    not_started: int = 0
+    overdue: int = 0
+    with_difficulties: int = 0
+
+    def add(self, state):
+        self.total += 1
+        setattr(self, state.status, getattr(self, state.status) + 1)
+        self.overdue += state.overdue
+        self.with_difficulties += bool(state.difficulties)
+
+    @property
+    def not_completed(self):
+        return self.total - self.completed
+
+    @property
+    def completed_percent(self):
+        return percent(self.completed, self.total)
+
+    @property
+    def in_progress_percent(self):
+        return percent(self.in_progress, self.total)
+
+    @property
+    def not_started_percent(self):
+        return percent(self.not_started, self.total)
+
+    @property
+    def overdue_percent(self):
+        return percent(self.overdue, self.total)
+
+
+def tally(states):
+    result = TaskTally()
+    for state in states:
+        result.add(state)
+    return result
+
+
+# --- reporting discipline ------------------------------------------------------------
+
+
+class Punctuality:
+    ON_TIME = "on_time"
+    LATE = "late"
+    MISSING = "missing"  # due date passed, nothing sent
+    PENDING = "pending"  # not sent yet, still before the due date
+
+    LABELS = {
+        ON_TIME: _("Đúng hạn"),
+        LATE: _("Trễ hạn"),
+        MISSING: _("Chưa gửi, quá hạn"),
+        PENDING: _("Chưa gửi, còn hạn"),
+    }
+
+
+def punctuality(report, period, today):
+    if report is not None and report["first_submitted_at"]:
+        return Punctuality.ON_TIME if report["on_time"] else Punctuality.LATE
+    return Punctuality.MISSING if today > period.due_date else Punctuality.PENDING
+
+
+@dataclass
+class Entry:
+    """An agency in one of a period's lists, with its report once sent."""
+
+    agency: Agency
+    report_id: int | None = None
+    days_late: int = 0
+
+
+@dataclass
+class PeriodDiscipline:
+    """Who reported for a period, with DHIS2's rates: reporting rate = reports sent / reports
+    expected; on-time rate = reports sent by the due date / reports expected."""
+
+    period: ReportingPeriod
+    expected: int
+    on_time: list  # Entry
+    late: list
+    missing: list
+    pending: list
+
+    @property
+    def sent(self):
+        return len(self.on_time) + len(self.late)
+
+    @property
+    def reporting_rate(self):
+        return percent(self.sent, self.expected)
+
+    @property
+    def on_time_rate(self):
+        return percent(len(self.on_time), self.expected)
+
+
+@dataclass
+class AgencyRecord:
+    """One agency's punctuality over the plan's periods: a row of the punctuality table."""
+
+    agency: Agency
+    cells: list  # (period, punctuality, Entry), in period order
+
+    def count(self, state):
+        return sum(1 for _, s, _ in self.cells if s == state)
+
+    @property
+    def due(self):
+        return sum(1 for _, s, _ in self.cells if s != Punctuality.PENDING)
+
+    @property
+    def on_time_count(self):
+        return self.count(Punctuality.ON_TIME)
+
+    @property
+    def late_count(self):
+        return self.count(Punctuality.LATE)
+
+    @property
+    def missing_count(self):
+        return self.count(Punctuality.MISSING)
+
+    @property
+    def on_time_rate(self):
+        return percent(self.on_time_count, self.due)
+
+
+def plan_reports(plan):
+    """{(agency_id, period_id): {"id", "first_submitted_at", "on_time", "days_late"}}; one query."""
+    reports = {}
+    for report in Report.objects.filter(period__plan=plan).select_related("period"):
+        sent_on = timezone.localtime(report.first_submitted_at).date() if report.first_submitted_at else None
+        reports[(report.agency_id, report.period_id)] = {
+            "id": report.pk,
+            "first_submitted_at": report.first_submitted_at,
+            "on_time": is_on_time(report),
+            "days_late": max(0, (sent_on - report.period.due_date).days) if sent_on else 0,
+        }
+    return reports
+
+
+def discipline(periods, agencies, reports, today):
+    """The discipline of each period, and each agency's record over them."""
+    by_period = {}
+    records = [AgencyRecord(agency, []) for agency in agencies]
+    for period in periods:
+        lists = defaultdict(list)
+        for record in records:
+            report = reports.get((record.agency.pk, period.pk))
+            state = punctuality(report, period, today)
+            sent = state in (Punctuality.ON_TIME, Punctuality.LATE)
+            entry = Entry(record.agency, report["id"] if sent else None, report["days_late"] if sent else 0)
+            lists[state].append(entry)
+            record.cells.append((period, state, entry))
+        by_period[period.pk] = PeriodDiscipline(
+            period,
+            len(agencies),
+            lists[Punctuality.ON_TIME],
+            lists[Punctuality.LATE],
+            lists[Punctuality.MISSING],
+            lists[Punctuality.PENDING],
+        )
+    return by_period, records
+
+
+def current_period(periods, today):
+    """The period being collected now: the first whose due date is today or later; once
+    the year is over, the last one."""
+    periods = sorted(periods, key=lambda p: (p.due_date, p.end, p.kind))
+    upcoming = [p for p in periods if p.due_date >= today]
+    return upcoming[0] if upcoming else (periods[-1] if periods else None)
+
+
+# --- dimensions: targets, scores and task progress ------------------------------------
+
+
+class Signal:
+    MET = "met"  # the published score reached the target
+    MISSED = "missed"
+    ON_TRACK = "on_track"  # no score yet: tasks completed keep pace with the year
+    BEHIND = "behind"  # fewer tasks completed than the share of the year gone by
+    OVERDUE = "overdue"  # some task's deadline passed unfinished
+    NONE = "none"  # no target and no tasks
+
+    LABELS = {
+        MET: _("Đạt mục tiêu"),
+        MISSED: _("Chưa đạt mục tiêu"),
+        ON_TRACK: _("Đúng tiến độ"),
+        BEHIND: _("Cần đôn đốc"),
+        OVERDUE: _("Có nhiệm vụ quá hạn"),
+        NONE: "—",
+    }
+
+
+@dataclass
+class DimensionProgress:
+    dimension: Dimension | None  # None: general tasks of direction (chỉ đạo, điều hành)
+    target: object = None  # plans.Target
+    baseline: Decimal | None = None
+    actual: Decimal | None = None
+    actual_group: int | None = None
+    actual_rank: int | None = None
+    tasks: TaskTally = field(default_factory=TaskTally)
+    signal: str = Signal.NONE
+
+    @property
+    def target_score(self):
+        return self.target.target_score if self.target else None
+
+    @property
+    def gap(self):
+        """Published score minus target: negative means short of it."""
+        if self.actual is None or self.target_score is None:
+            return None
+        return self.actual - self.target_score
+
+    @property
+    def change(self):
+        """Published score minus baseline."""
+        if self.actual is None or self.baseline is None:
+            return None
+        return self.actual - self.baseline
+
+    @property
+    def signal_label(self):
+        return Signal.LABELS[self.signal]
+
+
+def year_elapsed(year, day):
+    """The share of the plan's year gone by on `day`, from 0 to 1."""
+    start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    if day <= start:
+        return 0.0
+    return min(1.0, (day - start).days / (end - start).days)
+
+
+def dimension_signal(row, plan_year, reference_date):
+    if row.actual is not None and row.target is not None:
+        met = row.target_score is None or row.actual >= row.target_score
+        if row.target.target_group and row.actual_group:
+            met = met and row.actual_group <= row.target.target_group
+        return Signal.MET if met else Signal.MISSED
+    if not row.tasks.total:
+        return Signal.NONE
+    if row.tasks.overdue:
+        return Signal.OVERDUE
+    if row.tasks.completed / row.tasks.total >= year_elapsed(plan_year, reference_date):
+        return Signal.ON_TRACK
+    return Signal.BEHIND
+
+
+def plan_scores(plan):
+    """{(year, dimension_id or None): Score} for the plan's year and baseline year; one query."""
+    return {
+        (s.year, s.dimension_id): s
+        for s in Score.objects.filter(
+            province_id=plan.province_id, year__in=[plan.year, plan.baseline_year], sub_dimension__isnull=True
+        )
+    }
+
+
+def dimension_progress(plan, states, reference_date, scores):
+    """A row per dimension of the plan's year (and one for general tasks, if any): baseline,
+    target, published score and task counts. Queries: targets, dimensions."""
+    targets = {t.dimension_id: t for t in plan.targets.all()}
+    rows = {d.pk: DimensionProgress(d) for d in Dimension.objects.for_year(plan.year).order_by("number")}
+    general = DimensionProgress(None)
+    for state in states:
+        rows.get(state.task.dimension_id, general).tasks.add(state)
+    for dimension_id, row in rows.items():
+        row.target = targets.get(dimension_id)
+        baseline = scores.get((plan.baseline_year, dimension_id))
+        row.baseline = row.target.baseline_score if row.target and row.target.baseline_score is not None else None
+        if row.baseline is None and baseline:
+            row.baseline = baseline.value
+        actual = scores.get((plan.year, dimension_id))
+        if actual:
+            row.actual, row.actual_group, row.actual_rank = actual.value, actual.group, actual.rank
+        row.signal = dimension_signal(row, plan.year, reference_date)
+    result = list(rows.values())
+    if general.tasks.total:
+        general.signal = dimension_signal(general, plan.year, reference_date)
+        result.append(general)
+    return result
+
+
+# --- a plan at a glance, and every province's --------------------------------------------
+
+
+@dataclass
+class PlanProgress:
+    plan: object
+    period: ReportingPeriod | None  # the period looked at
+    periods: list
+    is_current: bool
+    reference_date: datetime.date
+    tasks: list  # TaskState, in plan order
+    tally: TaskTally
+    dimensions: list  # DimensionProgress
+    total: Score | None  # the published total of the plan's year
+    baseline_total: Score | None
+    discipline: PeriodDiscipline | None
+    records: list  # AgencyRecord, by agency name
+
+
+def plan_progress(plan, period=None, today=None):
+    """Everything the dashboard and the compiled report show for a plan and a period (the
+    current one by default). Looking back at a past period, answers count up to its cut-off
+    and deadlines are judged on that day; otherwise on today. A fixed number of queries."""
+    today = today or timezone.localdate()
+    periods = list(plan.periods.order_by("end", "due_date", "kind"))  # the manager sets period.plan
+    current = current_period(periods, today)
+    period = period or current
+    is_current = period is not None and period == current
+    looking_back = period is not None and not is_current and period.due_date < today
+    reference_date = period.end if looking_back else today
+    tasks = list(
+        Task.objects.filter(plan=plan)
+        .select_related("dimension", "sub_dimension")
+        .prefetch_related(Prefetch("assignments", queryset=TaskAssignment.objects.select_related("agency", "group")))
+        .order_by("order", "id")
+    )
+    states = task_states([plan], reference_date, until=period.end if period else None, tasks=tasks)[plan.pk]
+    scores = plan_scores(plan)
+    agencies = list(agencies_owing(plan))
+    by_id = {a.pk: a for a in agencies}
+    for state in states:
+        for answer in state.answers.values():
+            answer.agency = by_id.get(answer.agency_id)
+    by_period, records = discipline(periods, agencies, plan_reports(plan), today)
+    return PlanProgress(
+        plan=plan,
+        period=period,
+        periods=periods,
+        is_current=is_current,
+        reference_date=reference_date,
+        tasks=states,
+        tally=tally(states),
+        dimensions=dimension_progress(plan, states, reference_date, scores),
+        total=scores.get((plan.year, None)),
+        baseline_total=scores.get((plan.baseline_year, None)),
+        discipline=by_period.get(period.pk) if period else None,
+        records=records,
+    )
+
+
+@dataclass
+class PlanSummary:
+    """A row of the national view."""
+
+    plan: object
+    tally: TaskTally
+    period: ReportingPeriod | None
+    expected: int
+    sent: int
+    on_time: int
+
+    @property
+    def reporting_rate(self):
+        return percent(self.sent, self.expected)
+
+    @property
+    def on_time_rate(self):
+        return percent(self.on_time, self.expected)
+
+
+def plan_summaries(plans, today=None):
+    """Task completion and the current period's reporting rate for each plan, in a fixed
+    number of queries whatever the number of plans."""
+    today = today or timezone.localdate()
+    plans = list(plans)
+    tasks = Task.objects.filter(plan__in=plans).only("pk", "plan_id", "due_date")
+    states = task_states(plans, today, tasks=tasks)
+    periods = defaultdict(list)
+    for period in ReportingPeriod.objects.filter(plan__in=plans):
+        periods[period.plan_id].append(period)
+    current = {plan.pk: current_period(periods[plan.pk], today) for plan in plans}
+    sent = defaultdict(dict)  # period id → {agency id: on time?}
+    reports = Report.objects.filter(period__in=[p for p in current.values() if p], first_submitted_at__isnull=False)
+    for report in reports.select_related("period"):
+        sent[report.period_id][report.agency_id] = is_on_time(report)
+    rows = []
+    for plan in plans:
+        owing = set().union(*(s.agency_ids for s in states[plan.pk]))
+        period = current[plan.pk]
+        received = {a: on_time for a, on_time in sent[period.pk].items() if a in owing} if period else {}
+        rows.append(PlanSummary(plan, tally(states[plan.pk]), period, len(owing), len(received), sum(received.values())))
+    return rows
