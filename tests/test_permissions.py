@@ -104,6 +104,8 @@ MATRIX = {
     "period_reopen": ("post", lambda w: reverse("period_reopen", args=[w["period"].pk]), reopen_data, ACT),
     "period_edit": ("get", lambda w: reverse("period_edit", args=[w["period"].pk]), None, MANAGERS),
     "plan_periods": ("get", lambda w: reverse("plan_periods", args=[w["plan"].pk]), None, MANAGERS),
+    # Progress of the whole plan: for those who follow the province, not for one agency's reporter.
+    "plan_dashboard": ("get", lambda w: reverse("plan_dashboard", args=[w["plan"].pk]), None, READERS),
     "evidence_download": ("get", lambda w: reverse("evidence_download", args=[w["file"].pk]), None, REPORT),
 }
 # Django's own pages: login, logout, language, admin (scoped in tests/plans/test_admin.py).
