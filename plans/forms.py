@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from indicators.models import PerformanceGroup
+
 MAX_SCORE_FILE_BYTES = 5 * 1024 * 1024
 
 
@@ -13,3 +15,30 @@ class ScoreImportForm(forms.Form):
         if upload.size > MAX_SCORE_FILE_BYTES:
             raise forms.ValidationError(_("Tệp quá 5 MB."))
         return upload
+
+
+class TargetForm(forms.Form):
+    """A dimension's target: a score, a group, or both; both empty removes it."""
+
+    target_score = forms.DecimalField(
+        label=_("Điểm phấn đấu"),
+        min_value=1,
+        max_value=10,
+        max_digits=4,
+        decimal_places=2,
+        localize=True,
+        required=False,
+        error_messages={
+            "min_value": _("Điểm của chỉ số nội dung từ 1 đến 10."),
+            "max_value": _("Điểm của chỉ số nội dung từ 1 đến 10."),
+            "invalid": _("Nhập điểm là một số, ví dụ 5,40."),
+            "max_decimal_places": _("Điểm có tối đa 2 chữ số thập phân."),
+        },
+    )
+    target_group = forms.TypedChoiceField(
+        label=_("Nhóm phấn đấu"),
+        choices=[("", "—")] + list(PerformanceGroup.choices),
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )

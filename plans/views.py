@@ -3,14 +3,17 @@ from django.core import signing
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import floatformat
 from django.utils.translation import gettext as _
 
 from indicators import score_import as score_import_rules
+from indicators.charts import province_charts
 from indicators.history import province_history
 from indicators.models import Province
 
 from . import access
-from .forms import ScoreImportForm
+from . import targets as target_rules
+from .forms import ScoreImportForm, TargetForm
 from .models import Target, Task, TaskAssignment
 
 
@@ -36,6 +39,7 @@ def plan_detail(request, pk):
             "sections": sections.items(),
             "task_count": len(tasks),
             "periods": plan.periods.order_by("end", "kind") if follows else [],
+            "follows": follows,
             "can_manage": access.managed_plans(request.user).filter(pk=plan.pk).exists(),
         },
     )
@@ -65,7 +69,15 @@ def province_detail(request, code):
     return render(
         request,
         "plans/province_detail.html",
-        {"province": province, "history": history, "rows": rows, "dimensions": [s.dimension for s in history.dimensions]},
+        {
+            "province": province,
+            "history": history,
+            "rows": rows,
+            "dimensions": [s.dimension for s in history.dimensions],
+            "charts": province_charts(history, {key: t.target_score for key, t in targets.items() if t.target_score is not None})
+            if rows
+            else [],
+        },
     )
 
 
@@ -109,3 +121,32 @@ def score_import(request):
     if preview is not None:
         counts = {f"{state}_count": preview.count(state) for state in ("new", "changed", "unchanged")}
     return render(request, "plans/score_import.html", {"form": form, "preview": preview, "payload": payload, **counts})
+
+
+def plan_targets(request, pk):
+    """The coordinator sets each dimension's target beside the province's baseline and the
+    nation's latest median and best; a target below the baseline is saved with a warning."""
+    plan = get_object_or_404(access.managed_plans(request.user).select_related("province"), pk=pk)
+    hints = target_rules.target_hints(plan)
+    rows = []
+    for hint in hints:
+        initial = {"target_score": hint.target.target_score, "target_group": hint.target.target_group} if hint.target else {}
+        rows.append((hint, TargetForm(request.POST or None, prefix=f"d{hint.dimension.pk}", initial=initial)))
+    if request.method == "POST" and all(form.is_valid() for _, form in rows):
+        values = {h.dimension.pk: (f.cleaned_data["target_score"], f.cleaned_data["target_group"]) for h, f in rows}
+        saved = target_rules.save_targets(plan, hints, values)
+        messages.success(request, _("Đã lưu chỉ tiêu của kế hoạch."))
+        for hint in saved:
+            if hint.below_baseline:
+                messages.warning(
+                    request,
+                    _("%(dimension)s: điểm phấn đấu %(target)s thấp hơn điểm năm cơ sở %(baseline)s.")
+                    % {
+                        "dimension": hint.dimension.name,
+                        "target": floatformat(hint.target.target_score, 2),
+                        "baseline": floatformat(hint.baseline, 2),
+                    },
+                )
+        return redirect("plan_targets", plan.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "plans/plan_targets.html", {"plan": plan, "rows": rows}, status=status)

@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from indicators.models import Dimension, Score
-from plans.models import Agency, Task, TaskAssignment
+from plans.models import Agency, Plan, Task, TaskAssignment
 from plans.obligations import agencies_owing, assignees
 
 from .access import FINAL
@@ -513,8 +513,10 @@ def plan_summaries(plans, today=None):
     plans = list(plans)
     tasks = Task.objects.filter(plan__in=plans).only("pk", "plan_id", "due_date")
     states = task_states(plans, today, tasks=tasks)
+    by_id = {plan.pk: plan for plan in plans}
     periods = defaultdict(list)
     for period in ReportingPeriod.objects.filter(plan__in=plans):
+        period.plan = by_id[period.plan_id]  # its label reads the plan's year
         periods[period.plan_id].append(period)
     current = {plan.pk: current_period(periods[plan.pk], today) for plan in plans}
     sent = defaultdict(dict)  # period id → {agency id: on time?}
@@ -527,4 +529,30 @@ def plan_summaries(plans, today=None):
         period = current[plan.pk]
         received = {a: on_time for a, on_time in sent[period.pk].items() if a in owing} if period else {}
         rows.append(PlanSummary(plan, tally(states[plan.pk]), period, len(owing), len(received), sum(received.values())))
+    return rows
+
+
+def current_plans():
+    """Each province's latest plan that is under way or finished (drafts are the province's own)."""
+    latest = {}
+    for plan in Plan.objects.exclude(status=Plan.Status.DRAFT).select_related("province").order_by("province_id", "-year"):
+        latest.setdefault(plan.province_id, plan)
+    return list(latest.values())
+
+
+NATIONAL_SORTS = {
+    "province": lambda row: row.plan.province.name,
+    "completion": lambda row: (row.tally.completed_percent, row.plan.province.name),
+    "overdue": lambda row: (row.tally.overdue, row.plan.province.name),
+    "reporting": lambda row: (row.reporting_rate, row.plan.province.name),
+    "on_time": lambda row: (row.on_time_rate, row.plan.province.name),
+}
+
+
+def national_overview(sort="province", today=None):
+    """Every province's current plan with task completion and reporting rate, sorted by a
+    key of NATIONAL_SORTS ("-" in front for descending); an unknown key sorts by province."""
+    key = sort.removeprefix("-")
+    rows = plan_summaries(current_plans(), today)
+    rows.sort(key=NATIONAL_SORTS.get(key, NATIONAL_SORTS["province"]), reverse=sort.startswith("-") and key in NATIONAL_SORTS)
     return rows

@@ -13,5 +13,6 @@ urlpatterns = [
     path("ky-bao-cao/<int:pk>/sua/", views.period_edit, name="period_edit"),
     path("ke-hoach/<int:pk>/tong-quan/", views.plan_dashboard, name="plan_dashboard"),
     path("ke-hoach/<int:plan_pk>/ky-bao-cao/", views.plan_periods, name="plan_periods"),
+    path("toan-quoc/", views.national_overview, name="national_overview"),
     path("minh-chung/<int:pk>/", views.evidence_download, name="evidence_download"),
 ]

@@ -306,3 +306,21 @@ def plan_dashboard(request, pk):
             "Punctuality": progress.Punctuality,
         },
     )
+
+
+def national_overview(request):
+    """Administrators: every province's current plan, sortable by completion and reporting."""
+    if not plan_access.is_administrator(request.user):
+        raise Http404
+    sort = request.GET.get("sort", "province")
+    rows = progress.national_overview(sort)
+    columns = [
+        ("province", _("Tỉnh, thành phố"), False),
+        ("", _("Kế hoạch"), False),
+        ("completion", _("Nhiệm vụ hoàn thành"), True),
+        ("overdue", _("Quá hạn"), True),
+        ("", _("Kỳ báo cáo hiện tại"), False),
+        ("reporting", _("Tỷ lệ báo cáo"), True),
+        ("on_time", _("Tỷ lệ đúng hạn"), True),
+    ]
+    return render(request, "reporting/national_overview.html", {"rows": rows, "sort": sort, "columns": columns})

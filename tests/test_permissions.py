@@ -106,6 +106,14 @@ MATRIX = {
     "plan_periods": ("get", lambda w: reverse("plan_periods", args=[w["plan"].pk]), None, MANAGERS),
     # Progress of the whole plan: for those who follow the province, not for one agency's reporter.
     "plan_dashboard": ("get", lambda w: reverse("plan_dashboard", args=[w["plan"].pk]), None, READERS),
+    "national_overview": (
+        "get",
+        lambda w: reverse("national_overview"),
+        None,
+        {**dict.fromkeys(ROLES[:-1], 404), "administrator": 200},
+    ),
+    # The target form: the province's coordinators and the administrators.
+    "plan_targets": ("get", lambda w: reverse("plan_targets", args=[w["plan"].pk]), None, MANAGERS),
     "evidence_download": ("get", lambda w: reverse("evidence_download", args=[w["file"].pk]), None, REPORT),
 }
 # Django's own pages: login, logout, language, admin (scoped in tests/plans/test_admin.py).

@@ -3,6 +3,8 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from tests.charts import embedded_svgs
+
 pytestmark = pytest.mark.django_db
 
 
@@ -50,3 +52,24 @@ def test_it_runs_a_fixed_number_of_queries(client, coordinator, django_assert_nu
         client.get(reverse("province_detail", args=["an-giang"]))
     with django_assert_num_queries(8):
         client.get(reverse("province_detail", args=["quang-tri"]))
+
+
+def test_the_charts_show_the_history_beside_the_nation_with_the_targets(client, coordinator, other_province_coordinator):
+    url = reverse("province_detail", args=["an-giang"])
+    client.force_login(coordinator)
+    charts = embedded_svgs(client.get(url).text)
+    assert len(charts) == 9  # the total, then 8 dimensions
+    total = charts[0]
+    assert "Tổng điểm PAPI" in total and "44,43" in total and "Trung vị toàn quốc" in total and "2011" in total
+    assert "<script" not in total  # nothing runs; the page's CSP allows data: images only
+    first = charts[1]
+    assert "1. Tham gia của người dân ở cấp cơ sở" in first and "Mục tiêu kế hoạch" in first and "5,40" in first
+    client.force_login(other_province_coordinator)  # An Giang's plan is not theirs: no target marks
+    assert "Mục tiêu kế hoạch" not in embedded_svgs(client.get(url).text)[1]
+
+
+def test_the_charts_follow_the_language(client, coordinator):
+    client.force_login(coordinator)
+    client.cookies["django_language"] = "en"
+    total = embedded_svgs(client.get(reverse("province_detail", args=["an-giang"])).text)[0]
+    assert "Total PAPI score" in total and "44.43" in total

@@ -1,0 +1,73 @@
+"""Setting a plan's targets: what the coordinator should see beside each dimension (the
+province's baseline, the nation's latest median and best) and the rule that saves them."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import transaction
+
+from indicators.history import national_statistics
+from indicators.models import Dimension, Score
+
+from .models import Target
+
+
+@dataclass
+class TargetHint:
+    dimension: Dimension
+    target: Target | None
+    baseline: Decimal | None  # the province's score in the plan's baseline year
+    reference_year: int | None  # the latest year published before the plan's
+    median: Decimal | None
+    best: Decimal | None
+
+    @property
+    def below_baseline(self):
+        return bool(
+            self.target
+            and self.target.target_score is not None
+            and self.baseline is not None
+            and self.target.target_score < self.baseline
+        )
+
+
+def target_hints(plan):
+    """One hint per dimension of the plan year's framework. Queries: dimensions, targets,
+    baseline scores, the latest published year, its national statistics."""
+    dimensions = list(Dimension.objects.for_year(plan.year).order_by("number"))
+    targets = {t.dimension_id: t for t in plan.targets.all()}
+    baselines = dict(
+        Score.objects.filter(
+            province_id=plan.province_id, year=plan.baseline_year, dimension__isnull=False, sub_dimension__isnull=True
+        ).values_list("dimension_id", "value")
+    )
+    reference_year = Score.objects.filter(year__lt=plan.year).order_by("-year").values_list("year", flat=True).first()
+    stats = national_statistics([reference_year]) if reference_year else {}
+    hints = []
+    for dimension in dimensions:
+        median, best, _ = stats.get((reference_year, dimension.pk), (None, None, 0))
+        target = targets.get(dimension.pk)
+        baseline = target.baseline_score if target and target.baseline_score is not None else baselines.get(dimension.pk)
+        hints.append(TargetHint(dimension, target, baseline, reference_year, median, best))
+    return hints
+
+
+@transaction.atomic
+def save_targets(plan, hints, values):
+    """`values` maps a dimension id to (target score, target group); both empty removes the
+    target. The baseline is recorded from the published score when the target has none.
+    Returns the hints as saved."""
+    for hint in hints:
+        score, group = values[hint.dimension.pk]
+        if score is None and group is None:
+            if hint.target is not None:
+                hint.target.delete()
+                hint.target = None
+            continue
+        target = hint.target or Target(plan=plan, dimension=hint.dimension)
+        target.target_score, target.target_group = score, group
+        if target.baseline_score is None:
+            target.baseline_score = hint.baseline
+        target.save()
+        hint.target = target
+    return hints

@@ -1,0 +1,79 @@
+"""The administrators' national view: every province's current plan, sortable."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from plans.models import Plan
+from reporting import progress
+from tests.reporting.test_dashboard import _grow, report
+
+pytestmark = pytest.mark.django_db
+
+
+def test_each_provinces_current_plan_with_completion_and_reporting(client, administrator, an_giang_plan, dak_nong_plan):
+    # Đắk Nông: Sở Nội vụ sends its year report on time with two tasks completed.
+    home = dak_nong_plan.province.agencies.get(name="Sở Nội vụ")
+    year = dak_nong_plan.periods.get(kind="year")
+    led = list(dak_nong_plan.tasks.filter(assignments__agency=home, assignments__role="lead").order_by("order")[:2])
+    report(home, year, "accepted", year.due_date, [(t, "completed", 100, "") for t in led])
+    # A 2019 plan of An Giang is older: the 2020 plan stays its current one. A draft plan is not shown.
+    Plan.objects.create(province=an_giang_plan.province, year=2019, title="Cũ", document_number="1/KH", baseline_year=2018)
+    client.force_login(administrator)
+    response = client.get(reverse("national_overview"), {"sort": "-completion"})
+    assert response.status_code == 200
+    rows = response.context["rows"]
+    assert [r.plan for r in rows] == [dak_nong_plan, an_giang_plan]  # 2 completed beats 0
+    dak_nong = rows[0]
+    completed_leads = sum(1 for s in progress.plan_progress(dak_nong_plan).tasks if s.status == "completed")
+    assert dak_nong.tally.completed == completed_leads and dak_nong.tally.total == 41
+    assert (dak_nong.period, dak_nong.expected, dak_nong.sent, dak_nong.on_time) == (year, 35, 1, 1)
+    assert (dak_nong.reporting_rate, dak_nong.on_time_rate) == (3, 3)
+    assert reverse("plan_dashboard", args=[dak_nong_plan.pk]) in response.text
+    ascending = client.get(reverse("national_overview"), {"sort": "completion"}).context["rows"]
+    assert [r.plan for r in ascending] == [an_giang_plan, dak_nong_plan]
+
+
+def test_the_numbers_equal_the_dashboards(an_giang_plan):
+    from reporting.demo import load_demo_reports
+
+    load_demo_reports(an_giang_plan)
+    today = datetime.date(2021, 3, 1)
+    row = next(r for r in progress.plan_summaries([an_giang_plan], today))
+    dashboard = progress.plan_progress(an_giang_plan, today=today)
+    assert row.tally == dashboard.tally
+    assert (row.expected, row.sent, row.reporting_rate, row.on_time_rate) == (
+        dashboard.discipline.expected,
+        dashboard.discipline.sent,
+        dashboard.discipline.reporting_rate,
+        dashboard.discipline.on_time_rate,
+    )
+
+
+def test_an_unknown_sort_falls_back_to_the_province_name(client, administrator, an_giang_plan, dak_nong_plan):
+    client.force_login(administrator)
+    rows = client.get(reverse("national_overview"), {"sort": "-nonsense"}).context["rows"]
+    assert [r.plan.province.name for r in rows] == ["An Giang", "Đắk Nông"]
+
+
+def test_it_runs_the_same_queries_for_more_plans_and_tasks(
+    client, administrator, an_giang_plan, dak_nong_plan, django_assert_num_queries
+):
+    # session, user, plans, tasks, assignees (4), answers, periods, current periods' reports
+    client.force_login(administrator)
+    url = reverse("national_overview")
+    with django_assert_num_queries(11):
+        client.get(url)
+    _grow(an_giang_plan, 50, 20)
+    for number in range(3):
+        Plan.objects.create(
+            province=an_giang_plan.province.successor or an_giang_plan.province,
+            year=2021 + number,
+            title="Kế hoạch",
+            document_number=f"{number}/KH",
+            baseline_year=2020,
+        )
+    with django_assert_num_queries(11):
+        response = client.get(url)
+    assert len(response.context["rows"]) == 3
