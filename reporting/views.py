@@ -37,6 +37,7 @@ def home(request):
     can_import_scores = plan_access.is_administrator(request.user) or any(m.role == "coordinator" for m in memberships)
     context = {
         "plans": plans,
+        "followed": set(plan_access.followed_plans(request.user).values_list("pk", flat=True)),
         "memberships": memberships,
         "todo": readers.todo_list(request.user),
         "can_import_scores": can_import_scores,
