@@ -33,14 +33,14 @@ def test_a_leader_reads_the_dashboard_and_the_province_in_both_languages(demo_da
     assert images.count() == 2
     assert all(images.nth(i).evaluate("img => img.complete && img.naturalWidth > 0") for i in range(2))
     assert page.csp_violations == []
-    shoot(page, "20-dashboard-vi")
+    shoot(page, "30-dashboard-vi")
 
     # A figure leads to the rows behind it.
     page.click("[data-figure=overdue]")
     shown = page.locator("table.dashboard-tasks tbody tr")
     assert shown.count() == t.overdue
     assert all("Quá hạn" in shown.nth(i).inner_text() for i in range(min(3, t.overdue)))
-    shoot(page, "21-dashboard-overdue-tasks")
+    shoot(page, "31-dashboard-overdue-tasks")
 
     page.click("button[value=en]")
     page.wait_for_load_state()
@@ -49,15 +49,15 @@ def test_a_leader_reads_the_dashboard_and_the_province_in_both_languages(demo_da
     first = page.locator("table.dimensions tbody tr").first.inner_text()
     assert "4.56" in first and "5.40" in first and "-0.78" in first
     page.goto(page.url.split("?")[0])
-    shoot(page, "22-dashboard-en")
+    shoot(page, "32-dashboard-en")
 
     page.goto("/tinh/an-giang/")
     assert "44.43" in page.inner_text("main") and "25/61" in page.inner_text("main")
     assert page.locator(".chart-grid img").count() == 9
     assert page.csp_violations == []
-    shoot(page, "23-province-en")
+    shoot(page, "33-province-en")
 
     page.click("button[value=vi]")
     page.wait_for_load_state()
     assert "44,43" in page.inner_text("main")
-    shoot(page, "24-province-vi")
+    shoot(page, "34-province-vi")
