@@ -35,7 +35,7 @@ def world(an_giang_plan, lead_reporter, district_reporter):
     """Sở Y tế An Giang's submitted year report, with one evidence file."""
     health = Agency.objects.get(province=an_giang_plan.province, name="Sở Y tế")
     period = an_giang_plan.periods.get(kind="year")
-    progress = {t.pk: {"status": "in_progress", "percent_done": 40, "achieved_value": None, "narrative": "x", "evidence": ""}
+    progress = {t.pk: {"status": "in_progress", "percent_done": 40, "achieved_value": None, "narrative": "x", "evidence": "", "difficulties": ""}
                 for t in tasks_for_agency(health, plan=an_giang_plan)}  # fmt: skip
     first = an_giang_plan.tasks.get(number="6.1").pk  # led by Sở Y tế; Long Xuyên only coordinates it
     report = workflow.save_draft(

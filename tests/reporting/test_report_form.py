@@ -50,6 +50,20 @@ def test_saving_a_draft_keeps_everything_without_checks(client, commune_reporter
     assert set(report.progress.values_list("narrative", flat=True)) == {"Mới làm một phần."}
 
 
+def test_a_tasks_difficulties_are_kept_with_its_answer_and_shown_to_the_department(
+    client, commune_reporter, other_province_coordinator, form_url, commune, year
+):
+    client.force_login(commune_reporter)
+    task = tasks_for_agency(commune, plan=year.plan).order_by("order").first()
+    data = post_data(commune, year, 0, submit="1", **{f"t{task.pk}-difficulties": "Chưa có kinh phí in tài liệu."})
+    assert client.post(form_url, data).status_code == 302
+    report = Report.objects.get(agency=commune, period=year)
+    assert report.progress.get(task=task).difficulties == "Chưa có kinh phí in tài liệu."
+    assert report.progress.exclude(task=task).filter(difficulties="").count() == 18
+    client.force_login(other_province_coordinator)
+    assert "Chưa có kinh phí in tài liệu." in client.get(reverse("report_detail", args=[report.pk])).text
+
+
 def test_submitting_lists_each_problem_next_to_its_task(client, commune_reporter, form_url, commune, year):
     client.force_login(commune_reporter)
     data = post_data(commune, year, 0, status="completed", narrative="", submit="1")
