@@ -35,7 +35,8 @@ def world(an_giang_plan, lead_reporter, district_reporter):
     """Sở Y tế An Giang's submitted year report, with one evidence file."""
     health = Agency.objects.get(province=an_giang_plan.province, name="Sở Y tế")
     period = an_giang_plan.periods.get(kind="year")
-    progress = {t.pk: {"status": "in_progress", "percent_done": 40, "achieved_value": None, "narrative": "x", "evidence": "", "difficulties": ""}
+    progress = {t.pk: {"status": "in_progress", "percent_done": 40, "achieved_value": None, "narrative": "x",
+                       "evidence": "", "difficulties": ""}
                 for t in tasks_for_agency(health, plan=an_giang_plan)}  # fmt: skip
     first = an_giang_plan.tasks.get(number="6.1").pk  # led by Sở Y tế; Long Xuyên only coordinates it
     report = workflow.save_draft(
@@ -114,6 +115,9 @@ MATRIX = {
     ),
     # The target form: the province's coordinators and the administrators.
     "plan_targets": ("get", lambda w: reverse("plan_targets", args=[w["plan"].pk]), None, MANAGERS),
+    # The compiled report is the department's: its coordinators and the administrators.
+    "compiled_report": ("get", lambda w: reverse("compiled_report", args=[w["period"].pk]), None, MANAGERS),
+    "compiled_excel": ("get", lambda w: reverse("compiled_excel", args=[w["period"].pk]), None, MANAGERS),
     "evidence_download": ("get", lambda w: reverse("evidence_download", args=[w["file"].pk]), None, REPORT),
 }
 # Django's own pages: login, logout, language, admin (scoped in tests/plans/test_admin.py).

@@ -20,7 +20,8 @@ pytestmark = pytest.mark.django_db
 
 def sent(agency, period, user, when):
     """A report submitted at a given time (the workflow, then the time moved)."""
-    progress = {t.pk: {"status": "in_progress", "percent_done": 10, "achieved_value": None, "narrative": "x", "evidence": "", "difficulties": ""}
+    progress = {t.pk: {"status": "in_progress", "percent_done": 10, "achieved_value": None, "narrative": "x",
+                       "evidence": "", "difficulties": ""}
                 for t in tasks_for_agency(agency, plan=period.plan)}  # fmt: skip
     report = workflow.save_draft(
         agency=agency, period=period, user=user, seen_version=0, difficulties="", proposals="", progress=progress

@@ -14,7 +14,8 @@ pytestmark = pytest.mark.django_db
 
 
 def answers(agency, period, status="in_progress", narrative="Đã triển khai."):
-    return {t.pk: {"status": status, "percent_done": 50, "achieved_value": None, "narrative": narrative, "evidence": "", "difficulties": ""}
+    return {t.pk: {"status": status, "percent_done": 50, "achieved_value": None, "narrative": narrative,
+                   "evidence": "", "difficulties": ""}
             for t in tasks_for_agency(agency, plan=period.plan)}  # fmt: skip
 
 
