@@ -57,11 +57,11 @@ def assignees(plans):
     kinds = {(province_id, kind) for province_id, kind in groups.values() if kind}
     by_kind = defaultdict(set)
     if kinds:
-        condition = Q()
-        for province_id, kind in kinds:
-            condition |= Q(province_id=province_id, kind=kind)
-        for pk, province_id, kind in Agency.objects.filter(condition).values_list("pk", "province_id", "kind"):
-            by_kind[(province_id, kind)].add(pk)
+        # Two IN lists (a query of fixed size), then the exact pairs kept here.
+        candidates = Agency.objects.filter(province_id__in={p for p, _ in kinds}, kind__in={k for _, k in kinds})
+        for pk, province_id, kind in candidates.values_list("pk", "province_id", "kind"):
+            if (province_id, kind) in kinds:
+                by_kind[(province_id, kind)].add(pk)
     result = defaultdict(lambda: {TaskAssignment.Role.LEAD: set(), TaskAssignment.Role.COORDINATING: set()})
     for task_id, role, agency_id, group_id in rows:
         if agency_id:

@@ -128,25 +128,34 @@ def plan_targets(request, pk):
     nation's latest median and best; a target below the baseline is saved with a warning."""
     plan = get_object_or_404(access.managed_plans(request.user).select_related("province"), pk=pk)
     hints = target_rules.target_hints(plan)
+    posted = request.method == "POST"
     rows = []
     for hint in hints:
         initial = {"target_score": hint.target.target_score, "target_group": hint.target.target_group} if hint.target else {}
-        rows.append((hint, TargetForm(request.POST or None, prefix=f"d{hint.dimension.pk}", initial=initial)))
-    if request.method == "POST" and all(form.is_valid() for _, form in rows):
-        values = {h.dimension.pk: (f.cleaned_data["target_score"], f.cleaned_data["target_group"]) for h, f in rows}
-        saved = target_rules.save_targets(plan, hints, values)
-        messages.success(request, _("Đã lưu chỉ tiêu của kế hoạch."))
-        for hint in saved:
-            if hint.below_baseline:
-                messages.warning(
-                    request,
-                    _("%(dimension)s: điểm phấn đấu %(target)s thấp hơn điểm năm cơ sở %(baseline)s.")
-                    % {
-                        "dimension": hint.dimension.name,
-                        "target": floatformat(hint.target.target_score, 2),
-                        "baseline": floatformat(hint.baseline, 2),
-                    },
-                )
-        return redirect("plan_targets", plan.pk)
+        rows.append((hint, TargetForm(request.POST if posted else None, prefix=f"d{hint.dimension.pk}", initial=initial)))
+    if posted:
+        checked = [form.is_valid() for _hint, form in rows]  # every form checked, so each shows its errors
+        valid = all(checked)
+        for _hint, form in rows:
+            # A missing field would read as "empty", which removes a target: refuse instead.
+            if any(form.add_prefix(name) not in request.POST for name in form.fields):
+                form.add_error(None, _("Thiếu dữ liệu của chỉ số này; hãy tải lại trang rồi nhập lại."))
+                valid = False
+        if valid:
+            values = {h.dimension.pk: (f.cleaned_data["target_score"], f.cleaned_data["target_group"]) for h, f in rows}
+            saved = target_rules.save_targets(plan, hints, values)
+            messages.success(request, _("Đã lưu chỉ tiêu của kế hoạch."))
+            for hint in saved:
+                if hint.below_baseline:
+                    messages.warning(
+                        request,
+                        _("%(dimension)s: điểm phấn đấu %(target)s thấp hơn điểm năm cơ sở %(baseline)s.")
+                        % {
+                            "dimension": hint.dimension.name,
+                            "target": floatformat(hint.target.target_score, 2),
+                            "baseline": floatformat(hint.baseline, 2),
+                        },
+                    )
+            return redirect("plan_targets", plan.pk)
     status = 400 if request.method == "POST" else 200
     return render(request, "plans/plan_targets.html", {"plan": plan, "rows": rows}, status=status)

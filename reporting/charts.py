@@ -6,7 +6,7 @@ from papi_tracker.charts import chart, data_uri, decimal
 
 
 def short_name(dimension):
-    return f"{dimension.number}. {dimension.name}" if dimension else _("Chỉ đạo chung")
+    return f"{dimension.number}. {dimension.name}" if dimension else _("Chỉ đạo, điều hành chung")
 
 
 def dimension_scores_chart(progress):
@@ -19,9 +19,8 @@ def dimension_scores_chart(progress):
         range=(0, 10),
         height=90 + 70 * len(rows),
     )
-    bars.x_labels = [short_name(r.dimension) for r in rows]
     # Pygal draws the first label at the bottom of a horizontal chart: reverse, to read top-down.
-    bars.x_labels = list(reversed(bars.x_labels))
+    bars.x_labels = list(reversed([short_name(r.dimension) for r in rows]))
     series = [
         (_("Năm cơ sở %(year)s") % {"year": progress.plan.baseline_year}, [r.baseline for r in rows]),
         (_("Mục tiêu %(year)s") % {"year": progress.plan.year}, [r.target_score for r in rows]),

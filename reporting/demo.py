@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from plans.demo import load_demo_users
-from plans.models import Task
+from plans.models import Task, TaskAssignment
 from plans.obligations import assignees
 from plans.seed import load_plan, seed_files
 
@@ -44,8 +44,8 @@ def load_demo_reports(plan, seed=2020):
     obligations = assignees([plan])
     tasks_of = defaultdict(list)
     for task in Task.objects.filter(plan=plan).order_by("order", "id"):
-        for agency_id in obligations.get(task.pk, {}).get("lead", set()) | obligations.get(task.pk, {}).get(
-            "coordinating", set()
+        for agency_id in obligations.get(task.pk, {}).get(TaskAssignment.Role.LEAD, set()) | obligations.get(task.pk, {}).get(
+            TaskAssignment.Role.COORDINATING, set()
         ):
             tasks_of[agency_id].append(task)
     periods = list(plan.periods.order_by("end", "kind"))
@@ -83,7 +83,9 @@ def load_demo_reports(plan, seed=2020):
                         status=status,
                         percent_done=done,
                         narrative="Đã triển khai theo kế hoạch." if done else "",
-                        difficulties=rng.choice(DEMO_DIFFICULTIES) if status != "completed" and rng.random() < 0.2 else "",
+                        difficulties=rng.choice(DEMO_DIFFICULTIES)
+                        if status != TaskProgress.Status.COMPLETED and rng.random() < 0.2
+                        else "",
                     )
                 )
     with transaction.atomic():

@@ -137,12 +137,13 @@ class TaskFilterForm(forms.Form):
         self.fields["agency"].choices = [("", _("Tất cả"))] + [(str(a.pk), a.name) for a in agencies]
 
     def apply(self, states):
-        """The task states the filters keep (all of them when the filters are not valid)."""
-        if not self.is_valid():
-            return states
-        dimension, agency, status = (self.cleaned_data[name] for name in ("dimension", "agency", "status"))
+        """The task states the filters keep; a filter with a value it does not know is ignored."""
+        self.is_valid()
+        dimension, agency, status = (self.cleaned_data.get(name) for name in ("dimension", "agency", "status"))
         if dimension == self.GENERAL:
-            states = [s for s in states if s.task.dimension_id is None]
+            # General tasks, and any on a dimension outside the plan year's framework, as the table counts them.
+            framework = {choice for choice, _ in self.fields["dimension"].choices}
+            states = [s for s in states if str(s.task.dimension_id) not in framework]
         elif dimension:
             states = [s for s in states if str(s.task.dimension_id) == dimension]
         if agency:
@@ -152,7 +153,36 @@ class TaskFilterForm(forms.Form):
         elif status == "difficulties":
             states = [s for s in states if s.difficulties]
         elif status == "not_completed":
-            states = [s for s in states if s.status != "completed"]
+            states = [s for s in states if s.status != TaskProgress.Status.COMPLETED]
         elif status:
             states = [s for s in states if s.status == status]
         return states
+
+
+class CompiledReportForm(forms.Form):
+    """What the coordinator writes on the compiled report before exporting it."""
+
+    number = forms.CharField(label=_("Số, ký hiệu"), max_length=50, help_text=_("Ví dụ: 25/BC-SNV"))
+    issue_date = forms.DateField(label=_("Ngày ban hành"))
+    summary = forms.CharField(label=_("Trích yếu"), max_length=300, widget=forms.Textarea(attrs={"rows": 2}))
+    signer_title = forms.CharField(
+        label=_("Thẩm quyền, chức vụ người ký"),
+        max_length=200,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Mỗi dòng một dòng in, ví dụ: KT. GIÁM ĐỐC / PHÓ GIÁM ĐỐC."),
+    )
+    signer_name = forms.CharField(label=_("Họ và tên người ký"), max_length=100)
+    recipients = forms.CharField(
+        label=_("Nơi nhận"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Mỗi dòng một nơi nhận."),
+    )
+
+    def heading(self):
+        data = self.cleaned_data
+        return {
+            **data,
+            "signer_lines": [line.strip() for line in data["signer_title"].splitlines() if line.strip()],
+            "recipient_lines": [line.strip().lstrip("-").strip() for line in data["recipients"].splitlines() if line.strip()],
+        }

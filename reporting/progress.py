@@ -5,8 +5,10 @@ compiled reports all read these functions, so they never disagree.
 Task status, from the answers of submitted and accepted reports only (a draft or a returned
 report is still being written), each agency's latest answer up to the period looked at:
 
-- completed: every lead agency's latest answer says completed;
+- completed: every lead agency's latest answer says completed (a task without a lead agency:
+  every agency assigned to it);
 - in progress: not completed, but some answer says in progress or completed, or a percent > 0;
+  only the answers of agencies assigned to the task now count;
 - not started: no answer yet, or every answer says not started;
 - overdue: not completed and its deadline is before the reference date (today, or the
   period's cut-off date when looking back at a past period). Overdue tasks are also counted
@@ -41,7 +43,8 @@ LEAD, COORDINATING = TaskAssignment.Role.LEAD, TaskAssignment.Role.COORDINATING
 
 
 def percent(part, whole):
-    return round(100 * part / whole) if whole else 0
+    """A whole percent, rounded half up as the tables and charts write numbers (12.5 → 13)."""
+    return (200 * part + whole) // (2 * whole) if whole else 0
 
 
 # --- task status ---------------------------------------------------------------------
@@ -57,6 +60,8 @@ class Answer:
     status: str
     percent_done: int | None
     difficulties: str
+    narrative: str = ""  # read only for the compiled report (with_text)
+    achieved_value: Decimal | None = None
     agency: Agency | None = None  # filled in where the page names agencies
 
 
@@ -92,43 +97,60 @@ class TaskState:
         return [a for a in self.task.assignments.all() if a.role == LEAD]
 
 
-def task_status(leads, answers):
+def task_status(leads, answers, assigned=frozenset()):
     """The rule in the module docstring, for one task."""
-    if leads and all(answers.get(a) and answers[a].status == COMPLETED for a in leads):
+    deciders = leads or assigned
+    if deciders and all(answers.get(a) and answers[a].status == COMPLETED for a in deciders):
         return COMPLETED
     if any(a.status in (IN_PROGRESS, COMPLETED) or (a.percent_done or 0) > 0 for a in answers.values()):
         return IN_PROGRESS
     return NOT_STARTED
 
 
-def latest_answers(plans, until=None):
+# Periods that share a cut-off (Q2 and 6 months, Q4 and the year): the longer one's answer wins.
+KIND_RANK = {"quarter": 0, "half_year": 1, "nine_months": 2, "year": 3}
+
+
+def latest_answers(plans, until=None, with_text=False, period=None):
     """{task_id: {agency_id: Answer}}: each agency's latest sent answer per task, from the
-    periods whose cut-off is on or before `until` (all periods when None). One query."""
+    periods whose cut-off is on or before `until` (all periods when None). On the same cut-off
+    the answer of `period` (the one looked at) wins, then that of the longer period; when it
+    was sent does not matter, so sending a report again never changes which answer counts.
+    One query; the narratives are read only `with_text`, for the compiled report."""
     answers = TaskProgress.objects.filter(report__period__plan__in=plans, report__status__in=FINAL)
     if until is not None:
         answers = answers.filter(report__period__end__lte=until)
-    rows = answers.order_by("report__period__end", "report__submitted_at", "pk").values_list(
-        "task_id", "report__agency_id", "report_id", "report__period_id", "status", "percent_done", "difficulties"
-    )
+    fields = ["task_id", "report__agency_id", "report_id", "report__period_id", "status", "percent_done", "difficulties"]
+    if with_text:
+        fields += ["narrative", "achieved_value"]
+    rows = answers.values_list("report__period__end", "report__period__kind", *fields)
+    looked_at = period.pk if period else None
+
+    def order(row):
+        end, kind, period_id = row[0], row[1], row[5]
+        return (end, period_id == looked_at, KIND_RANK.get(kind, 0), period_id)
+
     latest = defaultdict(dict)
-    for task_id, agency_id, report_id, period_id, status, percent_done, difficulties in rows:
+    for _end, _kind, task_id, agency_id, *values in sorted(rows, key=order):
         # Later rows replace earlier ones: the ordering puts the latest last.
-        latest[task_id][agency_id] = Answer(agency_id, report_id, period_id, status, percent_done, difficulties)
+        latest[task_id][agency_id] = Answer(agency_id, *values)
     return latest
 
 
-def task_states(plans, reference_date, until=None, tasks=None):
+def task_states(plans, reference_date, until=None, tasks=None, with_text=False, period=None):
     """{plan_id: [TaskState…]} in plan order. `tasks` may be given when the caller already has
     them (with whatever it selected); otherwise they are read bare."""
     if tasks is None:
         tasks = Task.objects.filter(plan__in=plans)
     obligations = assignees(plans)
-    answers = latest_answers(plans, until)
+    answers = latest_answers(plans, until, with_text, period)
     states = defaultdict(list)
     for task in tasks:
         roles = obligations.get(task.pk, {LEAD: set(), COORDINATING: set()})
-        task_answers = answers.get(task.pk, {})
-        status = task_status(roles[LEAD], task_answers)
+        assigned = roles[LEAD] | roles[COORDINATING]
+        # An agency no longer assigned to the task no longer speaks for it.
+        task_answers = {a: answer for a, answer in answers.get(task.pk, {}).items() if a in assigned}
+        status = task_status(roles[LEAD], task_answers, assigned)
         overdue = status != COMPLETED and task.due_date is not None and task.due_date < reference_date
         states[task.plan_id].append(TaskState(task, status, overdue, roles[LEAD], roles[COORDINATING], task_answers))
     return states
@@ -226,6 +248,10 @@ class PeriodDiscipline:
     @property
     def sent(self):
         return len(self.on_time) + len(self.late)
+
+    @property
+    def not_sent(self):
+        return len(self.missing) + len(self.pending)
 
     @property
     def reporting_rate(self):
@@ -378,10 +404,13 @@ def year_elapsed(year, day):
 
 def dimension_signal(row, plan_year, reference_date):
     if row.actual is not None and row.target is not None:
-        met = row.target_score is None or row.actual >= row.target_score
+        checks = []
+        if row.target_score is not None:
+            checks.append(row.actual >= row.target_score)
         if row.target.target_group and row.actual_group:
-            met = met and row.actual_group <= row.target.target_group
-        return Signal.MET if met else Signal.MISSED
+            checks.append(row.actual_group <= row.target.target_group)
+        if checks:  # a group target without a published group is judged by the tasks below
+            return Signal.MET if all(checks) else Signal.MISSED
     if not row.tasks.total:
         return Signal.NONE
     if row.tasks.overdue:
@@ -445,7 +474,7 @@ class PlanProgress:
     records: list  # AgencyRecord, by agency name
 
 
-def plan_progress(plan, period=None, today=None):
+def plan_progress(plan, period=None, today=None, with_text=False):
     """Everything the dashboard and the compiled report show for a plan and a period (the
     current one by default). Looking back at a past period, answers count up to its cut-off
     and deadlines are judged on that day; otherwise on today. A fixed number of queries."""
@@ -462,7 +491,10 @@ def plan_progress(plan, period=None, today=None):
         .prefetch_related(Prefetch("assignments", queryset=TaskAssignment.objects.select_related("agency", "group")))
         .order_by("order", "id")
     )
-    states = task_states([plan], reference_date, until=period.end if period else None, tasks=tasks)[plan.pk]
+    # Looking back, what was known at the cut-off; otherwise everything sent so far (an agency
+    # may send a later period's report early), as the national view counts it.
+    until = period.end if looking_back else None
+    states = task_states([plan], reference_date, until=until, tasks=tasks, with_text=with_text, period=period)[plan.pk]
     scores = plan_scores(plan)
     agencies = list(agencies_owing(plan))
     by_id = {a.pk: a for a in agencies}
@@ -496,6 +528,7 @@ class PlanSummary:
     expected: int
     sent: int
     on_time: int
+    unit: object = None  # the province in force today the plan counts for
 
     @property
     def reporting_rate(self):
@@ -533,19 +566,23 @@ def plan_summaries(plans, today=None):
 
 
 def current_plans():
-    """Each province's latest plan that is under way or finished (drafts are the province's own)."""
+    """{unit: plan}: the latest plan under way or finished (drafts are the province's own) of
+    each province in force, where a plan of a province merged on 1/7/2025 counts for its
+    successor until the successor has a plan of its own."""
     latest = {}
-    for plan in Plan.objects.exclude(status=Plan.Status.DRAFT).select_related("province").order_by("province_id", "-year"):
-        latest.setdefault(plan.province_id, plan)
-    return list(latest.values())
+    plans = Plan.objects.exclude(status=Plan.Status.DRAFT).select_related("province", "province__successor")
+    for plan in plans.order_by("-year", "-issue_date", "-pk"):
+        unit = plan.province.successor or plan.province
+        latest.setdefault(unit, plan)
+    return latest
 
 
 NATIONAL_SORTS = {
-    "province": lambda row: row.plan.province.name,
-    "completion": lambda row: (row.tally.completed_percent, row.plan.province.name),
-    "overdue": lambda row: (row.tally.overdue, row.plan.province.name),
-    "reporting": lambda row: (row.reporting_rate, row.plan.province.name),
-    "on_time": lambda row: (row.on_time_rate, row.plan.province.name),
+    "province": lambda row: row.unit.name,
+    "completion": lambda row: (row.tally.completed_percent, row.unit.name),
+    "overdue": lambda row: (row.tally.overdue, row.unit.name),
+    "reporting": lambda row: (row.reporting_rate, row.unit.name),
+    "on_time": lambda row: (row.on_time_rate, row.unit.name),
 }
 
 
@@ -553,6 +590,9 @@ def national_overview(sort="province", today=None):
     """Every province's current plan with task completion and reporting rate, sorted by a
     key of NATIONAL_SORTS ("-" in front for descending); an unknown key sorts by province."""
     key = sort.removeprefix("-")
-    rows = plan_summaries(current_plans(), today)
+    latest = current_plans()
+    rows = plan_summaries(list(latest.values()), today)
+    for row, unit in zip(rows, latest, strict=True):
+        row.unit = unit
     rows.sort(key=NATIONAL_SORTS.get(key, NATIONAL_SORTS["province"]), reverse=sort.startswith("-") and key in NATIONAL_SORTS)
     return rows

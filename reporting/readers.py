@@ -15,6 +15,7 @@ from plans.obligations import agencies_owing, groups_of, tasks_for_agency
 
 from . import access
 from .models import PeriodReopening, Report, ReportingPeriod, TaskProgress
+from .progress import percent
 from .workflow import days_until, is_on_time, submission_block
 
 NOT_STARTED = "not_started"
@@ -175,11 +176,11 @@ class ReviewQueue:
 
     @property
     def reporting_rate(self):
-        return round(100 * self.submitted / self.expected) if self.expected else 0
+        return percent(self.submitted, self.expected)
 
     @property
     def on_time_rate(self):
-        return round(100 * self.on_time / self.expected) if self.expected else 0
+        return percent(self.on_time, self.expected)
 
 
 class QueueFilter(django_filters.FilterSet):

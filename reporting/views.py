@@ -2,8 +2,10 @@
 
 from django.contrib import messages
 from django.db.models import Count, Q
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone, translation
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
@@ -11,9 +13,10 @@ from django.views.decorators.http import require_POST
 from plans import access as plan_access
 from plans.obligations import agencies_owing
 
-from . import access, charts, progress, readers, workflow
+from . import access, charts, compiled, excel, pdf, progress, readers, workflow
 from .calendar import create_periods
 from .forms import (
+    CompiledReportForm,
     GeneratePeriodsForm,
     PeriodForm,
     ReopenForm,
@@ -285,9 +288,10 @@ def plan_dashboard(request, pk):
     """Is the plan on track? Targets against scores, task progress and who reports on time,
     for the province's coordinators and viewers; every figure links to the rows behind it."""
     plan = get_object_or_404(plan_access.followed_plans(request.user).select_related("province"), pk=pk)
-    period = None
-    if request.GET.get("period", "").isdigit():
-        period = plan.periods.filter(pk=request.GET["period"]).first()
+    try:
+        period = plan.periods.filter(pk=int(request.GET.get("period", ""))).first()
+    except ValueError:
+        period = None  # not a number: the current period
     state = progress.plan_progress(plan, period)
     filters = TaskFilterForm(
         request.GET,
@@ -305,6 +309,7 @@ def plan_dashboard(request, pk):
             "scores_chart": charts.dimension_scores_chart(state),
             "tasks_chart": charts.task_status_chart(state),
             "Punctuality": progress.Punctuality,
+            "can_manage": plan_access.managed_plans(request.user).filter(pk=plan.pk).exists(),
         },
     )
 
@@ -325,3 +330,52 @@ def national_overview(request):
         ("on_time", _("Tỷ lệ đúng hạn"), True),
     ]
     return render(request, "reporting/national_overview.html", {"rows": rows, "sort": sort, "columns": columns})
+
+
+def _compiled_filename(period, extension):
+    name = slugify(f"bao-cao-tong-hop-{period.plan.document_number}-{period.label}")
+    return f"{name}.{extension}"
+
+
+def compiled_report(request, pk):
+    """The compiled report of a period: the coordinator fills the number, date, signer and
+    recipients, then downloads the official PDF; the Excel appendix needs none of them."""
+    period = access.get_period_for_user(request.user, pk, manage=True)
+    remembered = request.session.get(f"compiled-heading-{period.plan_id}", {})
+    initial = {
+        "number": "/BC-SNV",
+        "issue_date": timezone.localdate(),
+        "summary": _("Kết quả thực hiện Kế hoạch nâng cao Chỉ số PAPI %(period)s") % {"period": period.label},
+        "signer_title": "KT. GIÁM ĐỐC\nPHÓ GIÁM ĐỐC",
+        "recipients": "UBND tỉnh (b/c);\nCác sở, ban, ngành tỉnh;\nLưu: VT.",
+        **{k: v for k, v in remembered.items() if k not in ("issue_date", "summary")},
+    }
+    form = CompiledReportForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        request.session[f"compiled-heading-{period.plan_id}"] = {
+            k: v for k, v in form.cleaned_data.items() if k in ("number", "signer_title", "signer_name", "recipients")
+        }
+        report = compiled.compiled_report(period.plan, period)
+        with translation.override("vi"):
+            chart = charts.task_status_chart(report.progress)
+        content = pdf.compiled_pdf(report, form.heading(), chart)
+        return HttpResponse(
+            content,
+            content_type="application/pdf",
+            headers={"Content-Disposition": f'attachment; filename="{_compiled_filename(period, "pdf")}"'},
+        )
+    state = progress.plan_progress(period.plan, period)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "reporting/compiled_report.html", {"period": period, "form": form, "progress": state}, status=status)
+
+
+def compiled_excel(request, pk):
+    """The compiled report's Excel appendix: tasks and results, statistics, difficulties."""
+    period = access.get_period_for_user(request.user, pk, manage=True)
+    with translation.override("vi"):
+        content = excel.compiled_workbook(compiled.compiled_report(period.plan, period))
+    return HttpResponse(
+        content,
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"Content-Disposition": f'attachment; filename="{_compiled_filename(period, "xlsx")}"'},
+    )

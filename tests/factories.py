@@ -1,8 +1,12 @@
 """Small builders for tests that need more data than the seed plans."""
 
-from django.contrib.auth import get_user_model
+import datetime
 
-from plans.models import Agency, AgencyKind, Membership, Task, TaskAssignment
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from plans.models import Agency, AgencyGroup, AgencyKind, Membership, Task, TaskAssignment
+from reporting.models import Report, TaskProgress
 
 
 def add_tasks(plan, count, agency_name="Sở Nội vụ", role="lead"):
@@ -47,3 +51,39 @@ def close_response(response):
         response.close()
     finally:
         request_finished.connect(close_old_connections)
+
+
+def at(day, hour=10):
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
+
+
+def report(agency, period, status, sent_on=None, answers=()):
+    """A report as it stands after the workflow: `answers` are (task, status, percent, difficulties)."""
+    sent = at(sent_on) if sent_on else None
+    made = Report.objects.create(
+        agency=agency, period=period, status=status, submitted_at=sent, first_submitted_at=sent, version=1
+    )
+    for task, task_status, percent_done, difficulties in answers:
+        TaskProgress.objects.create(
+            report=made, task=task, status=task_status, percent_done=percent_done, difficulties=difficulties
+        )
+    return made
+
+
+def grow_plan(plan, tasks, communes):
+    """More tasks (half led by the communes' group) and more communes, each with a sent report."""
+    add_tasks(plan, tasks, agency_name="Sở Y tế")
+    group = AgencyGroup.objects.get(province=plan.province, name="UBND cấp xã")
+    extra = add_communes(plan.province, communes, start=Agency.objects.filter(province=plan.province).count())
+    for task in Task.objects.filter(plan=plan, number__startswith="X.")[: tasks // 2]:
+        TaskAssignment.objects.get_or_create(task=task, group=group, role="lead")
+    period = plan.periods.get(kind="year")
+    for commune in extra:
+        made = Report.objects.create(
+            agency=commune, period=period, status="submitted", submitted_at=at(period.due_date),
+            first_submitted_at=at(period.due_date),
+        )  # fmt: skip
+        TaskProgress.objects.bulk_create(
+            TaskProgress(report=made, task=t, status="in_progress", difficulties="x")
+            for t in Task.objects.filter(plan=plan, number__startswith="X.")[:5]
+        )

@@ -166,6 +166,8 @@ POSTS = {
                     {"administrator": 302, "coordinator": 302}),
     "plan_periods": (lambda w: reverse("plan_periods", args=[w["plan"].pk]), lambda w: {"working_days": "2"},
                      {"administrator": 302, "coordinator": 302}),
+    "plan_targets": (lambda w: reverse("plan_targets", args=[w["plan"].pk]), lambda w: {},
+                     {"administrator": 400, "coordinator": 400}),  # reaches the form: nothing posted, nothing saved
 }  # fmt: skip
 
 

@@ -90,3 +90,15 @@ def test_the_form_runs_a_fixed_number_of_queries(client, coordinator, an_giang_p
     Target.objects.filter(plan=an_giang_plan).delete()
     with django_assert_num_queries(8):
         client.get(reverse("plan_targets", args=[an_giang_plan.pk]))
+
+
+def test_a_post_missing_fields_removes_nothing(client, coordinator, an_giang_plan):
+    client.force_login(coordinator)
+    url = reverse("plan_targets", args=[an_giang_plan.pk])
+    rows = client.get(url).context["rows"]
+    only_first = {f"d{rows[0][0].dimension.pk}-target_score": "5,5", f"d{rows[0][0].dimension.pk}-target_group": ""}
+    for data in (only_first, {}):
+        response = client.post(url, data)
+        assert response.status_code == 400 and "Thiếu dữ liệu của chỉ số này" in response.text
+    assert Target.objects.filter(plan=an_giang_plan).count() == 8
+    assert Target.objects.get(plan=an_giang_plan, dimension__number=1).target_score == Decimal("5.40")

@@ -6,117 +6,17 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from indicators.models import Dimension
-from plans.models import Agency, AgencyGroup, Plan, Target, Task, TaskAssignment
+from plans.models import Agency, Target, Task, TaskAssignment
 from plans.obligations import agencies_owing, assignees
 from reporting import progress
 from reporting.models import Report, ReportingPeriod, TaskProgress
-from tests.factories import add_communes, add_tasks
+from tests.factories import at, grow_plan, report
 
 pytestmark = pytest.mark.django_db
 
 TODAY = datetime.date(2020, 10, 1)
-
-
-def at(day, hour=10):
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
-
-
-def report(agency, period, status, sent_on=None, answers=()):
-    """A report as it stands after the workflow: `answers` are (task, status, percent, difficulties)."""
-    sent = at(sent_on) if sent_on else None
-    made = Report.objects.create(
-        agency=agency, period=period, status=status, submitted_at=sent, first_submitted_at=sent, version=1
-    )
-    for task, task_status, percent_done, difficulties in answers:
-        TaskProgress.objects.create(
-            report=made, task=task, status=task_status, percent_done=percent_done, difficulties=difficulties
-        )
-    return made
-
-
-@pytest.fixture
-def small_plan(an_giang_plan):
-    """A plan of five tasks with known reports (worked out in the tests below):
-
-    T1 dim 1, lead Sở Y tế, due 30/6            Y tế: completed (6 months and 9 months)
-    T2 dim 1, leads Sở Y tế + Sở Nội vụ, 31/3   Y tế completed; Nội vụ 50 % at 6 months, completed at 9
-    T3 dim 2, lead group UBND cấp huyện, ongoing no answers
-    T4 dim 2, lead Sở Tư pháp, due 30/9         completed only in a draft and in a returned report
-    T5 general, lead Nội vụ, coord. Y tế        Nội vụ not started; Y tế in progress, then completed,
-                                                 with difficulties at 9 months
-    Periods: 6 months (cut-off 14/6, due 16/6) and 9 months (14/9, due 16/9).
-    """
-    province = an_giang_plan.province
-    plan = Plan.objects.create(
-        province=province, year=2020, title="Kế hoạch thử", document_number="T-1/KH-UBND", baseline_year=2018
-    )
-    dims = {d.number: d for d in Dimension.objects.for_year(2020)}
-    Target.objects.create(plan=plan, dimension=dims[1], baseline_score=Decimal("4.5598"), target_score=Decimal("5.40"))
-    Target.objects.create(plan=plan, dimension=dims[2], target_group=2)
-    agency = {name: Agency.objects.get(province=province, name=name) for name in ("Sở Y tế", "Sở Nội vụ", "Sở Tư pháp")}
-    districts = AgencyGroup.objects.get(province=province, name="UBND cấp huyện")
-
-    def task(number, dimension, due, leads, coordinating=()):
-        made = Task.objects.create(
-            plan=plan,
-            number=number,
-            order=int(number[1]),
-            title=f"Nhiệm vụ {number}",
-            dimension=dims.get(dimension),
-            timeframe_kind="deadline" if due else "ongoing",
-            due_date=due,
-        )
-        for lead in leads:
-            kind = "group" if isinstance(lead, AgencyGroup) else "agency"
-            TaskAssignment.objects.create(task=made, role="lead", **{kind: lead})
-        for other in coordinating:
-            TaskAssignment.objects.create(task=made, role="coordinating", agency=other)
-        return made
-
-    t = {
-        "T1": task("T1", 1, datetime.date(2020, 6, 30), [agency["Sở Y tế"]]),
-        "T2": task("T2", 1, datetime.date(2020, 3, 31), [agency["Sở Y tế"], agency["Sở Nội vụ"]]),
-        "T3": task("T3", 2, None, [districts]),
-        "T4": task("T4", 2, datetime.date(2020, 9, 30), [agency["Sở Tư pháp"]]),
-        "T5": task("T5", None, None, [agency["Sở Nội vụ"]], [agency["Sở Y tế"]]),
-    }
-    half = ReportingPeriod.objects.create(
-        plan=plan, kind="half_year", start=datetime.date(2019, 12, 15), end=datetime.date(2020, 6, 14),
-        due_date=datetime.date(2020, 6, 16),
-    )  # fmt: skip
-    nine = ReportingPeriod.objects.create(
-        plan=plan, kind="nine_months", start=datetime.date(2019, 12, 15), end=datetime.date(2020, 9, 14),
-        due_date=datetime.date(2020, 9, 16),
-    )  # fmt: skip
-    health, home, justice = agency["Sở Y tế"], agency["Sở Nội vụ"], agency["Sở Tư pháp"]
-    report(
-        health,
-        half,
-        "accepted",
-        datetime.date(2020, 6, 15),
-        [(t["T1"], "completed", 100, ""), (t["T2"], "completed", 100, ""), (t["T5"], "in_progress", 30, "")],
-    )
-    report(
-        home,
-        half,
-        "submitted",
-        datetime.date(2020, 6, 20),  # 4 days late
-        [(t["T2"], "in_progress", 50, ""), (t["T5"], "not_started", 0, "")],
-    )
-    report(justice, half, "draft", None, [(t["T4"], "completed", 100, "")])
-    report(
-        health,
-        nine,
-        "submitted",
-        datetime.date(2020, 9, 14),
-        [(t["T1"], "completed", 100, ""), (t["T2"], "completed", 100, ""), (t["T5"], "completed", 100, "Thiếu kinh phí")],
-    )
-    report(home, nine, "submitted", datetime.date(2020, 9, 16), [(t["T2"], "completed", 100, "")])  # on the due date
-    report(justice, nine, "returned", datetime.date(2020, 9, 20), [(t["T4"], "completed", 100, "")])  # fmt: skip
-    return {"plan": plan, "tasks": t, "half": half, "nine": nine, "agency": agency, "districts": districts}
 
 
 def by_number(state):
@@ -228,7 +128,62 @@ def test_before_the_scores_the_signal_follows_the_tasks(small_plan):
     assert progress.dimension_signal(row, 2020, datetime.date(2020, 12, 1)) == progress.Signal.BEHIND  # 75 % < 92 %
     row.tasks.overdue = 1
     assert progress.dimension_signal(row, 2020, datetime.date(2020, 7, 1)) == progress.Signal.OVERDUE
-    assert plan.year == 2020
+    # A group target is judged on the published group; with none published, by the tasks.
+    row = progress.DimensionProgress(None, target=Target(plan=plan, target_group=2), actual=Decimal("6.1"))
+    row.tasks = progress.TaskTally(total=2, completed=2)
+    assert progress.dimension_signal(row, 2020, datetime.date(2020, 7, 1)) == progress.Signal.ON_TRACK
+    row.actual_group = 3
+    assert progress.dimension_signal(row, 2020, datetime.date(2020, 7, 1)) == progress.Signal.MISSED
+
+
+def test_percentages_round_half_up_as_the_tables_do():
+    assert (progress.percent(1, 8), progress.percent(3, 8), progress.percent(0, 0), progress.percent(58, 58)) == (13, 38, 0, 100)
+
+
+def test_on_the_same_cut_off_the_longer_period_wins_and_sending_again_changes_nothing(small_plan):
+    """Q2 and 6 months end on 14/6: the 6-month answer counts, even after Q2 is sent again later."""
+    plan, health, t1 = small_plan["plan"], small_plan["agency"]["Sở Y tế"], small_plan["tasks"]["T1"]
+    quarter = ReportingPeriod.objects.create(
+        plan=plan, kind="quarter", quarter=2, start=datetime.date(2020, 3, 15), end=datetime.date(2020, 6, 14),
+        due_date=datetime.date(2020, 6, 16),
+    )  # fmt: skip
+    q2 = report(health, quarter, "submitted", datetime.date(2020, 6, 15), [(t1, "in_progress", 60, "")])
+    half = small_plan["half"]
+    assert by_number(progress.plan_progress(plan, half, today=TODAY))["T1"].status == "completed"
+    Report.objects.filter(pk=q2.pk).update(submitted_at=at(datetime.date(2020, 6, 19)))  # returned and sent again
+    assert by_number(progress.plan_progress(plan, half, today=TODAY))["T1"].status == "completed"
+    # Looking at Q2 itself, its own answer is the one that counts.
+    assert by_number(progress.plan_progress(plan, quarter, today=TODAY))["T1"].status == "in_progress"
+
+
+def test_a_task_without_a_lead_is_completed_when_every_assigned_agency_says_so(small_plan):
+    TaskAssignment.objects.filter(task=small_plan["tasks"]["T5"], role="lead").delete()
+    states = by_number(progress.plan_progress(small_plan["plan"], today=TODAY))
+    assert states["T5"].status == "completed"  # Sở Y tế, now its only agency, completed it at 9 months
+
+
+def test_an_agency_no_longer_assigned_no_longer_counts(small_plan):
+    justice, t3 = small_plan["agency"]["Sở Tư pháp"], small_plan["tasks"]["T3"]
+    sent = Report.objects.get(agency=justice, period=small_plan["nine"])
+    Report.objects.filter(pk=sent.pk).update(status="submitted")
+    TaskProgress.objects.create(report=sent, task=t3, status="in_progress", percent_done=50, difficulties="vướng")
+    state = by_number(progress.plan_progress(small_plan["plan"], today=TODAY))
+    assert state["T3"].status == "not_started" and state["T3"].difficulties == []
+    assert state["T4"].status == "completed"  # its own task, now that the report is sent
+
+
+def test_a_task_outside_the_years_framework_is_counted_and_filtered_as_general(client, coordinator, small_plan):
+    plan = small_plan["plan"]
+    plan.year, plan.baseline_year = 2016, 2015
+    plan.save()  # the 2016 framework has no dimension 7
+    environment = Dimension.objects.get(number=7)
+    Task.objects.filter(pk=small_plan["tasks"]["T3"].pk).update(dimension=environment)
+    state = progress.plan_progress(plan, today=TODAY)
+    assert [r.dimension.number if r.dimension else None for r in state.dimensions] == [1, 2, 3, 4, 5, 6, None]
+    assert state.dimensions[-1].tasks.total == 2  # T5 and T3
+    client.force_login(coordinator)
+    page = client.get(reverse("plan_dashboard", args=[plan.pk]), {"dimension": "general"})
+    assert [s.task.number for s in page.context["tasks"]] == ["T3", "T5"]
 
 
 def test_the_an_giang_2020_plan_before_any_report(an_giang_plan):
@@ -289,6 +244,8 @@ def test_the_task_list_filters_by_dimension_agency_and_status(client, coordinato
     tri_ton = Agency.objects.get(name="UBND huyện Tri Tôn")
     assert shown(agency=tri_ton.pk) == ["T3"]  # a member of the leading group
     assert shown(status="nonsense") == ["T1", "T2", "T3", "T4", "T5"]  # ignored, not an error
+    assert shown(status="completed", agency=999999) == ["T1", "T2"]  # an unknown agency drops that filter only
+    assert client.get(url, {"period": "²"}).status_code == 200  # not a number: the current period
 
 
 def test_a_past_period_can_be_picked(client, viewer, small_plan):
@@ -308,38 +265,19 @@ def test_the_page_renders_in_english_with_english_numbers(client, coordinator, s
     assert "Completed 2/5 tasks, 40 %" in page and "4.62" in page
 
 
-def _grow(plan, tasks, communes):
-    """More tasks (half led by the communes' group) and more communes, each with a sent report."""
-    add_tasks(plan, tasks, agency_name="Sở Y tế")
-    group = AgencyGroup.objects.get(province=plan.province, name="UBND cấp xã")
-    extra = add_communes(plan.province, communes, start=Agency.objects.filter(province=plan.province).count())
-    for task in Task.objects.filter(plan=plan, number__startswith="X.")[: tasks // 2]:
-        TaskAssignment.objects.get_or_create(task=task, group=group, role="lead")
-    period = plan.periods.get(kind="year")
-    for commune in extra:
-        made = Report.objects.create(
-            agency=commune, period=period, status="submitted", submitted_at=at(period.due_date),
-            first_submitted_at=at(period.due_date),
-        )  # fmt: skip
-        TaskProgress.objects.bulk_create(
-            TaskProgress(report=made, task=t, status="in_progress", difficulties="x")
-            for t in Task.objects.filter(plan=plan, number__startswith="X.")[:5]
-        )
-
-
 def test_the_page_runs_the_same_queries_for_10_or_200_tasks_and_5_or_50_agencies(
     client, coordinator, an_giang_plan, django_assert_num_queries
 ):
     # session, user, plan, periods, tasks, their assignments, assignees (4), answers, scores,
-    # owing agencies, reports, targets, dimensions
+    # owing agencies, reports, targets, dimensions, whether the user manages the plan
     client.force_login(coordinator)
     url = reverse("plan_dashboard", args=[an_giang_plan.pk])
-    _grow(an_giang_plan, 10, 5)
-    with django_assert_num_queries(16):
+    grow_plan(an_giang_plan, 10, 5)
+    with django_assert_num_queries(17):
         response = client.get(url)
     assert response.context["progress"].tally.total == 68
-    _grow(an_giang_plan, 190, 45)
-    with django_assert_num_queries(16):
+    grow_plan(an_giang_plan, 190, 45)
+    with django_assert_num_queries(17):
         response = client.get(url)
     assert response.context["progress"].tally.total == 258
     # the group now leads tasks: An Giang's two sample communes owe reports too

@@ -1,0 +1,195 @@
+"""The compiled report's Excel appendix (openpyxl): the DANH MỤC table of the plan with each
+task's results, then the statistics, then difficulties and proposals. Officials keep working
+in it, so numbers are stored as numbers and text never turns into a formula."""
+
+import io
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+
+FONT = "Times New Roman"
+THIN = Side(style="thin", color="808080")
+BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+HEADER_FILL = PatternFill("solid", fgColor="DCE6F1")
+SECTION_FILL = PatternFill("solid", fgColor="F2F2F2")
+WRAP = Alignment(wrap_text=True, vertical="top")
+CENTRE = Alignment(horizontal="center", vertical="center", wrap_text=True)
+
+
+def text(value):
+    """A cell value that Excel shows as typed: a string stays a string, even "=1+1"."""
+    return "" if value is None else str(value)
+
+
+def put(sheet, row, column, value, *, bold=False, italic=False, size=12, align=WRAP, fill=None, border=True, number_format=None):
+    cell = sheet.cell(row=row, column=column, value=value)
+    if isinstance(value, str):
+        cell.data_type = "s"  # openpyxl would store "=…" as a formula; a report's text never is one
+    cell.font = Font(name=FONT, size=size, bold=bold, italic=italic)
+    cell.alignment = align
+    if border:
+        cell.border = BOX
+    if fill:
+        cell.fill = fill
+    if number_format:
+        cell.number_format = number_format
+    return cell
+
+
+def title(sheet, row, last_column, value, *, size=14, bold=True, italic=False):
+    sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=last_column)
+    put(sheet, row, 1, value, bold=bold, italic=italic, size=size, align=CENTRE, border=False)
+
+
+def landscape(sheet, header_row):
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_title_rows = f"{header_row}:{header_row}"
+    sheet.page_margins.left = sheet.page_margins.right = 0.5
+    sheet.freeze_panes = sheet.cell(row=header_row + 1, column=1)
+
+
+# The DANH MỤC columns of the Đắk Nông plan, then status and percent: (heading, width).
+APPENDIX_COLUMNS = [
+    (gettext_lazy("STT"), 7),
+    (gettext_lazy("Nhiệm vụ"), 48),
+    (pgettext_lazy("task measure", "Chỉ tiêu"), 22),
+    (gettext_lazy("Đầu mối chủ trì"), 22),
+    (gettext_lazy("Đơn vị thực hiện"), 22),
+    (gettext_lazy("Thời gian thực hiện"), 16),
+    (gettext_lazy("Kết quả thực hiện"), 55),
+    (gettext_lazy("Tình trạng"), 16),
+    (gettext_lazy("Tỷ lệ hoàn thành (%)"), 12),
+]
+
+
+def appendix_sheet(sheet, report):
+    columns = [(str(heading), width) for heading, width in APPENDIX_COLUMNS]
+    last = len(columns)
+    sheet.title = _("Phụ lục")[:31]
+    title(sheet, 1, last, _("DANH MỤC KẾT QUẢ THỰC HIỆN NHIỆM VỤ"))
+    title(
+        sheet,
+        2,
+        last,
+        _("Kèm theo báo cáo kỳ %(period)s, Kế hoạch số %(number)s")
+        % {"period": report.period.label, "number": report.plan.document_number},
+        size=12,
+        bold=False,
+        italic=True,
+    )
+    header = 4
+    for column, (heading, width) in enumerate(columns, start=1):
+        put(sheet, header, column, heading, bold=True, align=CENTRE, fill=HEADER_FILL)
+        sheet.column_dimensions[get_column_letter(column)].width = width
+    row = header + 1
+    for section in report.sections:
+        sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=last)
+        heading = f"{section.number}. {section.title}" if section.number else str(section.title)
+        put(sheet, row, 1, heading, bold=True, fill=SECTION_FILL)
+        for column in range(2, last + 1):
+            sheet.cell(row=row, column=column).border = BOX
+        row += 1
+        for result in section.tasks:
+            task, state = result.task, result.state
+            status = str(state.status_label) + (f" ({_('quá hạn')})" if state.overdue else "")
+            values = [
+                text(task.number),
+                text(task.title),
+                text(task.measure),
+                text("; ".join(result.lead_names)),
+                text("; ".join(result.coordinating_names)),
+                text(task.timeframe_text or task.get_timeframe_kind_display()),
+                text(result.result_text),
+                status,
+            ]
+            for column, value in enumerate(values, start=1):
+                put(sheet, row, column, value, align=CENTRE if column == 1 else WRAP)
+            put(sheet, row, last, result.percent_done, align=CENTRE, number_format="0")
+            row += 1
+    landscape(sheet, header)
+
+
+def statistics_sheet(sheet, report):
+    tally, discipline = report.tally, report.discipline
+    sheet.title = _("Thống kê")[:31]
+    title(sheet, 1, 5, _("THỐNG KÊ KẾT QUẢ THỰC HIỆN"))
+    title(sheet, 2, 5, report.period.label if report.period else "", size=12, bold=False, italic=True)
+    for column, heading in enumerate([_("Chỉ tiêu thống kê"), _("Số lượng"), _("Tổng số"), _("Tỷ lệ (%)")], start=1):
+        put(sheet, 4, column, str(heading), bold=True, align=CENTRE, fill=HEADER_FILL)
+    rows = [
+        (_("Nhiệm vụ đã hoàn thành"), tally.completed, tally.total, tally.completed_percent),
+        (_("Nhiệm vụ đang thực hiện"), tally.in_progress, tally.total, tally.in_progress_percent),
+        (_("Nhiệm vụ chưa thực hiện"), tally.not_started, tally.total, tally.not_started_percent),
+        (_("Nhiệm vụ quá hạn"), tally.overdue, tally.total, tally.overdue_percent),
+    ]
+    if discipline:
+        rows += [
+            (_("Cơ quan đã gửi báo cáo"), discipline.sent, discipline.expected, discipline.reporting_rate),
+            (_("Cơ quan gửi đúng hạn"), len(discipline.on_time), discipline.expected, discipline.on_time_rate),
+            (_("Cơ quan gửi trễ hạn"), len(discipline.late), discipline.expected, None),
+            (_("Cơ quan chưa gửi"), discipline.not_sent, discipline.expected, None),
+        ]
+    row = 5
+    for label, count, total, rate in rows:
+        put(sheet, row, 1, str(label))
+        put(sheet, row, 2, count, number_format="0")
+        put(sheet, row, 3, total, number_format="0")
+        put(sheet, row, 4, rate, number_format="0")
+        row += 1
+
+    row += 1
+    headings = [
+        _("Chỉ số nội dung"),
+        _("Năm cơ sở"),
+        _("Mục tiêu"),
+        _("Kết quả"),
+        _("Nhiệm vụ hoàn thành"),
+        _("Tổng số nhiệm vụ"),
+    ]
+    for column, heading in enumerate(headings, start=1):
+        put(sheet, row, column, str(heading), bold=True, align=CENTRE, fill=HEADER_FILL)
+    for dimension in report.progress.dimensions:
+        row += 1
+        name = (
+            f"{dimension.dimension.number}. {dimension.dimension.name}" if dimension.dimension else _("Chỉ đạo, điều hành chung")
+        )
+        put(sheet, row, 1, text(name))
+        for column, value in enumerate([dimension.baseline, dimension.target_score, dimension.actual], start=2):
+            put(sheet, row, column, float(value) if value is not None else None, number_format="0.00")
+        put(sheet, row, 5, dimension.tasks.completed, number_format="0")
+        put(sheet, row, 6, dimension.tasks.total, number_format="0")
+    for column, width in enumerate([40, 12, 12, 12, 14, 14], start=1):
+        sheet.column_dimensions[get_column_letter(column)].width = width
+    landscape(sheet, 4)
+
+
+def notes_sheet(sheet, report):
+    sheet.title = _("Khó khăn, đề xuất")[:31]
+    title(sheet, 1, 4, _("KHÓ KHĂN, VƯỚNG MẮC VÀ ĐỀ XUẤT, KIẾN NGHỊ"))
+    headings = [_("Cơ quan"), _("Khó khăn, vướng mắc"), _("Khó khăn theo nhiệm vụ"), _("Đề xuất, kiến nghị")]
+    for column, (heading, width) in enumerate(zip(headings, [28, 50, 50, 50], strict=True), start=1):
+        put(sheet, 3, column, str(heading), bold=True, align=CENTRE, fill=HEADER_FILL)
+        sheet.column_dimensions[get_column_letter(column)].width = width
+    for row, note in enumerate(report.notes, start=4):
+        by_task = "\n".join(f"{number}: {words}" for number, words in note.task_difficulties)
+        for column, value in enumerate([note.agency_name, note.difficulties, by_task, note.proposals], start=1):
+            put(sheet, row, column, text(value))
+    landscape(sheet, 3)
+
+
+def compiled_workbook(report):
+    """The .xlsx file's bytes."""
+    book = Workbook()
+    appendix_sheet(book.active, report)
+    statistics_sheet(book.create_sheet(), report)
+    notes_sheet(book.create_sheet(), report)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
