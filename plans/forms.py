@@ -3,6 +3,8 @@ from django.utils.translation import gettext_lazy as _
 
 from indicators.models import PerformanceGroup
 
+from .models import AgencyKind
+
 MAX_SCORE_FILE_BYTES = 5 * 1024 * 1024
 
 
@@ -42,3 +44,32 @@ class TargetForm(forms.Form):
         empty_value=None,
         required=False,
     )
+
+
+class PlanImportForm(forms.Form):
+    file = forms.FileField(label=_("Tệp danh mục nhiệm vụ (.xlsx)"), error_messages={"empty": _("Tệp trống.")})
+
+
+class AgencyMappingForm(forms.Form):
+    """For each agency name the file uses that matches nothing: an existing agency or group
+    of the province, or a new agency of a chosen kind."""
+
+    def __init__(self, *args, names, agencies, groups, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.names = names
+        choices = [
+            ("", _("— Chọn —")),
+            (
+                _("Tạo cơ quan mới"),
+                [(f"new:{value}", _("Cơ quan mới: %(kind)s") % {"kind": label}) for value, label in AgencyKind.choices],
+            ),
+            (_("Nhóm cơ quan"), [(f"group:{g.pk}", g.name) for g in groups]),
+            (_("Cơ quan"), [(f"agency:{a.pk}", a.name) for a in agencies]),
+        ]
+        for index, name in enumerate(names):
+            self.fields[f"map-{index}"] = forms.ChoiceField(
+                label=name, choices=choices, error_messages={"required": _("Hãy chọn cơ quan cho tên này.")}
+            )
+
+    def mapping(self):
+        return {name: self.cleaned_data[f"map-{index}"] for index, name in enumerate(self.names)}

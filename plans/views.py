@@ -1,20 +1,22 @@
 from django.contrib import messages
 from django.core import signing
 from django.db.models import Prefetch
-from django.http import Http404, HttpResponseBadRequest
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import floatformat
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from indicators import score_import as score_import_rules
 from indicators.charts import province_charts
 from indicators.history import province_history
-from indicators.models import Province
+from indicators.models import Dimension, Province
 
-from . import access
+from . import access, plan_import
 from . import targets as target_rules
-from .forms import ScoreImportForm, TargetForm
-from .models import Target, Task, TaskAssignment
+from .excel import plan_workbook
+from .forms import AgencyMappingForm, PlanImportForm, ScoreImportForm, TargetForm
+from .models import Agency, AgencyGroup, Target, Task, TaskAssignment
 
 
 def plan_detail(request, pk):
@@ -159,3 +161,90 @@ def plan_targets(request, pk):
             return redirect("plan_targets", plan.pk)
     status = 400 if request.method == "POST" else 200
     return render(request, "plans/plan_targets.html", {"plan": plan, "rows": rows}, status=status)
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _xlsx(content, filename):
+    return HttpResponse(content, content_type=XLSX, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+def plan_excel(request, pk):
+    """The plan's task list in the DANH MỤC layout, for whoever may read the plan."""
+    plan = get_object_or_404(access.visible_plans(request.user).select_related("province"), pk=pk)
+    tasks = (
+        Task.objects.filter(plan=plan)
+        .select_related("dimension")
+        .prefetch_related(Prefetch("assignments", queryset=TaskAssignment.objects.select_related("agency", "group")))
+    )
+    return _xlsx(plan_workbook(plan, tasks), f"{slugify(plan.document_number)}-danh-muc-nhiem-vu.xlsx")
+
+
+def plan_template(request):
+    """A blank DANH MỤC to fill in and import."""
+    return _xlsx(plan_workbook(None), "mau-danh-muc-nhiem-vu.xlsx")
+
+
+IMPORT_PLAN_SALT = "papi.plan-import"
+
+
+def plan_task_import(request, pk):
+    """Tasks from Excel into a plan: upload; map the agency names the province does not know;
+    read the preview with every row's problems; save all or nothing. The parsed rows travel
+    between the steps signed, so any server can take the next step."""
+    plan = get_object_or_404(access.managed_plans(request.user).select_related("province"), pk=pk)
+    names = plan_import.directory(plan.province)
+    upload_form, rows, mapping_form, payload = PlanImportForm(), None, None, ""
+    status = 200
+    if request.method == "POST" and "payload" in request.POST:
+        try:
+            data = signing.loads(request.POST["payload"], salt=IMPORT_PLAN_SALT, max_age=3600, serializer=signing.JSONSerializer)
+        except signing.BadSignature:
+            return HttpResponseBadRequest(_("Dữ liệu xem trước không hợp lệ hoặc đã quá 1 giờ; hãy tải tệp lên lại."))
+        rows = plan_import.from_payload(data)
+        payload = request.POST["payload"]
+    elif request.method == "POST":
+        upload_form = PlanImportForm(request.POST, request.FILES)
+        if upload_form.is_valid():
+            upload = upload_form.cleaned_data["file"]
+            try:
+                if upload.size > plan_import.MAX_BYTES:
+                    raise plan_import.PlanImportError(_("Tệp lớn hơn 5 MB."))
+                rows = plan_import.parse(upload.read(), plan)
+            except plan_import.PlanImportError as error:
+                upload_form.add_error("file", str(error))
+            else:
+                payload = signing.dumps(
+                    plan_import.to_payload(rows), salt=IMPORT_PLAN_SALT, serializer=signing.JSONSerializer, compress=True
+                )
+        if rows is None:
+            status = 400
+    if rows is not None:
+        unknown = plan_import.unknown_names(rows, names)
+        agencies = Agency.objects.filter(province=plan.province).order_by("name")
+        groups = AgencyGroup.objects.filter(province=plan.province).order_by("name")
+        bound = "payload" in request.POST and unknown
+        mapping_form = AgencyMappingForm(request.POST if bound else None, names=unknown, agencies=agencies, groups=groups)
+        mapping = mapping_form.mapping() if bound and mapping_form.is_valid() else {}
+        plan_import.check(rows, names, mapping)
+        blocked = any(row.errors for row in rows)  # the file itself must be corrected
+        complete = not blocked and not any(row.unmapped for row in rows)
+        if "save" in request.POST and complete:
+            count = plan_import.save(plan, rows, mapping)
+            messages.success(request, _("Đã thêm %(count)s nhiệm vụ vào kế hoạch.") % {"count": count})
+            return redirect("plan_detail", plan.pk)
+        if blocked or "save" in request.POST:
+            status = 400
+    context = {
+        "plan": plan,
+        "upload_form": upload_form,
+        "rows": rows,
+        "mapping_form": mapping_form,
+        "payload": payload,
+        "error_count": sum(1 for row in rows or [] if row.errors),
+        "task_count": sum(1 for row in rows or [] if row.values),
+        "complete": rows is not None and not any(row.errors or row.unmapped for row in rows),
+        "dimensions": {d.pk: d for d in Dimension.objects.all()},
+    }
+    return render(request, "plans/plan_import.html", context, status=status)

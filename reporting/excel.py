@@ -2,58 +2,12 @@
 task's results, then the statistics, then difficulties and proposals. Officials keep working
 in it, so numbers are stored as numbers and text never turns into a formula."""
 
-import io
-
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
-FONT = "Times New Roman"
-THIN = Side(style="thin", color="808080")
-BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
-HEADER_FILL = PatternFill("solid", fgColor="DCE6F1")
-SECTION_FILL = PatternFill("solid", fgColor="F2F2F2")
-WRAP = Alignment(wrap_text=True, vertical="top")
-CENTRE = Alignment(horizontal="center", vertical="center", wrap_text=True)
-
-
-def text(value):
-    """A cell value that Excel shows as typed: a string stays a string, even "=1+1"."""
-    return "" if value is None else str(value)
-
-
-def put(sheet, row, column, value, *, bold=False, italic=False, size=12, align=WRAP, fill=None, border=True, number_format=None):
-    cell = sheet.cell(row=row, column=column, value=value)
-    if isinstance(value, str):
-        cell.data_type = "s"  # openpyxl would store "=…" as a formula; a report's text never is one
-    cell.font = Font(name=FONT, size=size, bold=bold, italic=italic)
-    cell.alignment = align
-    if border:
-        cell.border = BOX
-    if fill:
-        cell.fill = fill
-    if number_format:
-        cell.number_format = number_format
-    return cell
-
-
-def title(sheet, row, last_column, value, *, size=14, bold=True, italic=False):
-    sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=last_column)
-    put(sheet, row, 1, value, bold=bold, italic=italic, size=size, align=CENTRE, border=False)
-
-
-def landscape(sheet, header_row):
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    sheet.print_title_rows = f"{header_row}:{header_row}"
-    sheet.page_margins.left = sheet.page_margins.right = 0.5
-    sheet.freeze_panes = sheet.cell(row=header_row + 1, column=1)
-
+from papi_tracker.xlsx import BOX, CENTRE, HEADER_FILL, SECTION_FILL, WRAP, landscape, put, text, title, workbook_bytes
 
 # The DANH MỤC columns of the Đắk Nông plan, then status and percent: (heading, width).
 APPENDIX_COLUMNS = [
@@ -190,6 +144,4 @@ def compiled_workbook(report):
     appendix_sheet(book.active, report)
     statistics_sheet(book.create_sheet(), report)
     notes_sheet(book.create_sheet(), report)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(book)

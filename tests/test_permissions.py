@@ -118,6 +118,10 @@ MATRIX = {
     # The compiled report is the department's: its coordinators and the administrators.
     "compiled_report": ("get", lambda w: reverse("compiled_report", args=[w["period"].pk]), None, MANAGERS),
     "compiled_excel": ("get", lambda w: reverse("compiled_excel", args=[w["period"].pk]), None, MANAGERS),
+    # A plan's task list is as readable as the plan; importing tasks is its coordinators'.
+    "plan_excel": ("get", lambda w: reverse("plan_excel", args=[w["plan"].pk]), None, PROVINCE),
+    "plan_template": ("get", lambda w: reverse("plan_template"), None, OK_ALL),
+    "plan_task_import": ("get", lambda w: reverse("plan_task_import", args=[w["plan"].pk]), None, MANAGERS),
     "evidence_download": ("get", lambda w: reverse("evidence_download", args=[w["file"].pk]), None, REPORT),
 }
 # Django's own pages: login, logout, language, admin (scoped in tests/plans/test_admin.py).
@@ -166,6 +170,8 @@ POSTS = {
                     {"administrator": 302, "coordinator": 302}),
     "plan_periods": (lambda w: reverse("plan_periods", args=[w["plan"].pk]), lambda w: {"working_days": "2"},
                      {"administrator": 302, "coordinator": 302}),
+    "plan_task_import": (lambda w: reverse("plan_task_import", args=[w["plan"].pk]), lambda w: {},
+                         {"administrator": 400, "coordinator": 400}),  # no file: the form says so
     "plan_targets": (lambda w: reverse("plan_targets", args=[w["plan"].pk]), lambda w: {},
                      {"administrator": 400, "coordinator": 400}),  # reaches the form: nothing posted, nothing saved
 }  # fmt: skip

@@ -13,3 +13,9 @@ def full_name(user):
 @register.filter
 def abs_value(number):
     return abs(number)
+
+
+@register.filter
+def get_item(mapping, key):
+    """mapping[key] in a template, None when absent."""
+    return mapping.get(key) if mapping else None

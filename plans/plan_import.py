@@ -1,0 +1,419 @@
+"""Importing a plan's tasks from Excel (the DANH MỤC layout of plans/excel.py), in steps:
+parse the file (every problem named by row and column), match the agency names to the
+province's agencies and groups (case, diacritics, abbreviations such as UBND, MTTQ, Sở
+LĐTBXH, and lists), let the coordinator map the names left over, then save all or nothing.
+
+django-import-export is not used here: its row model (one row, one object, validated
+alone) does not fit a task row that names several agencies, some of which a person must
+first map or create; the all-or-nothing rule and the preview are the same as its own."""
+
+import datetime
+import io
+import re
+import unicodedata
+import zipfile
+from dataclasses import asdict, dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils.translation import gettext as _
+from openpyxl import load_workbook
+from openpyxl.utils.exceptions import InvalidFileException
+
+from indicators.models import Dimension
+
+from .excel import COLUMNS, GENERAL_SECTION
+from .models import Agency, AgencyGroup, AgencyKind, Task, TaskAssignment
+
+MAX_BYTES = 5 * 1024 * 1024
+MAX_ROWS = 5000
+ROMAN = re.compile(r"^[ivxlc]+(\s|$)")  # a section number, normalised: "i", "ix"
+
+# Abbreviations in plan documents, expanded before names are compared (normalised form).
+ABBREVIATIONS = {
+    "ubnd": "uy ban nhan dan",
+    "hdnd": "hoi dong nhan dan",
+    "mttq": "mat tran to quoc",
+    "ub mttq": "uy ban mat tran to quoc",
+    "ldtbxh": "lao dong thuong binh va xa hoi",
+    "ld tb xh": "lao dong thuong binh va xa hoi",
+    "ldtb va xh": "lao dong thuong binh va xa hoi",
+    "tnmt": "tai nguyen va moi truong",
+    "tn va mt": "tai nguyen va moi truong",
+    "khdt": "ke hoach va dau tu",
+    "kh va dt": "ke hoach va dau tu",
+    "gddt": "giao duc va dao tao",
+    "gd va dt": "giao duc va dao tao",
+    "vhttdl": "van hoa the thao va du lich",
+    "vh tt va dl": "van hoa the thao va du lich",
+    "nnptnt": "nong nghiep va phat trien nong thon",
+    "nn va ptnt": "nong nghiep va phat trien nong thon",
+    "tttt": "thong tin va truyen thong",
+    "tt va tt": "thong tin va truyen thong",
+    "khcn": "khoa hoc va cong nghe",
+    "kh va cn": "khoa hoc va cong nghe",
+    "gtvt": "giao thong van tai",
+    "bhxh": "bao hiem xa hoi",
+    "vp": "van phong",
+    "tp": "thanh pho",
+}
+
+
+def normalise(value):
+    """Lower case, no diacritics (đ → d), "&" read as "và", punctuation as spaces,
+    abbreviations expanded: "Sở LĐTB&XH" and "Sở Lao động, Thương binh và Xã hội" meet."""
+    value = unicodedata.normalize("NFD", str(value or "")).replace("đ", "d").replace("Đ", "D")
+    value = "".join(c for c in value if not unicodedata.combining(c)).lower()
+    value = value.replace("&", " va ")
+    value = re.sub(r"[^\w]+", " ", value).strip()
+    text = " ".join(value.split())
+    for short, long in sorted(ABBREVIATIONS.items(), key=lambda item: -len(item[0])):  # "ld tb xh" before "tp"
+        text = re.sub(rf"\b{short}\b", long, text)
+    return text
+
+
+class PlanImportError(Exception):
+    """The file as a whole cannot be read; the message says why, in the user's language."""
+
+
+@dataclass
+class ImportRow:
+    line: int
+    dimension_id: int | None
+    values: dict
+    leads: list
+    coordinating: list
+    errors: list = field(default_factory=list)
+
+    @property
+    def number(self):
+        return self.values.get("number", "")
+
+
+def _cell_text(value):
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime.datetime):
+        return value.strftime("%d/%m/%Y")
+    return str(value).strip()
+
+
+def split_names(value):
+    """The agencies a cell names: one per line or separated by ";" (commas are inside names
+    such as "Sở Lao động, Thương binh và Xã hội"; resolve() splits on them when it must)."""
+    return [part.strip(" .-–+\t") for part in re.split(r"[;\n]+", value or "") if part.strip(" .-–+\t")]
+
+
+def _sections(plan):
+    dimensions = list(Dimension.objects.for_year(plan.year).order_by("number"))
+    return dimensions, {normalise(d.name_vi): d for d in dimensions}
+
+
+def _section_of(number, title, dimensions, by_name):
+    """(True, dimension or None) if a row with only these two cells heads a section, (True,
+    False) if it looks like a heading of no dimension of the year, (False, None) otherwise."""
+    norm = normalise(f"{number} {title}")
+    if norm == normalise(GENERAL_SECTION) or ("chi dao" in norm and "dieu hanh" in norm):
+        return True, None
+    if not (not number or ROMAN.match(normalise(number)) or "chi so" in norm):
+        return False, None  # a task row with its agency columns left empty
+    match = re.search(r"chi so\s+(\d+)", norm)
+    if match:
+        number = int(match.group(1))
+        return True, next((d for d in dimensions if d.number == number), False)
+    for name, dimension in by_name.items():
+        if name and name in norm:
+            return True, dimension
+    return True, False
+
+
+def _header(sheet):
+    """(row number, {column key: column index}) of the header row, within the first 20 rows."""
+    known = {name: spec for spec in COLUMNS for name in spec.names}
+    for row in sheet.iter_rows(min_row=1, max_row=20):
+        found, unknown = {}, []
+        for cell in row:
+            norm = normalise(_cell_text(cell.value))
+            if not norm:
+                continue
+            spec = known.get(norm)
+            if spec is None:
+                unknown.append(norm)
+            elif spec.key in found:
+                raise PlanImportError(
+                    _("Cột “%(column)s” xuất hiện hai lần ở dòng tiêu đề %(row)s.") % {"column": spec.heading, "row": cell.row}
+                )
+            else:
+                found[spec.key] = cell.column
+        if "number" in found and "title" in found:
+            missing = [spec.heading for spec in COLUMNS if spec.required and spec.key not in found]
+            if missing:
+                raise PlanImportError(
+                    _("Dòng tiêu đề %(row)s thiếu cột: %(columns)s.") % {"row": row[0].row, "columns": ", ".join(missing)}
+                )
+            return row[0].row, found
+    raise PlanImportError(
+        _("Không tìm thấy dòng tiêu đề cột (STT, Nhiệm vụ, Đầu mối chủ trì…) trong 20 dòng đầu của trang tính đầu tiên.")
+    )
+
+
+def parse(content, plan):
+    """The rows of the file, each with the problems found in it. Raises PlanImportError when
+    the file as a whole cannot be read."""
+    if not content:
+        raise PlanImportError(_("Tệp trống."))
+    if len(content) > MAX_BYTES:
+        raise PlanImportError(_("Tệp lớn hơn 5 MB."))
+    try:
+        book = load_workbook(io.BytesIO(content), data_only=False)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError):
+        raise PlanImportError(_("Tệp không phải là tệp Excel (.xlsx) đọc được.")) from None
+    sheet = book.worksheets[0]
+    if sheet.max_row > MAX_ROWS:
+        raise PlanImportError(_("Tệp có hơn %(count)s dòng.") % {"count": MAX_ROWS})
+    header_row, columns = _header(sheet)
+    headings = {spec.key: spec.heading for spec in COLUMNS}
+    by_index = {index: key for key, index in columns.items()}
+    first, last = min(columns.values()), max(columns.values())
+
+    # A merge across a whole row is a section heading; any other hides values of some rows.
+    problems = []
+    for merged in sheet.merged_cells.ranges:
+        if merged.max_row <= header_row:
+            continue
+        if merged.min_row != merged.max_row or merged.min_col > first:
+            problems.append(
+                _("Các ô %(cells)s (dòng %(first)s–%(last)s) đang được gộp: hãy bỏ gộp ô và điền đủ từng dòng.")
+                % {"cells": merged.coord, "first": merged.min_row, "last": merged.max_row}
+            )
+    if problems:
+        raise PlanImportError(" ".join(problems))
+
+    dimensions, by_name = _sections(plan)
+    existing = set(Task.objects.filter(plan=plan).values_list("number", flat=True))
+    rows, seen, dimension = [], {}, None
+    in_section = False
+    for cells in sheet.iter_rows(min_row=header_row + 1, min_col=first, max_col=last):
+        line = cells[0].row
+        values, errors = {}, []
+        for cell in cells:
+            key = by_index.get(cell.column)
+            if key is None:
+                continue
+            if cell.data_type == "f":
+                errors.append(
+                    _("Cột “%(column)s”: ô chứa công thức (%(formula)s); hãy dán giá trị thay cho công thức.")
+                    % {"column": headings[key], "formula": str(cell.value)[:40]}
+                )
+                continue
+            values[key] = cell.value
+        texts = {key: _cell_text(value) for key, value in values.items()}
+        if not any(texts.values()) and not errors:
+            continue  # an empty row
+        others = [key for key, text in texts.items() if text and key not in ("number", "title")]
+        if not others and not errors:
+            heading, found = _section_of(texts.get("number", ""), texts.get("title", ""), dimensions, by_name)
+            if heading:
+                if found is False:
+                    rows.append(
+                        ImportRow(line, None, {}, [], [], [
+                            _("Không nhận ra chỉ số nội dung của năm %(year)s trong tiêu đề “%(text)s”.")
+                            % {"year": plan.year, "text": texts.get("title") or texts.get("number")}
+                        ])
+                    )  # fmt: skip
+                    in_section, dimension = False, None
+                else:
+                    in_section, dimension = True, found
+                continue
+        row = ImportRow(line, dimension.pk if dimension else None, {}, [], [], errors)
+        if not in_section:
+            row.errors.append(_("Nhiệm vụ nằm trước dòng tiêu đề chỉ số nội dung (ví dụ “I. Chỉ số 1: …”)."))
+        for key in ("number", "title", "measure", "measure_unit", "timeframe_text", "expected_output", "supervisor"):
+            row.values[key] = texts.get(key, "")
+        for key in ("number", "title"):
+            if not row.values[key]:
+                row.errors.append(_("Cột “%(column)s” đang trống.") % {"column": headings[key]})
+        row.values["measure_value"] = _number(values.get("measure_value"), headings["measure_value"], row.errors)
+        row.values["due_date"] = _date(values.get("due_date"), headings["due_date"], row.errors)
+        row.leads = split_names(texts.get("leads", ""))
+        row.coordinating = split_names(texts.get("coordinating", ""))
+        if not row.leads:
+            row.errors.append(_("Cột “%(column)s” đang trống.") % {"column": headings["leads"]})
+        number = row.values["number"]
+        if number and number in seen:
+            row.errors.append(_("Số thứ tự %(number)s trùng với dòng %(line)s.") % {"number": number, "line": seen[number]})
+        elif number in existing:
+            row.errors.append(_("Kế hoạch đã có nhiệm vụ số %(number)s.") % {"number": number})
+        seen.setdefault(number, line)
+        rows.append(row)
+    if not any(r.values for r in rows):
+        raise PlanImportError(_("Tệp không có nhiệm vụ nào dưới dòng tiêu đề."))
+    return rows
+
+
+def _number(value, heading, errors):
+    if value is None or value == "":
+        return None
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(Decimal(str(value)))
+    try:
+        return str(Decimal(str(value).strip().replace(" ", "").replace(".", "").replace(",", ".")))
+    except InvalidOperation:
+        errors.append(_("Cột “%(column)s”: “%(value)s” không phải là số.") % {"column": heading, "value": value})
+        return None
+
+
+def _date(value, heading, errors):
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime.datetime):
+        return value.date().isoformat()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    try:
+        return datetime.datetime.strptime(str(value).strip(), "%d/%m/%Y").date().isoformat()
+    except ValueError:
+        errors.append(_("Cột “%(column)s”: “%(value)s” không phải là ngày (dd/mm/yyyy).") % {"column": heading, "value": value})
+        return None
+
+
+# --- agency names ---------------------------------------------------------------------
+
+
+def directory(province):
+    """{normalised name or alias: "agency:<id>" | "group:<id>"} of the province; two queries."""
+    found = {}
+    for kind, model in (("group", AgencyGroup), ("agency", Agency)):
+        for pk, name, aliases in model.objects.filter(province=province).values_list("pk", "name", "aliases"):
+            for written in [name, *(aliases or [])]:
+                found.setdefault(normalise(written), f"{kind}:{pk}")
+    return found
+
+
+def resolve(name, names):
+    """The keys ("agency:<id>"…) a written name stands for, or None: the whole name, else its
+    comma-separated parts, each the longest run of parts that names something."""
+    key = names.get(normalise(name))
+    if key:
+        return [key]
+    parts = [p.strip() for p in name.split(",") if p.strip()]
+    if len(parts) < 2:
+        return None
+    keys, start = [], 0
+    while start < len(parts):
+        for end in range(len(parts), start, -1):
+            key = names.get(normalise(", ".join(parts[start:end])))
+            if key:
+                keys.append(key)
+                start = end
+                break
+        else:
+            return None
+    return keys
+
+
+def unknown_names(rows, names):
+    """The written names that match nothing, once each, in order of appearance."""
+    unknown = {}
+    for row in rows:
+        for name in row.leads + row.coordinating:
+            if resolve(name, names) is None:
+                unknown.setdefault(normalise(name), name)
+    return list(unknown.values())
+
+
+def check(rows, names, mapping):
+    """Each row's assignees (row.resolved), and the names still unknown (row.unmapped).
+    `mapping` maps a written name to "agency:<id>", "group:<id>" or "new:<kind>", the
+    coordinator's choices."""
+    for row in rows:
+        row.resolved = {TaskAssignment.Role.LEAD: [], TaskAssignment.Role.COORDINATING: []}
+        row.unmapped = []
+        for role, written in ((TaskAssignment.Role.LEAD, row.leads), (TaskAssignment.Role.COORDINATING, row.coordinating)):
+            for name in written:
+                keys = resolve(name, names) or ([mapping[name]] if mapping.get(name) else None)
+                if keys is None:
+                    row.unmapped.append(name)
+                else:
+                    row.resolved[role].extend((key, name) for key in keys)
+    return rows
+
+
+def timeframe_kind(text, due_date):
+    norm = normalise(text)
+    if due_date:
+        return Task.TimeframeKind.DEADLINE
+    if "thuong xuyen" in norm or not norm:
+        return Task.TimeframeKind.ONGOING
+    if "dinh ky" in norm:
+        return Task.TimeframeKind.PERIODIC
+    return Task.TimeframeKind.OTHER
+
+
+@transaction.atomic
+def save(plan, rows, mapping):
+    """Create the mapped-to-new agencies and the tasks with their assignments; all or nothing.
+    A name mapped to an existing agency is kept as its alias, so the next import knows it."""
+    mapped = {}
+    for name, choice in mapping.items():
+        if choice.startswith("new:"):
+            kind = choice.split(":", 1)[1]
+            agency, _new = Agency.objects.get_or_create(
+                province=plan.province,
+                name=name[:200],
+                defaults={"kind": kind if kind in AgencyKind.values else AgencyKind.OTHER},
+            )
+            mapped[name] = f"agency:{agency.pk}"
+        else:
+            mapped[name] = choice
+            model, pk = (AgencyGroup if choice.startswith("group:") else Agency), int(choice.split(":")[1])
+            target = model.objects.select_for_update().get(pk=pk, province=plan.province)
+            if name not in target.aliases and normalise(name) != normalise(target.name):
+                target.aliases = [*target.aliases, name]
+                target.save(update_fields=["aliases"])
+    order = (Task.objects.filter(plan=plan).aggregate(last=Max("order"))["last"] or 0) + 1
+    tasks, assignments = [], []
+    for row in rows:
+        if not row.values:
+            continue
+        values = dict(row.values)
+        due, value = values.pop("due_date"), values.pop("measure_value")
+        due = datetime.date.fromisoformat(due) if due else None
+        value = Decimal(value) if value else None
+        task = Task(
+            plan=plan,
+            dimension_id=row.dimension_id,
+            order=order,
+            due_date=due,
+            measure_value=value,
+            timeframe_kind=timeframe_kind(values["timeframe_text"], due),
+            **values,
+        )
+        order += 1
+        tasks.append(task)
+        seen = set()
+        for role in (TaskAssignment.Role.LEAD, TaskAssignment.Role.COORDINATING):
+            for key, name in row.resolved[role]:
+                key = mapped.get(name, key) if key.startswith("new:") else key
+                if key in seen:
+                    continue  # named twice (as lead and as coordinating): it leads
+                seen.add(key)
+                kind, pk = key.split(":")
+                assignments.append((task, role, kind, int(pk)))
+    Task.objects.bulk_create(tasks)
+    TaskAssignment.objects.bulk_create(
+        TaskAssignment(task=task, role=role, **{"agency_id" if kind == "agency" else "group_id": pk})
+        for task, role, kind, pk in assignments
+    )
+    return len(tasks)
+
+
+def to_payload(rows):
+    return [asdict(row) for row in rows]
+
+
+def from_payload(data):
+    return [ImportRow(**item) for item in data]

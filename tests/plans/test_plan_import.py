@@ -1,0 +1,230 @@
+"""Plans in and out of Excel: the DANH MỤC export, the blank template, and the import with
+its agency matching, preview and all-or-nothing save; every kind of bad file."""
+
+import datetime
+import io
+from decimal import Decimal
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from openpyxl import Workbook, load_workbook
+
+from plans import plan_import
+from plans.excel import COLUMNS
+from plans.models import Agency, Plan, Task
+
+pytestmark = pytest.mark.django_db
+
+
+def signature(plan):
+    """What a round trip must keep of each task."""
+    rows = []
+    for task in Task.objects.filter(plan=plan).order_by("order", "id").prefetch_related("assignments"):
+        assignments = sorted((a.role, a.agency_id or 0, a.group_id or 0) for a in task.assignments.all())
+        rows.append((task.number, task.title, task.measure, task.measure_value, task.measure_unit, task.timeframe_kind,
+                     task.timeframe_text, task.due_date, task.expected_output, task.supervisor, task.dimension_id,
+                     assignments))  # fmt: skip
+    return rows
+
+
+@pytest.fixture
+def empty_plan(dak_nong_plan):
+    return Plan.objects.create(
+        province=dak_nong_plan.province, year=2020, title="Kế hoạch mới", document_number="99/KH-UBND", baseline_year=2018
+    )
+
+
+def upload(client, plan, content, name="danh-muc.xlsx"):
+    return client.post(reverse("plan_task_import", args=[plan.pk]), {"file": SimpleUploadedFile(name, content)})
+
+
+def test_the_dak_nong_plan_goes_out_and_back_in_unchanged(client, other_province_coordinator, dak_nong_plan, empty_plan):
+    client.force_login(other_province_coordinator)
+    exported = client.get(reverse("plan_excel", args=[dak_nong_plan.pk]))
+    assert exported.status_code == 200
+    response = upload(client, empty_plan, exported.content)
+    assert response.status_code == 200, [r.errors for r in response.context["rows"] if r.errors]
+    assert response.context["task_count"] == 41 and response.context["error_count"] == 0
+    assert response.context["mapping_form"].names == []  # every agency and group recognised
+    saved = client.post(reverse("plan_task_import", args=[empty_plan.pk]), {"payload": response.context["payload"], "save": "1"})
+    assert saved.status_code == 302
+    assert signature(empty_plan) == signature(dak_nong_plan)
+    assert len(signature(empty_plan)) == 41
+
+
+def test_the_export_is_the_danh_muc_layout(client, coordinator, an_giang_plan):
+    client.force_login(coordinator)
+    book = load_workbook(io.BytesIO(client.get(reverse("plan_excel", args=[an_giang_plan.pk])).content))
+    sheet = book.active
+    assert [c.value for c in sheet[4]] == [c.heading for c in COLUMNS]
+    assert sheet["A5"].value == "I. Chỉ số 1: Tham gia của người dân ở cấp cơ sở"
+    first = [c.value for c in sheet[6]]
+    assert first[0] == "1.1" and first[5] and first[8] == datetime.datetime(2020, 12, 30)
+    assert sheet.freeze_panes == "A5"
+
+
+def test_the_blank_template_reads_as_an_empty_file(client, coordinator, an_giang_plan):
+    client.force_login(coordinator)
+    template = client.get(reverse("plan_template"))
+    assert template.status_code == 200
+    response = upload(client, an_giang_plan, template.content)
+    assert response.status_code == 400 and "Tệp không có nhiệm vụ nào dưới dòng tiêu đề." in response.text
+
+
+def sheet(rows, header=("STT", "Nhiệm vụ trọng tâm", "Chỉ tiêu", "Đầu mối chủ trì thực hiện", "Đơn vị thực hiện",
+                        "Thời gian thực hiện", "Kết quả thực hiện")):  # fmt: skip
+    """A workbook as agencies type them: the Đắk Nông headings, then the rows given."""
+    book = Workbook()
+    page = book.active
+    page.append(["DANH MỤC NHIỆM VỤ"])
+    page.append(list(header))
+    for row in rows:
+        page.append(list(row))
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def test_names_are_matched_through_case_diacritics_abbreviations_and_lists(client, other_province_coordinator, empty_plan):
+    content = sheet([
+        ("I", "Chỉ số: Tham gia của người dân ở cấp cơ sở"),
+        ("1", "Tuyên truyền", "100 %", "Sở LĐTB&XH", "ubnd cấp huyện; UBND CẤP XÃ", "Thường xuyên", "Báo cáo"),
+        ("2", "Công khai", "", "Sở Lao động, Thương binh và Xã hội, Sở Nội vụ", "Ủy ban MTTQ Việt Nam tỉnh", "Quý IV/2020", ""),
+        ("V", "Thủ tục hành chính công"),
+        ("3", "Một cửa", "", "Văn phòng UBND tỉnh", "Các cơ quan, đơn vị có liên quan", "Theo định kỳ 06 tháng", ""),
+    ])  # fmt: skip
+    client.force_login(other_province_coordinator)
+    response = upload(client, empty_plan, content)
+    assert response.status_code == 200 and response.context["mapping_form"].names == []
+    rows = [r for r in response.context["rows"] if r.values]
+    assert [r.dimension_id is not None for r in rows] == [True, True, True]
+    client.post(reverse("plan_task_import", args=[empty_plan.pk]), {"payload": response.context["payload"], "save": "1"})
+    tasks = {t.number: t for t in Task.objects.filter(plan=empty_plan)}
+    lead = tasks["1"].assignments.get(role="lead")
+    assert lead.agency.name == "Sở Lao động Thương binh và Xã hội"
+    assert sorted(str(a.group) for a in tasks["1"].assignments.filter(role="coordinating")) == ["UBND cấp huyện", "UBND cấp xã"]
+    assert sorted(a.agency.name for a in tasks["2"].assignments.filter(role="lead")) == [
+        "Sở Lao động Thương binh và Xã hội",
+        "Sở Nội vụ",
+    ]
+    assert tasks["3"].dimension.number == 5 and tasks["3"].timeframe_kind == "periodic"
+    assert tasks["2"].timeframe_kind == "other" and tasks["1"].timeframe_kind == "ongoing"
+
+
+def test_an_unknown_name_is_mapped_or_created_before_anything_is_saved(client, other_province_coordinator, empty_plan):
+    content = sheet([
+        ("I", "Chỉ số: Tham gia của người dân ở cấp cơ sở"),
+        ("1", "Tuyên truyền", "", "Sở Nội vụ tỉnh Đắk Nông", "Hội Nông dân tỉnh", "Thường xuyên", ""),
+    ])  # fmt: skip
+    client.force_login(other_province_coordinator)
+    response = upload(client, empty_plan, content)
+    form = response.context["mapping_form"]
+    assert form.names == ["Sở Nội vụ tỉnh Đắk Nông", "Hội Nông dân tỉnh"]
+    assert "Lưu 1 nhiệm vụ" not in response.text  # not before every name is settled
+    url = reverse("plan_task_import", args=[empty_plan.pk])
+    payload = response.context["payload"]
+    refused = client.post(url, {"payload": payload, "save": "1"})
+    assert refused.status_code == 400 and not Task.objects.filter(plan=empty_plan).exists()
+    home = Agency.objects.get(province=empty_plan.province, name="Sở Nội vụ")
+    choices = {"payload": payload, "map-0": f"agency:{home.pk}", "map-1": "new:front"}
+    preview = client.post(url, {**choices, "preview": "1"})
+    assert preview.status_code == 200 and "Lưu 1 nhiệm vụ" in preview.text
+    assert client.post(url, {**choices, "save": "1"}).status_code == 302
+    task = Task.objects.get(plan=empty_plan)
+    assert task.assignments.get(role="lead").agency == home
+    farmers = Agency.objects.get(province=empty_plan.province, name="Hội Nông dân tỉnh")
+    assert farmers.kind == "front" and task.assignments.get(role="coordinating").agency == farmers
+    home.refresh_from_db()
+    assert "Sở Nội vụ tỉnh Đắk Nông" in home.aliases  # known next time
+    assert plan_import.resolve("Sở Nội vụ tỉnh Đắk Nông", plan_import.directory(empty_plan.province)) == [f"agency:{home.pk}"]
+
+
+BAD_FILES = {
+    "empty": (b"", "Tệp trống."),
+    "not excel": (b"%PDF-1.4 not a workbook", "Tệp không phải là tệp Excel (.xlsx) đọc được."),
+    "missing column": (sheet([("1", "x")], header=("STT", "Nhiệm vụ", "Chỉ tiêu")), "thiếu cột: Đầu mối chủ trì"),
+    "no header": (sheet([], header=("Số", "Việc")), "Không tìm thấy dòng tiêu đề cột"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_FILES))
+def test_a_bad_file_is_refused_with_a_clear_message(client, other_province_coordinator, empty_plan, case):
+    content, message = BAD_FILES[case]
+    client.force_login(other_province_coordinator)
+    response = upload(client, empty_plan, content)
+    assert response.status_code == 400 and message in response.text
+    assert not Task.objects.filter(plan=empty_plan).exists()
+
+
+def test_a_50_mb_file_is_refused(client, other_province_coordinator, empty_plan):
+    client.force_login(other_province_coordinator)
+    response = upload(client, empty_plan, b"PK" + b"\0" * (50 * 1024 * 1024))
+    assert response.status_code == 400 and "Tệp lớn hơn 5 MB." in response.text
+
+
+def test_bad_rows_are_named_by_row_and_column_and_nothing_is_saved(client, other_province_coordinator, empty_plan):
+    book = Workbook()
+    page = book.active
+    page.append(["STT", "Nhiệm vụ", "Chỉ tiêu", "Giá trị chỉ tiêu", "Đầu mối chủ trì", "Đơn vị thực hiện",
+                 "Thời gian thực hiện", "Hạn hoàn thành"])  # fmt: skip
+    page.append(["I. Chỉ số 1: Tham gia của người dân ở cấp cơ sở"])
+    page.append(["1", "Tốt", "", 30, "Sở Nội vụ", "", "Thường xuyên", ""])
+    page.append(["2", "Chữ trong ô số", "", "ba mươi", "Sở Nội vụ", "", "", ""])  # row 4
+    page.append(["3", "Công thức", "", "=SUM(1,2)", "Sở Nội vụ", "", "", ""])  # row 5
+    page.append(["4", "Ngày sai", "", "", "Sở Nội vụ", "", "", "31/02/2020"])  # row 6
+    page.append(["1", "Trùng số", "", "", "Sở Nội vụ", "", "", ""])  # row 7
+    page.append(["5", "Không có cơ quan chủ trì", "", "", "", "Sở Y tế", "", ""])  # row 8
+    page.append(["VIII", "Chỉ số 12: không có"])  # row 9
+    buffer = io.BytesIO()
+    book.save(buffer)
+    client.force_login(other_province_coordinator)
+    response = upload(client, empty_plan, buffer.getvalue())
+    assert response.status_code == 400
+    errors = {row.line: " ".join(row.errors) for row in response.context["rows"] if row.errors}
+    assert "Cột “Giá trị chỉ tiêu”: “ba mươi” không phải là số." in errors[4]
+    assert "Cột “Giá trị chỉ tiêu”: ô chứa công thức (=SUM(1,2))" in errors[5]
+    assert "Cột “Hạn hoàn thành”: “31/02/2020” không phải là ngày (dd/mm/yyyy)." in errors[6]
+    assert "Số thứ tự 1 trùng với dòng 3." in errors[7]
+    assert "Cột “Đầu mối chủ trì” đang trống." in errors[8]
+    assert "Không nhận ra chỉ số nội dung của năm 2020" in errors[9]
+    assert 3 not in errors
+    assert "Lưu" not in response.text.split("Xem trước")[0].split("Tải tệp khác")[-1]  # no save button
+    assert not Task.objects.filter(plan=empty_plan).exists()
+
+
+def test_merged_cells_within_the_table_are_refused(client, other_province_coordinator, empty_plan):
+    book = load_workbook(io.BytesIO(sheet([
+        ("I", "Chỉ số: Tham gia của người dân ở cấp cơ sở"),
+        ("1", "Một", "", "Sở Nội vụ", "", "", ""),
+        ("2", "Hai", "", "", "", "", ""),
+    ])))  # fmt: skip
+    book.active.merge_cells("D4:D5")
+    buffer = io.BytesIO()
+    book.save(buffer)
+    client.force_login(other_province_coordinator)
+    response = upload(client, empty_plan, buffer.getvalue())
+    assert response.status_code == 400 and "Các ô D4:D5 (dòng 4–5) đang được gộp" in response.text
+
+
+def test_a_tampered_preview_is_refused(client, other_province_coordinator, empty_plan):
+    client.force_login(other_province_coordinator)
+    response = client.post(reverse("plan_task_import", args=[empty_plan.pk]), {"payload": "x", "save": "1"})
+    assert response.status_code == 400
+
+
+def test_only_the_provinces_coordinators_import(client, coordinator, viewer, empty_plan):
+    for user in (coordinator, viewer):  # An Giang's coordinator; a viewer
+        client.force_login(user)
+        assert client.get(reverse("plan_task_import", args=[empty_plan.pk])).status_code == 404
+
+
+def test_text_that_looks_like_a_formula_is_exported_as_text(client, other_province_coordinator, dak_nong_plan):
+    task = Task.objects.filter(plan=dak_nong_plan).order_by("order").first()
+    task.measure = "=1+1"
+    task.measure_value = Decimal("95")
+    task.save()
+    client.force_login(other_province_coordinator)
+    page = load_workbook(io.BytesIO(client.get(reverse("plan_excel", args=[dak_nong_plan.pk])).content)).active
+    assert page["C6"].value == "=1+1" and page["C6"].data_type == "s"
+    assert page["D6"].value == 95 and page["D6"].data_type == "n"
