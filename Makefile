@@ -29,7 +29,9 @@ run: demo-data
 	@echo
 	@echo "PAPI Tracker: http://$(HOST):$(PORT)/  (admin: http://$(HOST):$(PORT)/quan-tri/)"
 	@echo "Stop with Ctrl+C."
-	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
+	@# The worker runs the background exports; it stops with the server.
+	DEBUG=1 $(PY) manage.py db_worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
 
 test: setup
 	scripts/test.sh

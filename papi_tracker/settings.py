@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "django_filters",
     "import_export",
     "simple_history",
+    "django_tasks_db",
     "indicators",
     "plans",
     "reporting",
@@ -217,3 +218,7 @@ IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 
 # The address users reach the app at, for links in e-mails.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+
+# Long exports run as tasks stored in the database: any app server queues them and any
+# worker (`manage.py db_worker`, started by `make run`) runs them.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}

@@ -255,3 +255,47 @@ class ReminderLog(models.Model):
 
     def __str__(self):
         return f"{self.agency} · {self.period.label} · {self.sent_at:%d/%m/%Y}"
+
+
+def export_path(instance, filename):
+    return f"exports/{timezone.now():%Y/%m}/{uuid.uuid4().hex}"
+
+
+class Export(models.Model):
+    """A long export made in the background (Django's tasks framework), downloaded later by
+    the user who asked for it. The file lives in private storage like evidence."""
+
+    class Kind(models.TextChoices):
+        PLAN_YEAR = "plan_year", _("Cả năm của kế hoạch (Excel)")
+        NATIONAL = "national", _("Toàn quốc (Excel)")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Đang chờ")
+        RUNNING = "running", _("Đang làm")
+        DONE = "done", _("Xong")
+        FAILED = "failed", _("Lỗi")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    kind = models.CharField(_("loại"), max_length=12, choices=Kind)
+    plan = models.ForeignKey(Plan, verbose_name=_("kế hoạch"), on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("người yêu cầu"), on_delete=models.CASCADE, related_name="+"
+    )
+    created_at = models.DateTimeField(_("yêu cầu lúc"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("xong lúc"), null=True, blank=True)
+    status = models.CharField(_("trạng thái"), max_length=10, choices=Status, default=Status.QUEUED)
+    progress = models.PositiveSmallIntegerField(_("tiến độ (%)"), default=0)
+    file = models.FileField(_("tệp"), upload_to=export_path, max_length=200, blank=True)
+    filename = models.CharField(_("tên tệp"), max_length=200, blank=True)
+    error = models.TextField(_("lỗi"), blank=True)
+
+    class Meta:
+        verbose_name = _("tệp xuất")
+        verbose_name_plural = pgettext_lazy("plural", "tệp xuất")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(kind="national") | Q(plan__isnull=False), name="export_plan_year_has_plan"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} · {self.created_at:%d/%m/%Y %H:%M}"

@@ -16,5 +16,9 @@ urlpatterns = [
     path("ke-hoach/<int:pk>/tong-quan/", views.plan_dashboard, name="plan_dashboard"),
     path("ke-hoach/<int:plan_pk>/ky-bao-cao/", views.plan_periods, name="plan_periods"),
     path("toan-quoc/", views.national_overview, name="national_overview"),
+    path("toan-quoc/xuat/", views.national_export, name="national_export"),
+    path("ke-hoach/<int:pk>/xuat-ca-nam/", views.plan_year_export, name="plan_year_export"),
+    path("xuat/<uuid:pk>/", views.export_detail, name="export_detail"),
+    path("xuat/<uuid:pk>/tai-ve/", views.export_download, name="export_download"),
     path("minh-chung/<int:pk>/", views.evidence_download, name="evidence_download"),
 ]

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from plans import access as plan_access
 from plans.obligations import agencies_owing
 
-from . import access, charts, compiled, excel, pdf, progress, readers, workflow
+from . import access, charts, compiled, excel, exports, pdf, progress, readers, workflow
 from .calendar import create_periods
 from .forms import (
     CompiledReportForm,
@@ -25,7 +25,7 @@ from .forms import (
     TaskFilterForm,
     TaskProgressForm,
 )
-from .models import Report, TaskProgress
+from .models import Export, Report, TaskProgress
 
 
 def home(request):
@@ -379,3 +379,37 @@ def compiled_excel(request, pk):
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         headers={"Content-Disposition": f'attachment; filename="{_compiled_filename(period, "xlsx")}"'},
     )
+
+
+@require_POST
+def plan_year_export(request, pk):
+    """Queue the export of a whole plan-year: every period's compiled appendix and the task list."""
+    plan = get_object_or_404(plan_access.managed_plans(request.user), pk=pk)
+    export = exports.request_export(request.user, Export.Kind.PLAN_YEAR, plan)
+    return redirect("export_detail", export.pk)
+
+
+@require_POST
+def national_export(request):
+    """Queue the national table for administrators."""
+    if not plan_access.is_administrator(request.user):
+        raise Http404
+    export = exports.request_export(request.user, Export.Kind.NATIONAL)
+    return redirect("export_detail", export.pk)
+
+
+def _own_export(request, pk):
+    # Only the user who asked for an export may see or download it.
+    return get_object_or_404(Export.objects.select_related("plan"), pk=pk, requested_by=request.user)
+
+
+def export_detail(request, pk):
+    """The job's progress; the page reloads itself until the file is ready."""
+    return render(request, "reporting/export_detail.html", {"export": _own_export(request, pk)})
+
+
+def export_download(request, pk):
+    export = _own_export(request, pk)
+    if export.status != Export.Status.DONE or not export.file:
+        raise Http404
+    return FileResponse(export.file.open("rb"), as_attachment=True, filename=export.filename)

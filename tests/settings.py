@@ -27,3 +27,5 @@ SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 # Evidence uploaded by tests goes to a throwaway folder, not the developer's var/.
 MEDIA_ROOT = tempfile.mkdtemp(prefix="papi-test-media-")
+# Background tasks run at once, inside the request that queues them.
+TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}

@@ -6,13 +6,14 @@ A new URL without a row here fails test_every_url_is_in_the_matrix.
 import datetime
 
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from plans.models import Agency
 from plans.obligations import tasks_for_agency
 from reporting import workflow
-from reporting.models import EvidenceFile
+from reporting.models import EvidenceFile, Export
 from tests.factories import close_response, make_reporter
 from tests.reporting import helpers
 
@@ -31,7 +32,7 @@ ROLES = [
 
 
 @pytest.fixture
-def world(an_giang_plan, lead_reporter, district_reporter):
+def world(an_giang_plan, lead_reporter, district_reporter, coordinator):
     """Sở Y tế An Giang's submitted year report, with one evidence file."""
     health = Agency.objects.get(province=an_giang_plan.province, name="Sở Y tế")
     period = an_giang_plan.periods.get(kind="year")
@@ -44,7 +45,12 @@ def world(an_giang_plan, lead_reporter, district_reporter):
         progress=progress, files={first: [_checked(helpers.pdf())]},
     )  # fmt: skip
     report = workflow.submit_report(report, lead_reporter, report.version)
-    return {"plan": an_giang_plan, "period": period, "report": report, "agency": health, "file": EvidenceFile.objects.get()}
+    export = Export(kind=Export.Kind.PLAN_YEAR, plan=an_giang_plan, requested_by=coordinator, status="done", filename="a.zip")
+    export.file.save("a.zip", ContentFile(b"PK"), save=True)
+    return {
+        "plan": an_giang_plan, "period": period, "report": report, "agency": health, "file": EvidenceFile.objects.get(),
+        "export": export,
+    }  # fmt: skip
 
 
 def _checked(upload):
@@ -122,6 +128,27 @@ MATRIX = {
     "plan_excel": ("get", lambda w: reverse("plan_excel", args=[w["plan"].pk]), None, PROVINCE),
     "plan_template": ("get", lambda w: reverse("plan_template"), None, OK_ALL),
     "plan_task_import": ("get", lambda w: reverse("plan_task_import", args=[w["plan"].pk]), None, MANAGERS),
+    # Background exports: queued by those who manage the plan (or, nationally, administer);
+    # seen and downloaded by the one who asked only.
+    "plan_year_export": ("post", lambda w: reverse("plan_year_export", args=[w["plan"].pk]), lambda w: {}, ACT),
+    "national_export": (
+        "post",
+        lambda w: reverse("national_export"),
+        lambda w: {},
+        {**dict.fromkeys(ROLES[:-1], 404), "administrator": 302},
+    ),
+    "export_detail": (
+        "get",
+        lambda w: reverse("export_detail", args=[w["export"].pk]),
+        None,
+        {**dict.fromkeys(ROLES[:-1], 404), "coordinator": 200},
+    ),
+    "export_download": (
+        "get",
+        lambda w: reverse("export_download", args=[w["export"].pk]),
+        None,
+        {**dict.fromkeys(ROLES[:-1], 404), "coordinator": 200},
+    ),
     "evidence_download": ("get", lambda w: reverse("evidence_download", args=[w["file"].pk]), None, REPORT),
 }
 # Django's own pages: login, logout, language, admin (scoped in tests/plans/test_admin.py).

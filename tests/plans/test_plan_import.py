@@ -116,28 +116,29 @@ def test_an_unknown_name_is_mapped_or_created_before_anything_is_saved(client, o
     content = sheet([
         ("I", "Chỉ số: Tham gia của người dân ở cấp cơ sở"),
         ("1", "Tuyên truyền", "", "Sở Nội vụ tỉnh Đắk Nông", "Hội Nông dân tỉnh", "Thường xuyên", ""),
+        ("2", "Tiếp dân", "", "Phòng Nội vụ thị xã", "", "Thường xuyên", ""),
     ])  # fmt: skip
     client.force_login(other_province_coordinator)
     response = upload(client, empty_plan, content)
     form = response.context["mapping_form"]
-    assert form.names == ["Sở Nội vụ tỉnh Đắk Nông", "Hội Nông dân tỉnh"]
-    assert "Lưu 1 nhiệm vụ" not in response.text  # not before every name is settled
+    assert form.names == ["Hội Nông dân tỉnh", "Phòng Nội vụ thị xã"]  # "Sở Nội vụ tỉnh Đắk Nông" is Sở Nội vụ
+    assert "Lưu 2 nhiệm vụ" not in response.text  # not before every name is settled
     url = reverse("plan_task_import", args=[empty_plan.pk])
     payload = response.context["payload"]
     refused = client.post(url, {"payload": payload, "save": "1"})
     assert refused.status_code == 400 and not Task.objects.filter(plan=empty_plan).exists()
     home = Agency.objects.get(province=empty_plan.province, name="Sở Nội vụ")
-    choices = {"payload": payload, "map-0": f"agency:{home.pk}", "map-1": "new:front"}
+    choices = {"payload": payload, "map-0": "new:front", "map-1": f"agency:{home.pk}"}
     preview = client.post(url, {**choices, "preview": "1"})
-    assert preview.status_code == 200 and "Lưu 1 nhiệm vụ" in preview.text
+    assert preview.status_code == 200 and "Lưu 2 nhiệm vụ" in preview.text
     assert client.post(url, {**choices, "save": "1"}).status_code == 302
-    task = Task.objects.get(plan=empty_plan)
-    assert task.assignments.get(role="lead").agency == home
+    first, second = Task.objects.filter(plan=empty_plan).order_by("order")
+    assert first.assignments.get(role="lead").agency == home and second.assignments.get(role="lead").agency == home
     farmers = Agency.objects.get(province=empty_plan.province, name="Hội Nông dân tỉnh")
-    assert farmers.kind == "front" and task.assignments.get(role="coordinating").agency == farmers
+    assert farmers.kind == "front" and first.assignments.get(role="coordinating").agency == farmers
     home.refresh_from_db()
-    assert "Sở Nội vụ tỉnh Đắk Nông" in home.aliases  # known next time
-    assert plan_import.resolve("Sở Nội vụ tỉnh Đắk Nông", plan_import.directory(empty_plan.province)) == [f"agency:{home.pk}"]
+    assert "Phòng Nội vụ thị xã" in home.aliases  # known next time
+    assert plan_import.resolve("Phòng Nội vụ thị xã", plan_import.directory(empty_plan.province)) == [f"agency:{home.pk}"]
 
 
 BAD_FILES = {
