@@ -1,3 +1,5 @@
+import re
+
 from django.contrib import messages
 from django.core import signing
 from django.db.models import Prefetch
@@ -11,10 +13,11 @@ from indicators import score_import as score_import_rules
 from indicators.charts import province_charts
 from indicators.history import province_history
 from indicators.models import Dimension, Province
+from papi_tracker.pdf import blank_date_line, render_pdf, vietnamese_date
 
 from . import access, plan_import
 from . import targets as target_rules
-from .excel import plan_workbook
+from .excel import plan_workbook, section_heading
 from .forms import AgencyMappingForm, PlanImportForm, ScoreImportForm, TargetForm
 from .models import Agency, AgencyGroup, Target, Task, TaskAssignment
 
@@ -248,3 +251,39 @@ def plan_task_import(request, pk):
         "dimensions": {d.pk: d for d in Dimension.objects.all()},
     }
     return render(request, "plans/plan_import.html", context, status=status)
+
+
+def plan_pdf(request, pk):
+    """The plan as an official document: targets, then the DANH MỤC of tasks in landscape."""
+    plan = get_object_or_404(access.visible_plans(request.user).select_related("province"), pk=pk)
+    tasks = (
+        Task.objects.filter(plan=plan)
+        .select_related("dimension")
+        .prefetch_related(Prefetch("assignments", queryset=TaskAssignment.objects.select_related("agency", "group")))
+    )
+    sections, numbered = {}, 0
+    for task in tasks:
+        sections.setdefault(task.dimension, []).append(task)
+    headings = []
+    for dimension, section_tasks in sections.items():
+        headings.append((section_heading(numbered, dimension), section_tasks))
+        numbered += dimension is not None
+    issuer = plan.issuer or f"UBND {plan.province.get_kind_display()} {plan.province.name}"
+    heading = {
+        "superior": "",
+        "issuer": issuer.upper(),
+        "number": plan.document_number,
+        "place": plan.province.name,
+        "date_line": vietnamese_date(plan.issue_date) if plan.issue_date else blank_date_line(plan.year),
+        "doc_type": "KẾ HOẠCH",
+        "summary": plan.title,
+        "recipient_lines": ["Các sở, ban, ngành tỉnh;", "UBND các huyện, thị xã, thành phố;", "Lưu: VT."],
+        "signer_lines": [line for line in re.split(r"\s*[/;\n]\s*", plan.signer_title) if line],
+        "signer_name": plan.signer,
+    }
+    context = {"plan": plan, "targets": plan.targets.select_related("dimension"), "sections": headings, "heading": heading}
+    content = render_pdf("plans/plan_pdf.html", context)
+    filename = f"{slugify(plan.document_number)}-ke-hoach.pdf"
+    return HttpResponse(
+        content, content_type="application/pdf", headers={"Content-Disposition": f'attachment; filename="{filename}"'}
+    )

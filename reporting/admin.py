@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from plans.admin_scope import ProvinceScopedMixin
 
 from . import access
-from .models import EvidenceFile, PeriodReopening, ReminderLog, Report, ReportingPeriod, TaskProgress
+from .models import EvidenceFile, Export, PeriodReopening, ReminderLog, Report, ReportingPeriod, TaskProgress
 
 
 @admin.register(ReportingPeriod)
@@ -105,3 +105,30 @@ class ReminderLogAdmin(ReadOnlyMixin, ProvinceScopedMixin, admin.ModelAdmin):
     province_path = "period__plan__province"
     list_display = ["agency", "period", "sent_at"]
     list_select_related = ["agency", "period__plan__province"]
+
+
+@admin.register(Export)
+class ExportAdmin(admin.ModelAdmin):
+    """Background exports, for administrators to see what ran and what failed; the files are
+    downloaded by their requesters from the app, never from here."""
+
+    list_display = ["__str__", "kind", "plan", "requested_by", "status", "progress", "finished_at"]
+    list_filter = ["kind", "status"]
+    list_select_related = ["plan", "plan__province", "requested_by"]
+    readonly_fields = [f.name for f in Export._meta.fields if f.name != "file"]
+    exclude = ["file"]
+
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return self.has_module_permission(request)
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return self.has_module_permission(request)

@@ -2,7 +2,6 @@
 Committee: one function gathers it, from the same plan_progress the dashboard reads, and the
 PDF and the Excel appendix render it, so the three never disagree."""
 
-import datetime
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext_lazy as _
@@ -161,10 +160,3 @@ def compiled_report(plan, period, today=None):
             note = notes.setdefault(answer.agency_id, AgencyNotes(names.get(answer.agency_id, ""), "", ""))
             note.task_difficulties.append((task_state.task.number, answer.difficulties))
     return CompiledReport(plan, period, state, sections, sorted(notes.values(), key=lambda n: n.agency_name))
-
-
-def vietnamese_date(day: datetime.date):
-    """The date line of an official document: a leading zero for days 1–9 and months 1–2
-    (Decree 30/2020/NĐ-CP), e.g. "ngày 05 tháng 3 năm 2021", "ngày 10 tháng 01 năm 2020"."""
-    month = f"{day.month:02d}" if day.month < 3 else str(day.month)
-    return f"ngày {day.day:02d} tháng {month} năm {day.year}"

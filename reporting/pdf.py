@@ -1,39 +1,25 @@
-"""The compiled report as an official PDF (WeasyPrint), with the shipped Liberation Serif
-embedded so the document looks the same on any server."""
+"""The reporting PDFs: the department's compiled period report, and an agency's own report
+to sign and send. Layout in templates/pdf/base.html, shared helpers in papi_tracker/pdf.py."""
 
-from django.contrib.staticfiles import finders
-from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import timezone
 
-from .compiled import vietnamese_date
-
-FONT_FILES = {
-    "regular": "fonts/LiberationSerif-Regular.ttf",
-    "bold": "fonts/LiberationSerif-Bold.ttf",
-    "italic": "fonts/LiberationSerif-Italic.ttf",
-    "bold_italic": "fonts/LiberationSerif-BoldItalic.ttf",
-}
+from papi_tracker.pdf import blank_date_line, render_pdf, vietnamese_date
+from plans.models import AgencyKind
 
 
-def font_urls():
-    urls = {}
-    for name, path in FONT_FILES.items():
-        found = finders.find(path)
-        if not found:
-            raise FileNotFoundError(path)
-        urls[name] = "file://" + found
-    return urls
+def superior_of(province):
+    return f"UBND {province.get_kind_display()} {province.name}".upper()
 
 
 def heading_for(report, form_heading):
-    """The document's heading: the issuing body as Decree 30 writes it, the number, the
-    place and date line, the signer and recipients the coordinator typed."""
+    """The compiled report's heading: the issuing body as Decree 30 writes it, the number,
+    the place and date line, the signer and recipients the coordinator typed."""
     province = report.plan.province
     coordinator = province.agencies.filter(is_coordinator=True).first()
     issuer_name = coordinator.name if coordinator else "Sở Nội vụ"
     return {
         **form_heading,
-        "superior": f"UBND {province.get_kind_display()} {province.name}".upper(),
+        "superior": superior_of(province),
         "issuer": issuer_name.upper(),
         "issuer_name": issuer_name,
         "place": province.name,
@@ -42,12 +28,27 @@ def heading_for(report, form_heading):
 
 
 def compiled_pdf(report, form_heading, chart=None):
-    """The PDF's bytes. Always in Vietnamese: it is an official document of the province."""
-    from weasyprint import HTML  # heavy: imported when a PDF is made
+    return render_pdf(
+        "reporting/compiled_report_pdf.html", {"report": report, "heading": heading_for(report, form_heading), "chart": chart}
+    )
 
-    with translation.override("vi"):
-        html = render_to_string(
-            "reporting/compiled_report_pdf.html",
-            {"report": report, "heading": heading_for(report, form_heading), "fonts": font_urls(), "chart": chart},
-        )
-        return HTML(string=html).write_pdf()
+
+def agency_report_pdf(sheet):
+    """An agency's report for a period, laid out to print, sign, stamp and send: the number
+    and the date are left for the agency's clerk to fill in by hand."""
+    agency, period, report = sheet.agency, sheet.period, sheet.report
+    province = period.plan.province
+    local_committee = agency.kind in (AgencyKind.DISTRICT_COMMITTEE, AgencyKind.COMMUNE_COMMITTEE)
+    sent = report.first_submitted_at if report else None
+    heading = {
+        "superior": "" if local_committee else superior_of(province),
+        "issuer": agency.name.upper(),
+        "number": "        /BC-",
+        "place": province.name,
+        "date_line": vietnamese_date(timezone.localtime(sent).date()) if sent else blank_date_line(period.plan.year),
+        "summary": f"Kết quả thực hiện Kế hoạch số {period.plan.document_number} kỳ {period.label}",
+        "recipient_lines": ["Sở Nội vụ (để tổng hợp);", "Lưu: VT."],
+        "signer_lines": ["THỦ TRƯỞNG CƠ QUAN"],
+        "signer_name": "",
+    }
+    return render_pdf("reporting/agency_report_pdf.html", {"sheet": sheet, "report": report, "heading": heading})

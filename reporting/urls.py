@@ -6,6 +6,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("ky-bao-cao/<int:period_pk>/co-quan/<int:agency_pk>/", views.report_form, name="report_form"),
     path("bao-cao/<int:pk>/", views.report_detail, name="report_detail"),
+    path("bao-cao/<int:pk>/pdf/", views.report_pdf, name="report_pdf"),
     path("bao-cao/<int:pk>/tiep-nhan/", views.report_accept, name="report_accept"),
     path("bao-cao/<int:pk>/tra-lai/", views.report_return, name="report_return"),
     path("ky-bao-cao/<int:pk>/", views.review_queue, name="review_queue"),

@@ -413,3 +413,15 @@ def export_download(request, pk):
     if export.status != Export.Status.DONE or not export.file:
         raise Http404
     return FileResponse(export.file.open("rb"), as_attachment=True, filename=export.filename)
+
+
+def report_pdf(request, pk):
+    """The agency's report as a document to print, sign and send, for whoever may read it."""
+    report = access.get_report_for_user(request.user, pk)
+    sheet = readers.report_sheet(request.user, report.agency, report.period, report)
+    filename = f"bao-cao-{slugify(report.agency.name)}-{slugify(report.period.label)}.pdf"
+    return HttpResponse(
+        pdf.agency_report_pdf(sheet),
+        content_type="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )

@@ -149,6 +149,8 @@ MATRIX = {
         None,
         {**dict.fromkeys(ROLES[:-1], 404), "coordinator": 200},
     ),
+    "plan_pdf": ("get", lambda w: reverse("plan_pdf", args=[w["plan"].pk]), None, PROVINCE),
+    "report_pdf": ("get", lambda w: reverse("report_pdf", args=[w["report"].pk]), None, REPORT),
     "evidence_download": ("get", lambda w: reverse("evidence_download", args=[w["file"].pk]), None, REPORT),
 }
 # Django's own pages: login, logout, language, admin (scoped in tests/plans/test_admin.py).

@@ -11,8 +11,10 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from papi_tracker.pdf import vietnamese_date
 from reporting import compiled, progress
 from reporting.models import Report
+from tests.pdf import pdf_info, pdf_text
 
 pytestmark = pytest.mark.django_db
 
@@ -58,9 +60,9 @@ def test_each_task_carries_every_agencys_answer_leads_first(small_plan):
 
 
 def test_the_official_date_line():
-    assert compiled.vietnamese_date(datetime.date(2020, 1, 10)) == "ngày 10 tháng 01 năm 2020"
-    assert compiled.vietnamese_date(datetime.date(2021, 3, 5)) == "ngày 05 tháng 3 năm 2021"
-    assert compiled.vietnamese_date(datetime.date(2020, 12, 30)) == "ngày 30 tháng 12 năm 2020"
+    assert vietnamese_date(datetime.date(2020, 1, 10)) == "ngày 10 tháng 01 năm 2020"
+    assert vietnamese_date(datetime.date(2021, 3, 5)) == "ngày 05 tháng 3 năm 2021"
+    assert vietnamese_date(datetime.date(2020, 12, 30)) == "ngày 30 tháng 12 năm 2020"
 
 
 # --- Excel ----------------------------------------------------------------------------
@@ -113,19 +115,6 @@ def test_the_excel_appendix_holds_the_tasks_statistics_and_difficulties(client, 
 
 
 # --- PDF ------------------------------------------------------------------------------
-
-
-def pdf_text(content, tmp_path, *pages):
-    path = tmp_path / "report.pdf"
-    path.write_bytes(content)
-    args = ["pdftotext", "-layout"] + (["-f", str(pages[0]), "-l", str(pages[-1])] if pages else []) + [str(path), "-"]
-    return subprocess.run(args, capture_output=True, text=True, check=True).stdout
-
-
-def pdf_info(content, tmp_path, tool):
-    path = tmp_path / "report.pdf"
-    path.write_bytes(content)
-    return subprocess.run([tool, str(path)], capture_output=True, text=True, check=True).stdout
 
 
 @pytest.fixture

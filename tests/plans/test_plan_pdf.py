@@ -1,0 +1,44 @@
+"""The plan as an official PDF, and an agency's own report as a PDF to sign and send."""
+
+import pytest
+from django.urls import reverse
+
+from plans.models import Agency
+from reporting.models import Report
+from tests.factories import at
+from tests.pdf import page_sizes, pdf_info, pdf_text
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_plan_pdf_has_its_targets_and_its_danh_muc_in_landscape(client, viewer, an_giang_plan, tmp_path):
+    client.force_login(viewer)
+    response = client.get(reverse("plan_pdf", args=[an_giang_plan.pk]))
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    first = pdf_text(response.content, tmp_path, 1, 1)
+    for line in ("ỦY BAN NHÂN DÂN TỈNH AN", "Số: 179/KH-UBND", "An Giang, ngày 10 tháng 4 năm 2020", "KẾ HOẠCH",
+                 "1. Tham gia của người dân ở cấp cơ sở"):  # fmt: skip
+        assert line in first, line
+    text = " ".join(pdf_text(response.content, tmp_path).split())
+    assert "DANH MỤC NHIỆM VỤ" in text and "KT. CHỦ TỊCH" in text and "Trần Anh Thư" in text
+    sizes = page_sizes(response.content, tmp_path)
+    assert sizes[0].startswith("595.") and sizes[-1].startswith("841.")
+    assert all(" yes yes " in line for line in pdf_info(response.content, tmp_path, "pdffonts").splitlines()[2:])
+
+
+def test_an_agency_prints_its_report_to_sign(client, lead_reporter, coordinator, an_giang_plan, tmp_path):
+    health = Agency.objects.get(province=an_giang_plan.province, name="Sở Y tế")
+    period = an_giang_plan.periods.get(kind="year")
+    report = Report.objects.create(agency=health, period=period, status="submitted", submitted_at=at(period.due_date),
+                                   first_submitted_at=at(period.due_date), difficulties="Thiếu nhân lực.")  # fmt: skip
+    task = an_giang_plan.tasks.get(number="6.1")
+    report.progress.create(task=task, status="completed", percent_done=100, narrative="Đã khám cho 12.000 lượt người.")
+    for user in (lead_reporter, coordinator):
+        client.force_login(user)
+        response = client.get(reverse("report_pdf", args=[report.pk]))
+        assert response.status_code == 200
+    text = " ".join(pdf_text(response.content, tmp_path).split())
+    for part in ("UBND TỈNH AN GIANG", "SỞ Y TẾ", "An Giang, ngày 29 tháng 12 năm 2020",
+                 "Kết quả thực hiện Kế hoạch số 179/KH-UBND", "Đã khám cho 12.000 lượt người.", "Thiếu nhân lực.",
+                 "Sở Nội vụ (để tổng hợp);", "THỦ TRƯỞNG CƠ QUAN"):  # fmt: skip
+        assert part in text, part
