@@ -27,6 +27,8 @@ from .excel import COLUMNS, GENERAL_SECTION
 from .models import Agency, AgencyGroup, AgencyKind, Task, TaskAssignment
 
 MAX_BYTES = 5 * 1024 * 1024
+# The text columns' lengths in the database, checked per row so a long cell is an error, not a crash.
+LIMITS = {name: Task._meta.get_field(name).max_length for name in ("number", "measure_unit", "timeframe_text", "supervisor")}
 MAX_ROWS = 5000
 ROMAN = re.compile(r"^[ivxlc]+(\s|$)")  # a section number, normalised: "i", "ix"
 
@@ -242,15 +244,30 @@ def parse(content, plan):
         row.coordinating = split_names(texts.get("coordinating", ""))
         if not row.leads:
             row.errors.append(_("Cột “%(column)s” đang trống.") % {"column": headings["leads"]})
+        for key, limit in LIMITS.items():
+            if len(row.values[key]) > limit:
+                row.errors.append(_("Cột “%(column)s” dài quá %(limit)s ký tự.") % {"column": headings[key], "limit": limit})
         number = row.values["number"]
         if number and number in seen:
             row.errors.append(_("Số thứ tự %(number)s trùng với dòng %(line)s.") % {"number": number, "line": seen[number]})
-        elif number in existing:
-            row.errors.append(_("Kế hoạch đã có nhiệm vụ số %(number)s.") % {"number": number})
         seen.setdefault(number, line)
         rows.append(row)
+    check_existing(rows, plan, existing)
     if not any(r.values for r in rows):
         raise PlanImportError(_("Tệp không có nhiệm vụ nào dưới dòng tiêu đề."))
+    return rows
+
+
+def check_existing(rows, plan, existing=None):
+    """A task number the plan already has (checked again at saving: tasks may have been added
+    since the preview)."""
+    if existing is None:
+        existing = set(Task.objects.filter(plan=plan).values_list("number", flat=True))
+    message = _("Kế hoạch đã có nhiệm vụ số %(number)s.")
+    for row in rows:
+        number = row.values.get("number")
+        if number in existing and message % {"number": number} not in row.errors:
+            row.errors.append(message % {"number": number})
     return rows
 
 
@@ -414,9 +431,12 @@ def save(plan, rows, mapping):
     return len(tasks)
 
 
-def to_payload(rows):
-    return [asdict(row) for row in rows]
+def to_payload(plan, rows):
+    return {"plan": plan.pk, "rows": [asdict(row) for row in rows]}
 
 
-def from_payload(data):
-    return [ImportRow(**item) for item in data]
+def from_payload(plan, data):
+    """The rows of a preview, if it was made for this plan; otherwise None."""
+    if not isinstance(data, dict) or data.get("plan") != plan.pk:
+        return None
+    return check_existing([ImportRow(**item) for item in data["rows"]], plan)

@@ -205,7 +205,9 @@ def plan_task_import(request, pk):
             data = signing.loads(request.POST["payload"], salt=IMPORT_PLAN_SALT, max_age=3600, serializer=signing.JSONSerializer)
         except signing.BadSignature:
             return HttpResponseBadRequest(_("Dữ liệu xem trước không hợp lệ hoặc đã quá 1 giờ; hãy tải tệp lên lại."))
-        rows = plan_import.from_payload(data)
+        rows = plan_import.from_payload(plan, data)
+        if rows is None:  # a preview made for another plan
+            return HttpResponseBadRequest(_("Dữ liệu xem trước không hợp lệ hoặc đã quá 1 giờ; hãy tải tệp lên lại."))
         payload = request.POST["payload"]
     elif request.method == "POST":
         upload_form = PlanImportForm(request.POST, request.FILES)
@@ -219,7 +221,7 @@ def plan_task_import(request, pk):
                 upload_form.add_error("file", str(error))
             else:
                 payload = signing.dumps(
-                    plan_import.to_payload(rows), salt=IMPORT_PLAN_SALT, serializer=signing.JSONSerializer, compress=True
+                    plan_import.to_payload(plan, rows), salt=IMPORT_PLAN_SALT, serializer=signing.JSONSerializer, compress=True
                 )
         if rows is None:
             status = 400

@@ -229,3 +229,33 @@ def test_text_that_looks_like_a_formula_is_exported_as_text(client, other_provin
     page = load_workbook(io.BytesIO(client.get(reverse("plan_excel", args=[dak_nong_plan.pk])).content)).active
     assert page["C6"].value == "=1+1" and page["C6"].data_type == "s"
     assert page["D6"].value == 95 and page["D6"].data_type == "n"
+
+
+def test_a_preview_made_for_one_plan_cannot_be_saved_into_another(client, other_province_coordinator, dak_nong_plan, empty_plan):
+    other = Plan.objects.create(
+        province=empty_plan.province, year=2021, title="Khác", document_number="98/KH-UBND", baseline_year=2020
+    )
+    content = sheet([("I", "Chỉ số: Tham gia của người dân ở cấp cơ sở"), ("1", "Một", "", "Sở Nội vụ", "", "", "")])
+    client.force_login(other_province_coordinator)
+    payload = upload(client, empty_plan, content).context["payload"]
+    response = client.post(reverse("plan_task_import", args=[other.pk]), {"payload": payload, "save": "1"})
+    assert response.status_code == 400 and not Task.objects.filter(plan__in=[empty_plan, other]).exists()
+
+
+def test_a_task_added_since_the_preview_stops_the_save(client, other_province_coordinator, empty_plan):
+    content = sheet([("I", "Chỉ số: Tham gia của người dân ở cấp cơ sở"), ("1", "Một", "", "Sở Nội vụ", "", "", "")])
+    client.force_login(other_province_coordinator)
+    payload = upload(client, empty_plan, content).context["payload"]
+    Task.objects.create(plan=empty_plan, number="1", title="Thêm bằng tay")
+    response = client.post(reverse("plan_task_import", args=[empty_plan.pk]), {"payload": payload, "save": "1"})
+    assert response.status_code == 400 and "Kế hoạch đã có nhiệm vụ số 1." in response.text
+    assert Task.objects.filter(plan=empty_plan).count() == 1
+
+
+def test_a_cell_longer_than_its_column_is_a_row_error(client, other_province_coordinator, empty_plan):
+    content = sheet([("I", "Chỉ số: Tham gia của người dân ở cấp cơ sở"), ("1" * 25, "Một", "", "Sở Nội vụ", "", "x" * 250, "")])
+    client.force_login(other_province_coordinator)
+    response = upload(client, empty_plan, content)
+    assert response.status_code == 400
+    errors = " ".join(e for row in response.context["rows"] for e in row.errors)
+    assert "Cột “STT” dài quá 20 ký tự." in errors and "Cột “Thời gian thực hiện” dài quá 200 ký tự." in errors
