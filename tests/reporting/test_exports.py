@@ -98,7 +98,12 @@ def test_a_failed_export_says_so(client, coordinator, an_giang_plan, monkeypatch
 
 
 @override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}})
-def test_the_database_worker_runs_a_queued_export(client, coordinator, an_giang_plan, django_capture_on_commit_callbacks):
+def test_the_database_worker_runs_a_queued_export(
+    client, coordinator, an_giang_plan, django_capture_on_commit_callbacks, monkeypatch
+):
+    # The worker drops stale connections between tasks; here it shares the test's own
+    # connection (inside the test's transaction), which must stay open.
+    monkeypatch.setattr("django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None)
     client.force_login(coordinator)
     export = queue(client, reverse("plan_year_export", args=[an_giang_plan.pk]), django_capture_on_commit_callbacks)
     export.refresh_from_db()
