@@ -3,6 +3,7 @@ styled header, A4 landscape printing, and text that never turns into a formula."
 
 import io
 
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
 FONT = "Times New Roman"
@@ -20,6 +21,8 @@ def text(value):
 
 
 def put(sheet, row, column, value, *, bold=False, italic=False, size=12, align=WRAP, fill=None, border=True, number_format=None):
+    if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)  # control characters typed or pasted: Excel refuses them
     cell = sheet.cell(row=row, column=column, value=value)
     if isinstance(value, str):
         cell.data_type = "s"  # openpyxl would store "=…" as a formula; a report's text never is one

@@ -27,8 +27,8 @@ class Column:
 
 
 # The Đắk Nông columns, then what a round trip needs (value and unit of the measure, the
-# deadline as a date, the supervising leader). Headings are Vietnamese in every language:
-# the file is a working document of the province.
+# deadline as a date, the supervising leader, the sub-dimension and the kind of timeframe).
+# Headings are Vietnamese in every language: the file is a working document of the province.
 COLUMNS = [
     Column("number", "STT", 8, ("stt", "so thu tu", "tt"), required=True),
     Column("title", "Nhiệm vụ", 50, ("nhiem vu", "nhiem vu trong tam", "nhiem vu giai phap", "noi dung"), required=True),
@@ -47,6 +47,8 @@ COLUMNS = [
     Column("due_date", "Hạn hoàn thành", 12, ("han hoan thanh", "han"), kind="date"),
     Column("expected_output", "Kết quả thực hiện", 30, ("ket qua thuc hien", "ket qua san pham", "ket qua", "san pham")),
     Column("supervisor", "Chỉ đạo thực hiện", 20, ("chi dao thuc hien",)),
+    Column("sub_dimension", "Chỉ số thành phần", 10, ("chi so thanh phan",)),
+    Column("timeframe_kind", "Loại thời hạn", 14, ("loai thoi han",)),
 ]
 HEADER_ROW = 4
 
@@ -97,6 +99,8 @@ def plan_workbook(plan, tasks=None):
                 "due_date": task.due_date,
                 "expected_output": task.expected_output,
                 "supervisor": task.supervisor,
+                "sub_dimension": task.sub_dimension.code.removeprefix("D") if task.sub_dimension else "",
+                "timeframe_kind": task.get_timeframe_kind_display(),
             }
             for column, spec in enumerate(COLUMNS, start=1):
                 value = values[spec.key]

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
-from indicators.models import Dimension
+from indicators.models import Dimension, SubDimension
 
 from .excel import COLUMNS, GENERAL_SECTION
 from .models import Agency, AgencyGroup, AgencyKind, Task, TaskAssignment
@@ -30,7 +30,7 @@ MAX_BYTES = 5 * 1024 * 1024
 # The text columns' lengths in the database, checked per row so a long cell is an error, not a crash.
 LIMITS = {name: Task._meta.get_field(name).max_length for name in ("number", "measure_unit", "timeframe_text", "supervisor")}
 MAX_ROWS = 5000
-ROMAN = re.compile(r"^[ivxlc]+(\s|$)")  # a section number, normalised: "i", "ix"
+MAX_UNPACKED_BYTES = 20 * 1024 * 1024
 
 # Abbreviations in plan documents, expanded before names are compared (normalised form).
 ABBREVIATIONS = {
@@ -93,13 +93,18 @@ class ImportRow:
         return self.values.get("number", "")
 
 
-def _cell_text(value):
+def _cell_text(value, number_format="General"):
+    """A cell as the person sees it: 95 % for 0.95 shown as a percent, 12/2020 for a date
+    shown as month and year."""
     if value is None:
         return ""
+    if isinstance(value, int | float) and not isinstance(value, bool) and "%" in (number_format or ""):
+        return f"{value * 100:g} %"
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    if isinstance(value, datetime.datetime):
-        return value.strftime("%d/%m/%Y")
+    if isinstance(value, datetime.datetime | datetime.date):
+        shown = (number_format or "").lower()
+        return value.strftime("%m/%Y" if "d" not in shown and "m" in shown else "%d/%m/%Y")
     return str(value).strip()
 
 
@@ -114,14 +119,20 @@ def _sections(plan):
     return dimensions, {normalise(d.name_vi): d for d in dimensions}
 
 
+HEADING_START = re.compile(r"^([ivxlc]+ )?(chi so\b|nhiem vu chi dao)")
+
+
 def _section_of(number, title, dimensions, by_name):
     """(True, dimension or None) if a row with only these two cells heads a section, (True,
-    False) if it looks like a heading of no dimension of the year, (False, None) otherwise."""
+    False) if it looks like a heading of no dimension of the year, (False, None) otherwise.
+    A heading has no number or a bare Roman one ("I", "IX."), or starts with "Chỉ số" or the
+    general heading: a task row whose agency cells were left empty stays a task row."""
     norm = normalise(f"{number} {title}")
-    if norm == normalise(GENERAL_SECTION) or ("chi dao" in norm and "dieu hanh" in norm):
+    bare_roman = re.fullmatch(r"[IVXLC]+\.?", number.strip()) is not None
+    if not (not number.strip() or bare_roman or HEADING_START.match(norm)):
+        return False, None
+    if norm.startswith(normalise(GENERAL_SECTION)) or norm == normalise("Chỉ đạo, điều hành chung"):
         return True, None
-    if not (not number or ROMAN.match(normalise(number)) or "chi so" in norm):
-        return False, None  # a task row with its agency columns left empty
     match = re.search(r"chi so\s+(\d+)", norm)
     if match:
         number = int(match.group(1))
@@ -169,10 +180,21 @@ def parse(content, plan):
         raise PlanImportError(_("Tệp trống."))
     if len(content) > MAX_BYTES:
         raise PlanImportError(_("Tệp lớn hơn 5 MB."))
+    unreadable = PlanImportError(_("Tệp không phải là tệp Excel (.xlsx) đọc được."))
+    try:
+        # A few kB can unpack to gigabytes: measure before openpyxl builds every cell.
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            unpacked = sum(entry.file_size for entry in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise unreadable from None
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise PlanImportError(_("Tệp giải nén ra quá lớn (hơn 20 MB dữ liệu): hãy chỉ giữ trang danh mục nhiệm vụ."))
     try:
         book = load_workbook(io.BytesIO(content), data_only=False)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError):
-        raise PlanImportError(_("Tệp không phải là tệp Excel (.xlsx) đọc được.")) from None
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError, SyntaxError, AttributeError, IndexError):
+        raise unreadable from None  # SyntaxError: the XML inside is broken
+    if not book.worksheets:
+        raise PlanImportError(_("Tệp không có trang tính nào."))
     sheet = book.worksheets[0]
     if sheet.max_row > MAX_ROWS:
         raise PlanImportError(_("Tệp có hơn %(count)s dòng.") % {"count": MAX_ROWS})
@@ -200,7 +222,7 @@ def parse(content, plan):
     in_section = False
     for cells in sheet.iter_rows(min_row=header_row + 1, min_col=first, max_col=last):
         line = cells[0].row
-        values, errors = {}, []
+        values, formats, errors = {}, {}, []
         for cell in cells:
             key = by_index.get(cell.column)
             if key is None:
@@ -212,7 +234,8 @@ def parse(content, plan):
                 )
                 continue
             values[key] = cell.value
-        texts = {key: _cell_text(value) for key, value in values.items()}
+            formats[key] = cell.number_format
+        texts = {key: _cell_text(value, formats.get(key)) for key, value in values.items()}
         if not any(texts.values()) and not errors:
             continue  # an empty row
         others = [key for key, text in texts.items() if text and key not in ("number", "title")]
@@ -238,6 +261,8 @@ def parse(content, plan):
         for key in ("number", "title"):
             if not row.values[key]:
                 row.errors.append(_("Cột “%(column)s” đang trống.") % {"column": headings[key]})
+        row.values["sub_dimension_id"] = _sub_dimension(texts.get("sub_dimension", ""), dimension, headings, row.errors)
+        row.values["timeframe_kind"] = _timeframe_kind(texts.get("timeframe_kind", ""), headings, row.errors)
         row.values["measure_value"] = _number(values.get("measure_value"), headings["measure_value"], row.errors)
         row.values["due_date"] = _date(values.get("due_date"), headings["due_date"], row.errors)
         row.leads = split_names(texts.get("leads", ""))
@@ -271,16 +296,61 @@ def check_existing(rows, plan, existing=None):
     return rows
 
 
+MEASURE_DIGITS = Task._meta.get_field("measure_value").max_digits - Task._meta.get_field("measure_value").decimal_places
+
+
 def _number(value, heading, errors):
+    """A number as Vietnamese write it ("1.500", "5,5") or as Excel stores it."""
     if value is None or value == "":
         return None
     if isinstance(value, int | float) and not isinstance(value, bool):
-        return str(Decimal(str(value)))
+        text = str(value)
+    else:
+        text = str(value).strip().replace(" ", "")
+        if re.fullmatch(r"\d{1,3}(\.\d{3})+(,\d+)?", text):
+            text = text.replace(".", "")  # thousands separated by dots
+        text = text.replace(",", ".")
     try:
-        return str(Decimal(str(value).strip().replace(" ", "").replace(".", "").replace(",", ".")))
+        number = Decimal(text)
     except InvalidOperation:
+        number = None
+    if number is None or not number.is_finite():
         errors.append(_("Cột “%(column)s”: “%(value)s” không phải là số.") % {"column": heading, "value": value})
         return None
+    if abs(number) >= 10**MEASURE_DIGITS:
+        errors.append(_("Cột “%(column)s”: “%(value)s” lớn quá.") % {"column": heading, "value": value})
+        return None
+    return str(number.quantize(Decimal("0.01")))
+
+
+def _sub_dimension(text, dimension, headings, errors):
+    if not text:
+        return None
+    code = text.strip().upper()
+    code = code if code.startswith("D") else f"D{code}"
+    found = (
+        SubDimension.objects.filter(code=code, dimension=dimension).values_list("pk", flat=True).first() if dimension else None
+    )
+    if found is None:
+        errors.append(
+            _("Cột “%(column)s”: “%(value)s” không phải chỉ số thành phần của chỉ số nội dung này.")
+            % {"column": headings["sub_dimension"], "value": text}
+        )
+    return found
+
+
+def _timeframe_kind(text, headings, errors):
+    """The kind written in the export's column, by its label in either language; "" to derive it."""
+    if not text:
+        return ""
+    labels = {normalise(label): value for value, label in Task.TimeframeKind.choices} | {
+        normalise(value): value for value in Task.TimeframeKind.values
+    }
+    kind = labels.get(normalise(text))
+    if kind is None:
+        errors.append(_("Cột “%(column)s”: không hiểu “%(value)s”.") % {"column": headings["timeframe_kind"], "value": text})
+        return ""
+    return kind
 
 
 def _date(value, heading, errors):
@@ -313,52 +383,69 @@ def directory(province):
     return found
 
 
-def resolve(name, names):
-    """The keys ("agency:<id>"…) a written name stands for, or None: the whole name, else its
-    comma-separated parts, each the longest run of parts that names something."""
+def pieces(name, names):
+    """What a written name stands for: [(text, key or None)…]. The whole name if it names an
+    agency or group; else its comma-separated parts, each the longest run of parts that names
+    something, the parts between them kept as unknown pieces; else the whole name, unknown."""
     key = names.get(normalise(name))
     if key:
-        return [key]
+        return [(name, key)]
     parts = [p.strip() for p in name.split(",") if p.strip()]
-    if len(parts) < 2:
-        return None
-    keys, start = [], 0
+    found, unknown, start = [], [], 0
     while start < len(parts):
         for end in range(len(parts), start, -1):
             key = names.get(normalise(", ".join(parts[start:end])))
             if key:
-                keys.append(key)
+                if unknown:
+                    found.append((", ".join(unknown), None))
+                    unknown = []
+                found.append((", ".join(parts[start:end]), key))
                 start = end
                 break
         else:
-            return None
-    return keys
+            unknown.append(parts[start])
+            start += 1
+    if unknown:
+        found.append((", ".join(unknown), None))
+    if all(key is None for _text, key in found):
+        return [(name, None)]  # nothing known in it: one name to map, as written
+    return found
+
+
+def resolve(name, names):
+    """The keys a written name stands for, or None when any piece of it is unknown."""
+    keys = [key for _text, key in pieces(name, names)]
+    return None if None in keys else keys
 
 
 def unknown_names(rows, names):
-    """The written names that match nothing, once each, in order of appearance."""
+    """The written names (or pieces of lists) that match nothing, once each whatever their
+    spelling, in order of appearance."""
     unknown = {}
     for row in rows:
         for name in row.leads + row.coordinating:
-            if resolve(name, names) is None:
-                unknown.setdefault(normalise(name), name)
+            for text, key in pieces(name, names):
+                if key is None:
+                    unknown.setdefault(normalise(text), text)
     return list(unknown.values())
 
 
 def check(rows, names, mapping):
     """Each row's assignees (row.resolved), and the names still unknown (row.unmapped).
     `mapping` maps a written name to "agency:<id>", "group:<id>" or "new:<kind>", the
-    coordinator's choices."""
+    coordinator's choices; spellings that normalise alike share a choice."""
+    chosen = {normalise(name): choice for name, choice in mapping.items() if choice}
     for row in rows:
         row.resolved = {TaskAssignment.Role.LEAD: [], TaskAssignment.Role.COORDINATING: []}
         row.unmapped = []
         for role, written in ((TaskAssignment.Role.LEAD, row.leads), (TaskAssignment.Role.COORDINATING, row.coordinating)):
             for name in written:
-                keys = resolve(name, names) or ([mapping[name]] if mapping.get(name) else None)
-                if keys is None:
-                    row.unmapped.append(name)
-                else:
-                    row.resolved[role].extend((key, name) for key in keys)
+                for text, key in pieces(name, names):
+                    key = key or chosen.get(normalise(text))
+                    if key is None:
+                        row.unmapped.append(text)
+                    else:
+                        row.resolved[role].append((key, text))
     return rows
 
 
@@ -377,7 +464,7 @@ def timeframe_kind(text, due_date):
 def save(plan, rows, mapping):
     """Create the mapped-to-new agencies and the tasks with their assignments; all or nothing.
     A name mapped to an existing agency is kept as its alias, so the next import knows it."""
-    mapped = {}
+    mapped = {}  # normalised name → "agency:<id>" for the names mapped to a new agency
     for name, choice in mapping.items():
         if choice.startswith("new:"):
             kind = choice.split(":", 1)[1]
@@ -386,9 +473,8 @@ def save(plan, rows, mapping):
                 name=name[:200],
                 defaults={"kind": kind if kind in AgencyKind.values else AgencyKind.OTHER},
             )
-            mapped[name] = f"agency:{agency.pk}"
+            mapped[normalise(name)] = f"agency:{agency.pk}"
         else:
-            mapped[name] = choice
             model, pk = (AgencyGroup if choice.startswith("group:") else Agency), int(choice.split(":")[1])
             target = model.objects.select_for_update().get(pk=pk, province=plan.province)
             if name not in target.aliases and normalise(name) != normalise(target.name):
@@ -403,21 +489,17 @@ def save(plan, rows, mapping):
         due, value = values.pop("due_date"), values.pop("measure_value")
         due = datetime.date.fromisoformat(due) if due else None
         value = Decimal(value) if value else None
-        task = Task(
-            plan=plan,
-            dimension_id=row.dimension_id,
-            order=order,
-            due_date=due,
-            measure_value=value,
-            timeframe_kind=timeframe_kind(values["timeframe_text"], due),
-            **values,
-        )
+        kind = values.pop("timeframe_kind", "") or timeframe_kind(values["timeframe_text"], due)
+        if kind == Task.TimeframeKind.DEADLINE and due is None:
+            kind = timeframe_kind(values["timeframe_text"], None)  # a deadline needs its date
+        task = Task(plan=plan, dimension_id=row.dimension_id, order=order, due_date=due, measure_value=value,
+                    timeframe_kind=kind, **values)  # fmt: skip
         order += 1
         tasks.append(task)
         seen = set()
         for role in (TaskAssignment.Role.LEAD, TaskAssignment.Role.COORDINATING):
             for key, name in row.resolved[role]:
-                key = mapped.get(name, key) if key.startswith("new:") else key
+                key = mapped.get(normalise(name), key) if key.startswith("new:") else key
                 if key in seen:
                     continue  # named twice (as lead and as coordinating): it leads
                 seen.add(key)

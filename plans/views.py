@@ -178,7 +178,7 @@ def plan_excel(request, pk):
     plan = get_object_or_404(access.visible_plans(request.user).select_related("province"), pk=pk)
     tasks = (
         Task.objects.filter(plan=plan)
-        .select_related("dimension")
+        .select_related("dimension", "sub_dimension")
         .prefetch_related(Prefetch("assignments", queryset=TaskAssignment.objects.select_related("agency", "group")))
     )
     return _xlsx(plan_workbook(plan, tasks), f"{slugify(plan.document_number)}-danh-muc-nhiem-vu.xlsx")

@@ -50,8 +50,9 @@ class TaskResult:
 
     @property
     def percent_done(self):
-        """The lead agencies' mean percent (completed counts 100, no answer 0)."""
-        leads = self.state.leads or set(self.state.answers)
+        """The lead agencies' mean percent (completed counts 100, no answer 0); without a lead,
+        every agency of the task's, as its status is decided."""
+        leads = self.state.leads or self.state.agency_ids
         if not leads:
             return 0
         total = 0

@@ -399,8 +399,16 @@ def national_export(request):
 
 
 def _own_export(request, pk):
-    # Only the user who asked for an export may see or download it.
-    return get_object_or_404(Export.objects.select_related("plan"), pk=pk, requested_by=request.user)
+    """The export, for the user who asked for it while they may still make it: a coordinator
+    who has left the province no longer downloads its plan-year."""
+    export = get_object_or_404(Export.objects.select_related("plan"), pk=pk, requested_by=request.user)
+    if export.plan_id is None:
+        allowed = plan_access.is_administrator(request.user)
+    else:
+        allowed = plan_access.managed_plans(request.user).filter(pk=export.plan_id).exists()
+    if not allowed:
+        raise Http404
+    return export
 
 
 def export_detail(request, pk):

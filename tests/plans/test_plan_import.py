@@ -3,6 +3,7 @@ its agency matching, preview and all-or-nothing save; every kind of bad file."""
 
 import datetime
 import io
+import zipfile
 from decimal import Decimal
 
 import pytest
@@ -24,7 +25,7 @@ def signature(plan):
         assignments = sorted((a.role, a.agency_id or 0, a.group_id or 0) for a in task.assignments.all())
         rows.append((task.number, task.title, task.measure, task.measure_value, task.measure_unit, task.timeframe_kind,
                      task.timeframe_text, task.due_date, task.expected_output, task.supervisor, task.dimension_id,
-                     assignments))  # fmt: skip
+                     task.sub_dimension_id, assignments))  # fmt: skip
     return rows
 
 
@@ -51,6 +52,19 @@ def test_the_dak_nong_plan_goes_out_and_back_in_unchanged(client, other_province
     assert saved.status_code == 302
     assert signature(empty_plan) == signature(dak_nong_plan)
     assert len(signature(empty_plan)) == 41
+
+
+def test_the_an_giang_plan_round_trips_too_with_its_sub_dimensions(client, coordinator, an_giang_plan):
+    assert Task.objects.filter(plan=an_giang_plan, sub_dimension__isnull=False).count() == 21
+    target = Plan.objects.create(
+        province=an_giang_plan.province, year=2020, title="Bản sao", document_number="98/KH-UBND", baseline_year=2018
+    )
+    client.force_login(coordinator)
+    exported = client.get(reverse("plan_excel", args=[an_giang_plan.pk])).content
+    response = upload(client, target, exported)
+    assert response.status_code == 200 and response.context["mapping_form"].names == []
+    client.post(reverse("plan_task_import", args=[target.pk]), {"payload": response.context["payload"], "save": "1"})
+    assert signature(target) == signature(an_giang_plan) and len(signature(target)) == 58
 
 
 def test_the_export_is_the_danh_muc_layout(client, coordinator, an_giang_plan):
@@ -259,3 +273,91 @@ def test_a_cell_longer_than_its_column_is_a_row_error(client, other_province_coo
     assert response.status_code == 400
     errors = " ".join(e for row in response.context["rows"] for e in row.errors)
     assert "Cột “STT” dài quá 20 ký tự." in errors and "Cột “Thời gian thực hiện” dài quá 200 ký tự." in errors
+
+
+def test_a_small_file_that_unpacks_to_a_huge_one_is_refused(client, other_province_coordinator, empty_plan):
+    buffer = io.BytesIO(sheet([("I", "Chỉ số: Tham gia của người dân ở cấp cơ sở")]))
+    with zipfile.ZipFile(buffer, "a", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/padding.xml", b" " * (25 * 1024 * 1024))
+    assert len(buffer.getvalue()) < 200_000
+    client.force_login(other_province_coordinator)
+    response = upload(client, empty_plan, buffer.getvalue())
+    assert response.status_code == 400 and "Tệp giải nén ra quá lớn" in response.text
+
+
+def test_a_broken_workbook_is_refused_not_a_crash(client, other_province_coordinator, empty_plan):
+    source = zipfile.ZipFile(io.BytesIO(sheet([("I", "Chỉ số 1")])))
+    broken = io.BytesIO()
+    with zipfile.ZipFile(broken, "w") as archive:
+        for entry in source.infolist():
+            data = source.read(entry)
+            archive.writestr(entry, data[: len(data) // 2] if entry.filename.endswith("sheet1.xml") else data)
+    client.force_login(other_province_coordinator)
+    response = upload(client, empty_plan, broken.getvalue())
+    assert response.status_code == 400 and "Tệp không phải là tệp Excel (.xlsx) đọc được." in response.text
+
+
+def test_numbers_as_people_write_them(client, other_province_coordinator, empty_plan):
+    book = Workbook()
+    page = book.active
+    page.append(["STT", "Nhiệm vụ", "Chỉ tiêu", "Giá trị chỉ tiêu", "Đầu mối chủ trì", "Thời gian thực hiện"])
+    page.append(["I. Chỉ số 1: Tham gia của người dân ở cấp cơ sở"])
+    page.append(["1", "Một", 0.95, "1.500", "Sở Nội vụ", datetime.datetime(2020, 12, 1)])
+    page.append(["2", "Hai", "", "5,5", "Sở Nội vụ", ""])
+    page.append(["3", "Ba", "", "1.5", "Sở Nội vụ", ""])
+    page.append(["4", "Bốn", "", "15.000.000.000", "Sở Nội vụ", ""])
+    page.append(["5", "Năm", "", "inf", "Sở Nội vụ", ""])
+    page["C3"].number_format = "0%"
+    page["F3"].number_format = "mm/yyyy"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    client.force_login(other_province_coordinator)
+    response = upload(client, empty_plan, buffer.getvalue())
+    rows = {r.number: r for r in response.context["rows"] if r.values}
+    assert (rows["1"].values["measure"], rows["1"].values["timeframe_text"]) == ("95 %", "12/2020")
+    assert [rows[n].values["measure_value"] for n in "123"] == ["1500.00", "5.50", "1.50"]
+    assert "“15.000.000.000” lớn quá" in " ".join(rows["4"].errors)
+    assert "“inf” không phải là số" in " ".join(rows["5"].errors)
+    assert response.status_code == 400
+
+
+def test_a_task_row_missing_its_agencies_is_not_taken_for_a_heading(client, other_province_coordinator, empty_plan):
+    content = sheet([
+        ("I", "Chỉ số: Tham gia của người dân ở cấp cơ sở"),
+        ("1", "Một", "", "Sở Nội vụ", "", "", ""),
+        ("2", "Tăng cường công tác chỉ đạo, điều hành cải cách hành chính"),
+        ("3", "Nâng cao chỉ số Cung ứng dịch vụ công"),
+        ("4", "Bốn", "", "Sở Nội vụ", "", "", ""),
+    ])  # fmt: skip
+    client.force_login(other_province_coordinator)
+    rows = [r for r in upload(client, empty_plan, content).context["rows"] if r.values]
+    assert [r.number for r in rows] == ["1", "2", "3", "4"]
+    assert len({r.dimension_id for r in rows}) == 1  # all under dimension 1
+    assert all("Cột “Đầu mối chủ trì” đang trống." in r.errors for r in rows[1:3])
+
+
+def test_two_spellings_and_a_list_with_one_unknown_name(client, other_province_coordinator, empty_plan):
+    content = sheet([
+        ("I", "Chỉ số: Tham gia của người dân ở cấp cơ sở"),
+        ("1", "Một", "", "Sở Nội vụ, Hội Nông dân tỉnh", "", "", ""),
+        ("2", "Hai", "", "Sở Nội vụ", "Hội nông dân tỉnh", "", ""),
+    ])  # fmt: skip
+    client.force_login(other_province_coordinator)
+    response = upload(client, empty_plan, content)
+    assert response.context["mapping_form"].names == ["Hội Nông dân tỉnh"]  # one piece, one spelling
+    url = reverse("plan_task_import", args=[empty_plan.pk])
+    saved = client.post(url, {"payload": response.context["payload"], "map-0": "new:front", "save": "1"})
+    assert saved.status_code == 302
+    first, second = Task.objects.filter(plan=empty_plan).order_by("order")
+    assert sorted(a.agency.name for a in first.assignments.filter(role="lead")) == ["Hội Nông dân tỉnh", "Sở Nội vụ"]
+    assert second.assignments.get(role="coordinating").agency.name == "Hội Nông dân tỉnh"
+
+
+def test_a_tampered_preview_payload_is_refused(client, other_province_coordinator, empty_plan):
+    content = sheet([("I", "Chỉ số: Tham gia của người dân ở cấp cơ sở"), ("1", "Một", "", "Sở Nội vụ", "", "", "")])
+    client.force_login(other_province_coordinator)
+    payload = upload(client, empty_plan, content).context["payload"]
+    middle = len(payload) // 2
+    tampered = payload[:middle] + ("A" if payload[middle] != "A" else "B") + payload[middle + 1 :]
+    response = client.post(reverse("plan_task_import", args=[empty_plan.pk]), {"payload": tampered, "save": "1"})
+    assert response.status_code == 400 and not Task.objects.filter(plan=empty_plan).exists()

@@ -12,8 +12,9 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from papi_tracker.pdf import vietnamese_date
-from reporting import compiled, progress
-from reporting.models import Report
+from plans.models import TaskAssignment
+from reporting import compiled
+from reporting.models import Report, TaskProgress
 from tests.pdf import pdf_info, pdf_text
 
 pytestmark = pytest.mark.django_db
@@ -30,12 +31,37 @@ HEADING = {
 }
 
 
-def test_the_statistics_are_the_dashboards(small_plan):
+def test_the_excel_statistics_are_the_dashboard_pages(client, coordinator, small_plan):
+    """End to end: the figures in the downloaded file equal those the dashboard page shows."""
+    client.force_login(coordinator)
+    page = client.get(reverse("plan_dashboard", args=[small_plan["plan"].pk]), {"period": small_plan["nine"].pk})
+    shown, discipline = page.context["progress"].tally, page.context["progress"].discipline
+    book = load_workbook(io.BytesIO(client.get(reverse("compiled_excel", args=[small_plan["nine"].pk])).content))
+    stats = book["Thống kê"]
+    figures = {stats.cell(row=r, column=1).value: (stats.cell(row=r, column=2).value, stats.cell(row=r, column=4).value)
+               for r in range(5, 13)}  # fmt: skip
+    assert figures["Nhiệm vụ đã hoàn thành"] == (shown.completed, shown.completed_percent)
+    assert figures["Nhiệm vụ đang thực hiện"] == (shown.in_progress, shown.in_progress_percent)
+    assert figures["Nhiệm vụ quá hạn"] == (shown.overdue, shown.overdue_percent)
+    assert figures["Cơ quan đã gửi báo cáo"] == (discipline.sent, discipline.reporting_rate)
+    assert figures["Cơ quan gửi đúng hạn"] == (len(discipline.on_time), discipline.on_time_rate)
+
+
+def test_a_control_character_in_an_answer_does_not_break_the_file(client, coordinator, small_plan):
+    TaskProgress.objects.filter(report__period=small_plan["nine"]).update(narrative="Đã làm\x0bxong\x01")
+    client.force_login(coordinator)
+    response = client.get(reverse("compiled_excel", args=[small_plan["nine"].pk]))
+    assert response.status_code == 200
+    cells = [c.value for row in load_workbook(io.BytesIO(response.content))["Phụ lục"].iter_rows() for c in row]
+    assert any(isinstance(v, str) and "Đã làmxong" in v for v in cells)
+
+
+def test_without_a_lead_the_percent_counts_every_agency_of_the_task(small_plan):
+    TaskAssignment.objects.filter(task=small_plan["tasks"]["T5"], role="lead").delete()
+    TaskAssignment.objects.create(task=small_plan["tasks"]["T5"], role="coordinating", agency=small_plan["agency"]["Sở Tư pháp"])
     report = compiled.compiled_report(small_plan["plan"], small_plan["nine"], today=TODAY)
-    dashboard = progress.plan_progress(small_plan["plan"], small_plan["nine"], today=TODAY)
-    assert report.tally == dashboard.tally
-    assert (report.discipline.sent, report.discipline.expected) == (dashboard.discipline.sent, dashboard.discipline.expected)
-    assert [s.row.tasks for s in report.sections] == [r.tasks for r in dashboard.dimensions if r.tasks.total]
+    t5 = next(r for s in report.sections for r in s.tasks if r.task.number == "T5")
+    assert (t5.state.status, t5.percent_done) == ("in_progress", 50)  # Sở Y tế done, Sở Tư pháp silent
 
 
 def test_each_task_carries_every_agencys_answer_leads_first(small_plan):

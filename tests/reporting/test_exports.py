@@ -62,6 +62,16 @@ def test_another_user_cannot_see_or_download_it(
         assert download(client, export)[0].status_code == 404
 
 
+def test_a_coordinator_who_left_the_province_no_longer_downloads(
+    client, coordinator, an_giang_plan, django_capture_on_commit_callbacks
+):
+    client.force_login(coordinator)
+    export = queue(client, reverse("plan_year_export", args=[an_giang_plan.pk]), django_capture_on_commit_callbacks)
+    coordinator.memberships.all().delete()
+    assert client.get(reverse("export_detail", args=[export.pk])).status_code == 404
+    assert download(client, export)[0].status_code == 404
+
+
 def test_who_may_queue_which_export(client, viewer, other_province_coordinator, administrator, an_giang_plan):
     url = reverse("plan_year_export", args=[an_giang_plan.pk])
     for user in (viewer, other_province_coordinator):
