@@ -4,6 +4,7 @@ Development defaults are safe only with DEBUG on (see README). With DEBUG off th
 server refuses to start unless SECRET_KEY and ALLOWED_HOSTS are given.
 """
 
+import datetime
 import os
 from pathlib import Path
 
@@ -56,6 +57,8 @@ INSTALLED_APPS = [
     "import_export",
     "simple_history",
     "django_tasks_db",
+    "axes",
+    "papi_tracker",
     "indicators",
     "plans",
     "reporting",
@@ -74,6 +77,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "papi_tracker.middleware.SessionLifetimeMiddleware",
+    # Last, as django-axes asks: it answers a locked-out login with the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "papi_tracker.urls"
@@ -125,6 +131,23 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+
+# Repeated failed logins lock the account for the address they came from, for a cool-off
+# (django-axes): someone guessing one user's password does not lock that user out everywhere.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_CLIENT_IP_CALLABLE = "papi_tracker.middleware.client_ip"
+AXES_VERBOSE = False  # its start-up banner on stdout would mix with command output
+
+# Sessions end after 30 minutes without a request and, in any case, 10 hours after login
+# (papi_tracker.middleware.SessionLifetimeMiddleware; the cookie's own age is the backstop).
+SESSION_IDLE_SECONDS = int(os.environ.get("SESSION_IDLE_MINUTES", "30")) * 60
+SESSION_ABSOLUTE_SECONDS = int(os.environ.get("SESSION_ABSOLUTE_HOURS", "10")) * 3600
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_SECONDS
 
 # Language and formats: Vietnamese first. The custom format module makes "05/03/2026"
 # read as 5 March and "5,40" as a decimal, in forms as well as on pages.
@@ -199,7 +222,8 @@ SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
 # Preloading HSTS is for the owner of the whole registrable domain to decide (a
 # province's host under gov.vn cannot enrol alone); set SECURE_HSTS_PRELOAD=1 where it applies.
 SILENCED_SYSTEM_CHECKS = ["security.W021"]
-if env_bool("BEHIND_TLS_PROXY"):
+BEHIND_TLS_PROXY = env_bool("BEHIND_TLS_PROXY")
+if BEHIND_TLS_PROXY:
     # The reverse proxy terminates TLS and says so in this header.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 

@@ -5,6 +5,8 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.i18n import set_language
 
+from .views import health
+
 admin.site.site_header = _("PAPI Tracker · Quản trị")
 admin.site.site_title = _("PAPI Tracker")
 admin.site.index_title = _("Quản trị dữ liệu")
@@ -17,4 +19,5 @@ urlpatterns = [
     # The language switcher is on the login page too.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("quan-tri/", admin.site.urls),
+    path("suc-khoe/", health, name="health"),
 ]

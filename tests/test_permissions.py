@@ -154,7 +154,7 @@ MATRIX = {
     "evidence_download": ("get", lambda w: reverse("evidence_download", args=[w["file"].pk]), None, REPORT),
 }
 # Django's own pages: login, logout, language, admin (scoped in tests/plans/test_admin.py).
-NOT_APP_URLS = {"login", "logout", "set_language"}
+NOT_APP_URLS = {"login", "logout", "set_language", "health"}  # health: tests/test_security.py
 
 
 def _app_url_names(patterns, inside_admin=False):

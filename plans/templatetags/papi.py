@@ -19,3 +19,9 @@ def abs_value(number):
 def get_item(mapping, key):
     """mapping[key] in a template, None when absent."""
     return mapping.get(key) if mapping else None
+
+
+@register.filter
+def minutes(duration):
+    """A timedelta in whole minutes."""
+    return int(duration.total_seconds() // 60) if duration else 0
