@@ -75,6 +75,17 @@ class Province(models.Model):
         return self.name
 
     @property
+    def local_name(self):
+        """As Vietnamese documents write it, whatever the page's language: "tỉnh An Giang",
+        "thành phố Hà Nội" (not the kind's long label, "Thành phố trực thuộc trung ương")."""
+        return f"{'thành phố' if self.kind == self.Kind.CITY else 'tỉnh'} {self.name}"
+
+    @property
+    def committee(self):
+        """Its People's Committee as documents name it: "UBND tỉnh An Giang"."""
+        return f"UBND {self.local_name}"
+
+    @property
     def display_name(self):
         return self.name_en if self.name_en and get_language() == "en" else self.name
 

@@ -53,10 +53,25 @@ COLUMNS = [
 HEADER_ROW = 4
 
 
-def section_heading(index, dimension):
-    if dimension is None:
-        return GENERAL_SECTION
-    return f"{ROMAN[index] if index < len(ROMAN) else index + 1}. Chỉ số {dimension.number}: {dimension.name_vi}"
+def section_number(index):
+    """I, II… for the index-th dimension section (0-based)."""
+    return ROMAN[index] if index < len(ROMAN) else str(index + 1)
+
+
+def sections(tasks):
+    """[(heading, tasks)]: the tasks grouped by dimension in the order they come, each group
+    headed as in the DANH MỤC ("I. Chỉ số 1: …"), general tasks under their own heading."""
+    groups = {}
+    for task in tasks:
+        groups.setdefault(task.dimension, []).append(task)
+    result, numbered = [], 0
+    for dimension, grouped in groups.items():
+        if dimension is None:
+            result.append((GENERAL_SECTION, grouped))
+        else:
+            result.append((f"{section_number(numbered)}. Chỉ số {dimension.number}: {dimension.name_vi}", grouped))
+            numbered += 1
+    return result
 
 
 def plan_workbook(plan, tasks=None):
@@ -72,16 +87,11 @@ def plan_workbook(plan, tasks=None):
         put(sheet, HEADER_ROW, column, spec.heading, bold=True, align=CENTRE, fill=HEADER_FILL)
         sheet.column_dimensions[get_column_letter(column)].width = spec.width
     row = HEADER_ROW + 1
-    sections = {}
-    for task in tasks or []:
-        sections.setdefault(task.dimension, []).append(task)
-    numbered = 0
-    for dimension, section_tasks in sections.items():
+    for heading, section_tasks in sections(tasks or []):
         sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=last)
-        put(sheet, row, 1, section_heading(numbered, dimension), bold=True, fill=SECTION_FILL)
+        put(sheet, row, 1, heading, bold=True, fill=SECTION_FILL)
         for column in range(2, last + 1):
             sheet.cell(row=row, column=column).border = BOX
-        numbered += dimension is not None
         row += 1
         for task in section_tasks:
             assignments = list(task.assignments.all())

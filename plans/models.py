@@ -198,6 +198,17 @@ class Target(models.Model):
         return f"{self.dimension}: {' / '.join(parts)}"
 
 
+class TaskQuerySet(models.QuerySet):
+    def listed(self):
+        """Tasks as every page and file lists them: in plan order, with their dimension,
+        sub-dimension and assignments (agency or group) read in two more queries."""
+        return (
+            self.select_related("dimension", "sub_dimension")
+            .prefetch_related(models.Prefetch("assignments", queryset=TaskAssignment.objects.select_related("agency", "group")))
+            .order_by("order", "id")
+        )
+
+
 class Task(models.Model):
     """A task of the plan (nhiệm vụ, giải pháp), reported on by its lead and coordinating agencies."""
 
@@ -231,6 +242,8 @@ class Task(models.Model):
     timeframe_text = models.CharField(_("thời gian thực hiện"), max_length=200, blank=True)
     due_date = models.DateField(_("hạn hoàn thành"), null=True, blank=True)
     expected_output = models.TextField(_("kết quả, sản phẩm"), blank=True)
+
+    objects = TaskQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("nhiệm vụ")

@@ -374,7 +374,7 @@ def directory(province):
     """{normalised name or alias: "agency:<id>" | "group:<id>"} of the province, each also
     with the province's name after it ("Sở Nội vụ tỉnh Đắk Nông"); two queries."""
     found = {}
-    suffix = normalise(f"{province.get_kind_display()} {province.name}")
+    suffix = normalise(province.local_name)
     for kind, model in (("group", AgencyGroup), ("agency", Agency)):
         for pk, name, aliases in model.objects.filter(province=province).values_list("pk", "name", "aliases"):
             for written in [name, *(aliases or [])]:

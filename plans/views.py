@@ -2,8 +2,7 @@ import re
 
 from django.contrib import messages
 from django.core import signing
-from django.db.models import Prefetch
-from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import floatformat
 from django.utils.text import slugify
@@ -13,23 +12,20 @@ from indicators import score_import as score_import_rules
 from indicators.charts import province_charts
 from indicators.history import province_history
 from indicators.models import Dimension, Province
+from papi_tracker.downloads import PDF, XLSX, attachment
 from papi_tracker.pdf import blank_date_line, render_pdf, vietnamese_date
 
 from . import access, plan_import
 from . import targets as target_rules
-from .excel import plan_workbook, section_heading
+from .excel import plan_workbook, sections
 from .forms import AgencyMappingForm, PlanImportForm, ScoreImportForm, TargetForm
-from .models import Agency, AgencyGroup, Target, Task, TaskAssignment
+from .models import Agency, AgencyGroup, Target, Task
 
 
 def plan_detail(request, pk):
     plan = get_object_or_404(access.visible_plans(request.user).select_related("province"), pk=pk)
     targets = Target.objects.filter(plan=plan).select_related("dimension")
-    tasks = (
-        Task.objects.filter(plan=plan)
-        .select_related("dimension", "sub_dimension")
-        .prefetch_related(Prefetch("assignments", queryset=TaskAssignment.objects.select_related("agency", "group")))
-    )
+    tasks = Task.objects.filter(plan=plan).listed()
     sections = {}
     for task in tasks:
         sections.setdefault(task.dimension, []).append(task)
@@ -166,27 +162,16 @@ def plan_targets(request, pk):
     return render(request, "plans/plan_targets.html", {"plan": plan, "rows": rows}, status=status)
 
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _xlsx(content, filename):
-    return HttpResponse(content, content_type=XLSX, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
-
-
 def plan_excel(request, pk):
     """The plan's task list in the DANH MỤC layout, for whoever may read the plan."""
     plan = get_object_or_404(access.visible_plans(request.user).select_related("province"), pk=pk)
-    tasks = (
-        Task.objects.filter(plan=plan)
-        .select_related("dimension", "sub_dimension")
-        .prefetch_related(Prefetch("assignments", queryset=TaskAssignment.objects.select_related("agency", "group")))
-    )
-    return _xlsx(plan_workbook(plan, tasks), f"{slugify(plan.document_number)}-danh-muc-nhiem-vu.xlsx")
+    content = plan_workbook(plan, Task.objects.filter(plan=plan).listed())
+    return attachment(content, f"{slugify(plan.document_number)}-danh-muc-nhiem-vu.xlsx", XLSX)
 
 
 def plan_template(request):
     """A blank DANH MỤC to fill in and import."""
-    return _xlsx(plan_workbook(None), "mau-danh-muc-nhiem-vu.xlsx")
+    return attachment(plan_workbook(None), "mau-danh-muc-nhiem-vu.xlsx", XLSX)
 
 
 IMPORT_PLAN_SALT = "papi.plan-import"
@@ -258,19 +243,7 @@ def plan_task_import(request, pk):
 def plan_pdf(request, pk):
     """The plan as an official document: targets, then the DANH MỤC of tasks in landscape."""
     plan = get_object_or_404(access.visible_plans(request.user).select_related("province"), pk=pk)
-    tasks = (
-        Task.objects.filter(plan=plan)
-        .select_related("dimension")
-        .prefetch_related(Prefetch("assignments", queryset=TaskAssignment.objects.select_related("agency", "group")))
-    )
-    sections, numbered = {}, 0
-    for task in tasks:
-        sections.setdefault(task.dimension, []).append(task)
-    headings = []
-    for dimension, section_tasks in sections.items():
-        headings.append((section_heading(numbered, dimension), section_tasks))
-        numbered += dimension is not None
-    issuer = plan.issuer or f"UBND {plan.province.get_kind_display()} {plan.province.name}"
+    issuer = plan.issuer or plan.province.committee
     heading = {
         "superior": "",
         "issuer": issuer.upper(),
@@ -283,9 +256,10 @@ def plan_pdf(request, pk):
         "signer_lines": [line for line in re.split(r"\s*[/;\n]\s*", plan.signer_title) if line],
         "signer_name": plan.signer,
     }
-    context = {"plan": plan, "targets": plan.targets.select_related("dimension"), "sections": headings, "heading": heading}
-    content = render_pdf("plans/plan_pdf.html", context)
-    filename = f"{slugify(plan.document_number)}-ke-hoach.pdf"
-    return HttpResponse(
-        content, content_type="application/pdf", headers={"Content-Disposition": f'attachment; filename="{filename}"'}
-    )
+    context = {
+        "plan": plan,
+        "targets": plan.targets.select_related("dimension"),
+        "sections": sections(Task.objects.filter(plan=plan).listed()),
+        "heading": heading,
+    }
+    return attachment(render_pdf("plans/plan_pdf.html", context), f"{slugify(plan.document_number)}-ke-hoach.pdf", PDF)

@@ -6,13 +6,12 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext_lazy as _
 
+from plans.excel import section_number
 from plans.models import TaskAssignment
 
 from .access import FINAL
 from .models import Report
 from .progress import COMPLETED, TASK_STATUS_LABELS, plan_progress
-
-ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"]
 
 
 @dataclass
@@ -144,7 +143,7 @@ def compiled_report(plan, period, today=None):
         tasks = by_dimension.get(row.dimension.pk if row.dimension else None, [])
         if not tasks:
             continue
-        number = ROMAN[numbered] if row.dimension is not None and numbered < len(ROMAN) else ""
+        number = section_number(numbered) if row.dimension is not None else ""
         numbered += row.dimension is not None
         sections.append(Section(number, row, tasks))
 

@@ -42,12 +42,7 @@ def plan_year_zip(export):
     periods = list(plan.periods.order_by("end", "kind"))
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        tasks = (
-            Task.objects.filter(plan=plan)
-            .select_related("dimension")
-            .prefetch_related("assignments__agency", "assignments__group")
-        )
-        archive.writestr("danh-muc-nhiem-vu.xlsx", plan_workbook(plan, tasks))
+        archive.writestr("danh-muc-nhiem-vu.xlsx", plan_workbook(plan, Task.objects.filter(plan=plan).listed()))
         for index, period in enumerate(periods, start=1):
             report = compiled.compiled_report(plan, period)
             archive.writestr(f"{index:02d}-{slugify(period.label)}.xlsx", excel.compiled_workbook(report))

@@ -8,7 +8,7 @@ from plans.models import AgencyKind
 
 
 def superior_of(province):
-    return f"UBND {province.get_kind_display()} {province.name}".upper()
+    return province.committee.upper()
 
 
 def heading_for(report, form_heading):

@@ -22,7 +22,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -485,12 +484,7 @@ def plan_progress(plan, period=None, today=None, with_text=False):
     is_current = period is not None and period == current
     looking_back = period is not None and not is_current and period.due_date < today
     reference_date = period.end if looking_back else today
-    tasks = list(
-        Task.objects.filter(plan=plan)
-        .select_related("dimension", "sub_dimension")
-        .prefetch_related(Prefetch("assignments", queryset=TaskAssignment.objects.select_related("agency", "group")))
-        .order_by("order", "id")
-    )
+    tasks = list(Task.objects.filter(plan=plan).listed())
     # Looking back, what was known at the cut-off; otherwise everything sent so far (an agency
     # may send a later period's report early), as the national view counts it.
     until = period.end if looking_back else None

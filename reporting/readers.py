@@ -5,7 +5,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 import django_filters
-from django.db.models import Prefetch, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -120,12 +120,7 @@ class ReportSheet:
 
 
 def report_sheet(user, agency, period, report=None):
-    tasks = list(
-        tasks_for_agency(agency, plan=period.plan)
-        .select_related("dimension", "sub_dimension")
-        .prefetch_related(Prefetch("assignments", queryset=TaskAssignment.objects.select_related("agency", "group")))
-        .order_by("order", "id")
-    )
+    tasks = list(tasks_for_agency(agency, plan=period.plan).listed())
     progress = {}
     if report is not None:
         progress = {p.task_id: p for p in report.progress.prefetch_related("files")}

@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.db.models import Count, Q
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
 from django.utils.text import slugify
@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
+from papi_tracker.downloads import PDF, XLSX, attachment
 from plans import access as plan_access
 from plans.obligations import agencies_owing
 
@@ -358,12 +359,7 @@ def compiled_report(request, pk):
         report = compiled.compiled_report(period.plan, period)
         with translation.override("vi"):
             chart = charts.task_status_chart(report.progress)
-        content = pdf.compiled_pdf(report, form.heading(), chart)
-        return HttpResponse(
-            content,
-            content_type="application/pdf",
-            headers={"Content-Disposition": f'attachment; filename="{_compiled_filename(period, "pdf")}"'},
-        )
+        return attachment(pdf.compiled_pdf(report, form.heading(), chart), _compiled_filename(period, "pdf"), PDF)
     state = progress.plan_progress(period.plan, period)
     status = 400 if request.method == "POST" else 200
     return render(request, "reporting/compiled_report.html", {"period": period, "form": form, "progress": state}, status=status)
@@ -374,11 +370,7 @@ def compiled_excel(request, pk):
     period = access.get_period_for_user(request.user, pk, manage=True)
     with translation.override("vi"):
         content = excel.compiled_workbook(compiled.compiled_report(period.plan, period))
-    return HttpResponse(
-        content,
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        headers={"Content-Disposition": f'attachment; filename="{_compiled_filename(period, "xlsx")}"'},
-    )
+    return attachment(content, _compiled_filename(period, "xlsx"), XLSX)
 
 
 @require_POST
@@ -428,8 +420,4 @@ def report_pdf(request, pk):
     report = access.get_report_for_user(request.user, pk)
     sheet = readers.report_sheet(request.user, report.agency, report.period, report)
     filename = f"bao-cao-{slugify(report.agency.name)}-{slugify(report.period.label)}.pdf"
-    return HttpResponse(
-        pdf.agency_report_pdf(sheet),
-        content_type="application/pdf",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
+    return attachment(pdf.agency_report_pdf(sheet), filename, PDF)

@@ -45,3 +45,11 @@ def test_an_agency_prints_its_report_to_sign(client, lead_reporter, coordinator,
                  "Kết quả thực hiện Kế hoạch số 179/KH-UBND", "Đã khám cho 12.000 lượt người.", "Thiếu nhân lực.",
                  "Sở Nội vụ (để tổng hợp);", "THỦ TRƯỞNG CƠ QUAN"):  # fmt: skip
         assert part in text, part
+
+
+def test_documents_name_a_city_as_a_city():
+    from indicators.models import Province
+
+    hanoi = Province.objects.filter(kind=Province.Kind.CITY, name="Hà Nội").first()
+    assert hanoi.committee == "UBND thành phố Hà Nội"  # not "UBND Thành phố trực thuộc trung ương Hà Nội"
+    assert Province.objects.filter(name="An Giang").first().committee == "UBND tỉnh An Giang"
