@@ -85,10 +85,6 @@ class Province(models.Model):
         """Its People's Committee as documents name it: "UBND tỉnh An Giang"."""
         return f"UBND {self.local_name}"
 
-    @property
-    def display_name(self):
-        return self.name_en if self.name_en and get_language() == "en" else self.name
-
 
 class FrameworkQuerySet(models.QuerySet):
     def for_year(self, year):

@@ -36,7 +36,6 @@ from .workflow import is_on_time
 COMPLETED = TaskProgress.Status.COMPLETED
 IN_PROGRESS = TaskProgress.Status.IN_PROGRESS
 NOT_STARTED = TaskProgress.Status.NOT_STARTED
-TASK_STATUSES = [COMPLETED, IN_PROGRESS, NOT_STARTED]
 TASK_STATUS_LABELS = dict(TaskProgress.Status.choices)
 LEAD, COORDINATING = TaskAssignment.Role.LEAD, TaskAssignment.Role.COORDINATING
 
@@ -208,13 +207,6 @@ class Punctuality:
     LATE = "late"
     MISSING = "missing"  # due date passed, nothing sent
     PENDING = "pending"  # not sent yet, still before the due date
-
-    LABELS = {
-        ON_TIME: _("Đúng hạn"),
-        LATE: _("Trễ hạn"),
-        MISSING: _("Chưa gửi, quá hạn"),
-        PENDING: _("Chưa gửi, còn hạn"),
-    }
 
 
 def punctuality(report, period, today):
