@@ -24,7 +24,10 @@ class ChosenLanguageMiddleware:
         language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = language
-        response = self.get_response(request)
+        try:
+            response = self.get_response(request)
+        finally:
+            translation.deactivate()  # the thread's next work (another request, a test) starts afresh
         response.headers.setdefault("Content-Language", language)
         return response
 

@@ -82,12 +82,3 @@ def dak_nong_plan(db):
 
     return Plan.objects.get(document_number="46/QĐ-UBND")
 
-
-@pytest.fixture(autouse=True)
-def _language_of_each_test_is_its_own():
-    """A request in English leaves English active in the thread (as it would for the next
-    request a server thread takes, which activates its own): reset it between tests."""
-    yield
-    from django.utils import translation
-
-    translation.deactivate()

@@ -76,3 +76,12 @@ def test_the_switcher_choice_is_kept(client):
     assert response.status_code == 302
     page = client.get("/dang-nhap/", HTTP_ACCEPT_LANGUAGE="vi").text
     assert '<html lang="en">' in page and "Username" in page
+
+
+def test_a_request_in_english_leaves_no_english_behind(client, coordinator):
+    from django.utils import translation
+
+    client.force_login(coordinator)
+    client.cookies["django_language"] = "en"
+    assert client.get("/").headers["Content-Language"] == "en"
+    assert translation.get_language() == "vi"  # the next work in this thread is Vietnamese again
