@@ -56,12 +56,23 @@ def national_statistics(years):
 
 
 def province_history(province, include_former=True):
-    """Scores by year for the total and each dimension (6 or 8, as the year's framework has)."""
-    scores = list(Score.objects.filter(province=province, sub_dimension__isnull=True).order_by("year"))
-    years = sorted({s.year for s in scores})
-    stats = national_statistics(years)
-    by_key = {(s.year, s.dimension_id): s for s in scores}
+    """Scores by year for the total and each dimension (6 or 8, as the year's framework has),
+    with the same for the provinces it was formed from. Four queries however many those are."""
+    provinces = [province] + (list(province.predecessors.order_by("name")) if include_former else [])
+    scores = defaultdict(list)
+    for score in Score.objects.filter(province__in=provinces, sub_dimension__isnull=True).order_by("year"):
+        scores[score.province_id].append(score)
+    all_years = sorted({s.year for listed in scores.values() for s in listed})
+    stats = national_statistics(all_years)
     dimensions = list(Dimension.objects.order_by("number"))
+    histories = [_history(p, scores[p.pk], stats, dimensions) for p in provinces]
+    histories[0].former = histories[1:]
+    return histories[0]
+
+
+def _history(province, scores, stats, dimensions):
+    years = sorted({s.year for s in scores})
+    by_key = {(s.year, s.dimension_id): s for s in scores}
 
     def series(dimension):
         dimension_id = dimension.pk if dimension else None
@@ -86,7 +97,4 @@ def province_history(province, include_former=True):
             )
         return result
 
-    former = []
-    if include_former:
-        former = [province_history(p, include_former=False) for p in province.predecessors.order_by("name")]
-    return ProvinceHistory(province, years, series(None), [series(d) for d in dimensions], former)
+    return ProvinceHistory(province, years, series(None), [series(d) for d in dimensions], [])

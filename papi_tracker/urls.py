@@ -16,6 +16,8 @@ urlpatterns = [
     path("", include("plans.urls")),
     path("dang-nhap/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
+    path("doi-mat-khau/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path("doi-mat-khau/xong/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     # The language switcher is on the login page too.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("quan-tri/", admin.site.urls),

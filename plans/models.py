@@ -141,6 +141,9 @@ class Plan(models.Model):
     )
     group_goal = models.PositiveSmallIntegerField(_("mục tiêu nhóm"), choices=PerformanceGroup, null=True, blank=True)
     status = models.CharField(_("trạng thái"), max_length=10, choices=Status, default=Status.ACTIVE)
+    # Raised by every write that can change the plan's progress figures (reporting.signals), so
+    # figures cached under the old value are never read again.
+    progress_version = models.PositiveBigIntegerField(default=0, editable=False)
 
     class Meta:
         verbose_name = _("kế hoạch")
@@ -154,6 +157,12 @@ class Plan(models.Model):
 
     def __str__(self):
         return f"{self.document_number} · {self.province.name} {self.year}"
+
+
+def touch_plans(plans):
+    """Mark the plans' progress figures as changed (see Plan.progress_version); `plans` is a
+    queryset of ids or a list of them. Bulk writes call it; other saves reach it by signals."""
+    Plan.objects.filter(pk__in=plans).update(progress_version=models.F("progress_version") + 1)
 
 
 class Target(models.Model):

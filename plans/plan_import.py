@@ -24,7 +24,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from indicators.models import Dimension, SubDimension
 
 from .excel import COLUMNS, GENERAL_SECTION
-from .models import Agency, AgencyGroup, AgencyKind, Task, TaskAssignment
+from .models import Agency, AgencyGroup, AgencyKind, Task, TaskAssignment, touch_plans
 
 MAX_BYTES = 5 * 1024 * 1024
 # The text columns' lengths in the database, checked per row so a long cell is an error, not a crash.
@@ -510,6 +510,7 @@ def save(plan, rows, mapping):
         TaskAssignment(task=task, role=role, **{"agency_id" if kind == "agency" else "group_id": pk})
         for task, role, kind, pk in assignments
     )
+    touch_plans([plan.pk])  # bulk inserts send no signals
     return len(tasks)
 
 

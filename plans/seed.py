@@ -16,7 +16,7 @@ from django.db import transaction
 from indicators.models import Dimension, Province, Score, SubDimension
 from papi_tracker.sync import sync_object
 
-from .models import Agency, AgencyGroup, Plan, Target, Task, TaskAssignment
+from .models import Agency, AgencyGroup, Plan, Target, Task, TaskAssignment, touch_plans
 
 SEED_DIR = settings.BASE_DIR / "fixtures" / "seed_plans"
 
@@ -151,6 +151,7 @@ def _load_tasks(plan, entries, agencies, groups):
             TaskAssignment(task=task, role=role, agency_id=agency_id, group_id=group_id)
             for role, agency_id, group_id in wanted - existing.keys()
         )
+        touch_plans([task.plan_id])  # bulk inserts send no signals
 
 
 def seed_files():

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from plans.admin_scope import ProvinceScopedMixin
 
 from . import access
-from .models import EvidenceFile, Export, PeriodReopening, ReminderLog, Report, ReportingPeriod, TaskProgress
+from .models import EvidenceFile, Export, PeriodReopening, ProgressSnapshot, ReminderLog, Report, ReportingPeriod, TaskProgress
 
 
 @admin.register(ReportingPeriod)
@@ -132,3 +132,15 @@ class ExportAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return self.has_module_permission(request)
+
+
+@admin.register(ProgressSnapshot)
+class ProgressSnapshotAdmin(ExportAdmin):
+    """The national view's stored figures, for administrators; deleting one only makes the view
+    compute that plan's figures again."""
+
+    list_display = ["plan", "day", "version"]
+    list_filter = []
+    list_select_related = ["plan", "plan__province"]
+    readonly_fields = ["plan", "version", "day", "figures"]
+    exclude = []

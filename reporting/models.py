@@ -257,6 +257,25 @@ class ReminderLog(models.Model):
         return f"{self.agency} · {self.period.label} · {self.sent_at:%d/%m/%Y}"
 
 
+class ProgressSnapshot(models.Model):
+    """A plan's row of the national view as computed on `day` at the plan's progress_version:
+    kept so the view need not read every answer of every province at each request. A row
+    whose version or day is not the plan's current one is never read (see
+    reporting.progress.cached_plan_summaries)."""
+
+    plan = models.OneToOneField(Plan, on_delete=models.CASCADE, primary_key=True, related_name="+")
+    version = models.PositiveBigIntegerField()
+    day = models.DateField()
+    figures = models.JSONField()
+
+    class Meta:
+        verbose_name = _("số liệu tổng hợp lưu sẵn")
+        verbose_name_plural = pgettext_lazy("plural", "số liệu tổng hợp lưu sẵn")
+
+    def __str__(self):
+        return f"{self.plan_id} · {self.day} · v{self.version}"
+
+
 def export_path(instance, filename):
     return f"exports/{timezone.now():%Y/%m}/{uuid.uuid4().hex}"
 

@@ -19,7 +19,7 @@ Each function runs a fixed number of queries whatever the number of tasks, agenc
 
 import datetime
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 
 from django.utils import timezone
@@ -30,7 +30,7 @@ from plans.models import Agency, Plan, Task, TaskAssignment
 from plans.obligations import agencies_owing, assignees
 
 from .access import FINAL
-from .models import Report, ReportingPeriod, TaskProgress
+from .models import ProgressSnapshot, Report, ReportingPeriod, TaskProgress
 from .workflow import is_on_time
 
 COMPLETED = TaskProgress.Status.COMPLETED
@@ -551,6 +551,52 @@ def plan_summaries(plans, today=None):
     return rows
 
 
+def cached_plan_summaries(plans, today=None):
+    """plan_summaries, each plan's row kept as a ProgressSnapshot for the day and the plan's
+    progress_version: every write that can change the figures raises the version in its own
+    transaction (reporting.signals), so a row is never older than the last save, and deadlines
+    are judged afresh each day. Queries: snapshots and their periods; for the plans without a
+    current snapshot, plan_summaries' queries and one to store theirs."""
+    today = today or timezone.localdate()
+    plans = list(plans)
+    stored = {s.plan_id: s for s in ProgressSnapshot.objects.filter(plan__in=plans, day=today)}
+    fresh = {plan.pk: stored[plan.pk] for plan in plans if plan.pk in stored and stored[plan.pk].version == plan.progress_version}
+    missing = [plan for plan in plans if plan.pk not in fresh]
+    computed = {row.plan.pk: row for row in plan_summaries(missing, today)} if missing else {}
+    ProgressSnapshot.objects.bulk_create(
+        [
+            ProgressSnapshot(plan=row.plan, version=row.plan.progress_version, day=today, figures=_figures(row))
+            for row in computed.values()
+        ],
+        update_conflicts=True,
+        unique_fields=["plan"],
+        update_fields=["version", "day", "figures"],
+    )
+    periods = ReportingPeriod.objects.in_bulk([s.figures["period"] for s in fresh.values() if s.figures["period"]])
+    rows = []
+    for plan in plans:
+        if plan.pk in computed:
+            rows.append(computed[plan.pk])
+            continue
+        figures = fresh[plan.pk].figures
+        period = periods.get(figures["period"])
+        if period is not None:
+            period.plan = plan  # its label reads the plan's year
+        counts = TaskTally(**figures["tally"])
+        rows.append(PlanSummary(plan, counts, period, figures["expected"], figures["sent"], figures["on_time"]))
+    return rows
+
+
+def _figures(row):
+    return {
+        "tally": asdict(row.tally),
+        "period": row.period.pk if row.period else None,
+        "expected": row.expected,
+        "sent": row.sent,
+        "on_time": row.on_time,
+    }
+
+
 def current_plans():
     """{unit: plan}: the latest plan under way or finished (drafts are the province's own) of
     each province in force, where a plan of a province merged on 1/7/2025 counts for its
@@ -577,7 +623,7 @@ def national_overview(sort="province", today=None):
     key of NATIONAL_SORTS ("-" in front for descending); an unknown key sorts by province."""
     key = sort.removeprefix("-")
     latest = current_plans()
-    rows = plan_summaries(list(latest.values()), today)
+    rows = cached_plan_summaries(list(latest.values()), today)
     for row, unit in zip(rows, latest, strict=True):
         row.unit = unit
     rows.sort(key=NATIONAL_SORTS.get(key, NATIONAL_SORTS["province"]), reverse=sort.startswith("-") and key in NATIONAL_SORTS)

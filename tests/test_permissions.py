@@ -96,6 +96,8 @@ MATRIX = {
         {**dict.fromkeys(ROLES[:-1], 404), "administrator": 200, "coordinator": 200, "other_province_coordinator": 200},
     ),
     "home": ("get", lambda w: reverse("home"), None, OK_ALL),
+    "password_change": ("get", lambda w: reverse("password_change"), None, OK_ALL),
+    "password_change_done": ("get", lambda w: reverse("password_change_done"), None, OK_ALL),
     "plan_detail": ("get", lambda w: reverse("plan_detail", args=[w["plan"].pk]), None, PROVINCE),
     "province_detail": (
         "get",
