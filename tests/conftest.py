@@ -81,4 +81,3 @@ def dak_nong_plan(db):
     from plans.models import Plan
 
     return Plan.objects.get(document_number="46/QĐ-UBND")
-
