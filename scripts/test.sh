@@ -30,7 +30,7 @@ deploy_check() {
 step "ruff" "$PY" -m ruff check .
 step "migrations are up to date" env DEBUG=1 "$PY" manage.py makemigrations --check --dry-run
 step "check --deploy (production settings)" deploy_check
-step "tests on SQLite" pytest_run -n 2 -m "not browser"
+step "tests on SQLite" pytest_run -n 2 -m "not browser and not servers"
 step "browser tests on SQLite" pytest_run -p no:xdist -m browser
 
 pg_dir=$(mktemp -d)
@@ -38,7 +38,10 @@ chmod 755 "$pg_dir"
 trap 'scripts/postgres.sh stop "$pg_dir/pg"; rm -rf "$pg_dir"' EXIT
 if pg_env=$(scripts/postgres.sh start "$pg_dir/pg"); then
   eval "$pg_env"
-  step "tests on PostgreSQL" pytest_run -n 2 -m "not browser"
+  step "tests on PostgreSQL" pytest_run -n 2 -m "not browser and not servers"
+  # Real servers in their own processes (gunicorn, the worker, a small load test): they need
+  # a database other processes can reach, so they run here only, and fail rather than skip.
+  step "servers on PostgreSQL" pytest_run -p no:xdist -m servers
   step "browser tests on PostgreSQL" pytest_run -p no:xdist -m browser
   unset DATABASE_URL
 else

@@ -1,0 +1,22 @@
+"""The load test command, at a small scale so it cannot rot: it starts gunicorn on the test
+database, runs locust, and checks the database against what the server acknowledged."""
+
+import pytest
+from django.core.management import call_command
+
+from reporting.loadtest import data
+from reporting.models import Report
+
+pytestmark = [pytest.mark.servers]
+
+
+def test_a_small_load_test_passes_and_leaves_its_reports(shared_database, capsys, tmp_path):
+    call_command("load_test", reporters=5, coordinators=2, duration=30, workers=2, force=True, output=str(tmp_path))
+    out = capsys.readouterr().out
+    assert "PASS:" in out
+    assert "Aggregated" in out and "reporter: save" in out and "coordinator: review queue" in out
+    plan = data.load_test_plan()
+    reports = Report.objects.filter(period__plan=plan)
+    assert 1 <= reports.count() <= 5
+    assert not reports.exclude(version__gte=1).exists()  # each holds at least one save
+    assert (tmp_path / "locust_stats.csv").exists() and (tmp_path / "journal.jsonl").stat().st_size > 0
