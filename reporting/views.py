@@ -1,7 +1,8 @@
 """Reporting pages. Thin: access decides scope, readers build the page data, workflow changes state."""
 
 from django.contrib import messages
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
@@ -12,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from papi_tracker.downloads import PDF, XLSX, attachment
 from plans import access as plan_access
+from plans.models import Target, Task
 from plans.obligations import agencies_owing
 
 from . import access, charts, compiled, excel, exports, pdf, progress, readers, workflow
@@ -29,12 +31,18 @@ from .forms import (
 from .models import Export, Report, TaskProgress
 
 
+def _count(model):
+    rows = model.objects.filter(plan=OuterRef("pk")).order_by().values("plan").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(rows), 0)
+
+
 def home(request):
     """After login: a reporter's to-do list, then the plans the user may see."""
     plans = (
         plan_access.visible_plans(request.user)
         .select_related("province")
-        .annotate(task_count=Count("tasks", distinct=True), target_count=Count("targets", distinct=True))
+        # Two counting subqueries: joining tasks and targets at once would count their product.
+        .annotate(task_count=_count(Task), target_count=_count(Target))
         .order_by("-year", "province__name")
     )
     memberships = list(plan_access.memberships(request.user).select_related("agency", "agency__province"))
