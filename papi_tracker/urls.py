@@ -14,7 +14,7 @@ admin.site.index_title = _("Quản trị dữ liệu")
 urlpatterns = [
     path("", include("reporting.urls")),
     path("", include("plans.urls")),
-    path("dang-nhap/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("", include("accounts.urls")),  # login with its second step, two-factor enrolment
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
     # The language switcher is on the login page too.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
