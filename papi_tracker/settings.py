@@ -58,7 +58,10 @@ INSTALLED_APPS = [
     "simple_history",
     "django_tasks_db",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "papi_tracker",
+    "accounts",
     "indicators",
     "plans",
     "reporting",
@@ -73,11 +76,15 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): whether this session passed the second step (django-otp).
+    "django_otp.middleware.OTPMiddleware",
     # Every page needs a login unless its view is marked @login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "papi_tracker.middleware.SessionLifetimeMiddleware",
+    # After the session checks: a session that must pass the second step goes nowhere else.
+    "accounts.middleware.TwoFactorMiddleware",
     # Last, as django-axes asks: it answers a locked-out login with the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -142,6 +149,15 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_CLIENT_IP_CALLABLE = "papi_tracker.middleware.client_ip"
 AXES_VERBOSE = False  # its start-up banner on stdout would mix with command output
+
+# Two-factor login (TOTP, django-otp): any user may turn it on; administrators and
+# coordinators must (OWASP ASVS level 2). Off only for a trial server, never in production.
+TWO_FACTOR_REQUIRED = env_bool("TWO_FACTOR_REQUIRED", True)
+OTP_TOTP_ISSUER = "PAPI Tracker"  # the name the authenticator app shows beside the code
+# Wrong codes make the next try wait 1, 2, 4, 8… seconds (django-otp's throttling).
+OTP_TOTP_THROTTLE_FACTOR = 1
+# The admin lets administrators remove a device (recovery), never read its secret.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # Sessions end after 30 minutes without a request and, in any case, 10 hours after login
 # (papi_tracker.middleware.SessionLifetimeMiddleware; the cookie's own age is the backstop).

@@ -14,7 +14,7 @@ admin.site.index_title = _("Quản trị dữ liệu")
 urlpatterns = [
     path("", include("reporting.urls")),
     path("", include("plans.urls")),
-    path("dang-nhap/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("", include("accounts.urls")),  # login with its second step, two-factor enrolment
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
     path("doi-mat-khau/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("doi-mat-khau/xong/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),

@@ -6,6 +6,9 @@ runs in a transaction that is rolled back, so the data is the same for all.
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.auth.signals import user_logged_in
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from indicators.reference import load_all
 from reporting.demo import load_demo
@@ -16,6 +19,29 @@ def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         load_all()
         load_demo()
+
+
+def _pass_second_step(sender, request, user, **kwargs):
+    """Every login in a test passes the second step too, with a device made for it."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="tests", confirmed=True)
+    # What django_otp.login does; force_login's request has no request.user to set it on.
+    request.session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    if hasattr(request, "user"):
+        request.user.otp_device = device
+
+
+@pytest.fixture(autouse=True)
+def two_factor_passed(request):
+    """Logins (client.force_login, the login form) need no code, so tests go straight to their
+    page; tests marked real_two_factor (tests/test_two_factor.py) get the real second step."""
+    if request.node.get_closest_marker("real_two_factor"):
+        yield
+        return
+    user_logged_in.connect(_pass_second_step, dispatch_uid="tests_pass_second_step")
+    yield
+    user_logged_in.disconnect(dispatch_uid="tests_pass_second_step")
 
 
 def _user(username):

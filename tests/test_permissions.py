@@ -154,9 +154,12 @@ MATRIX = {
     "plan_pdf": ("get", lambda w: reverse("plan_pdf", args=[w["plan"].pk]), None, PROVINCE),
     "report_pdf": ("get", lambda w: reverse("report_pdf", args=[w["report"].pk]), None, REPORT),
     "evidence_download": ("get", lambda w: reverse("evidence_download", args=[w["file"].pk]), None, REPORT),
+    # Each user's own second factor: no object in the URL, so nobody reaches another's.
+    "two_factor_setup": ("get", lambda w: reverse("two_factor_setup"), None, OK_ALL),
 }
 # Django's own pages: login, logout, language, admin (scoped in tests/plans/test_admin.py).
-NOT_APP_URLS = {"login", "logout", "set_language", "health"}  # health: tests/test_security.py
+# health: tests/test_security.py; the login's second step: tests/test_two_factor.py.
+NOT_APP_URLS = {"login", "two_factor_verify", "logout", "set_language", "health"}
 
 
 def _app_url_names(patterns, inside_admin=False):

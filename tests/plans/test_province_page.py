@@ -46,11 +46,11 @@ def test_an_unknown_province_is_not_found(client, viewer):
 
 
 def test_it_runs_a_fixed_number_of_queries(client, coordinator, django_assert_num_queries):
-    # session, user, province, its scores, national statistics, dimensions, predecessors, targets
+    # session, user, the session's two-factor device, province, its scores, national statistics, dimensions, predecessors, targets
     client.force_login(coordinator)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         client.get(reverse("province_detail", args=["an-giang"]))
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         client.get(reverse("province_detail", args=["quang-tri"]))
 
 

@@ -268,16 +268,16 @@ def test_the_page_renders_in_english_with_english_numbers(client, coordinator, s
 def test_the_page_runs_the_same_queries_for_10_or_200_tasks_and_5_or_50_agencies(
     client, coordinator, an_giang_plan, django_assert_num_queries
 ):
-    # session, user, plan, periods, tasks, their assignments, assignees (4), answers, scores,
+    # session, user, the session's two-factor device, plan, periods, tasks, their assignments, assignees (4), answers, scores,
     # owing agencies, reports, targets, dimensions, whether the user manages the plan
     client.force_login(coordinator)
     url = reverse("plan_dashboard", args=[an_giang_plan.pk])
     grow_plan(an_giang_plan, 10, 5)
-    with django_assert_num_queries(17):
+    with django_assert_num_queries(18):
         response = client.get(url)
     assert response.context["progress"].tally.total == 68
     grow_plan(an_giang_plan, 190, 45)
-    with django_assert_num_queries(17):
+    with django_assert_num_queries(18):
         response = client.get(url)
     assert response.context["progress"].tally.total == 258
     # the group now leads tasks: An Giang's two sample communes owe reports too

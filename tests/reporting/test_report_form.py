@@ -210,16 +210,16 @@ def test_the_lead_agency_reads_the_coordinating_agencies_sent_answers(client, co
 def test_the_form_runs_the_same_queries_for_10_or_200_tasks(
     client, commune_reporter, commune, year, dak_nong_plan, django_assert_num_queries
 ):
-    # session, user, reporting agency, period, report, lock exceptions, tasks, assignments,
+    # session, user, the session's two-factor device, reporting agency, period, report, lock exceptions, tasks, assignments,
     # the agency's groups, answers, their files, colleagues' answers
     client.force_login(commune_reporter)
     url = reverse("report_form", args=[year.pk, commune.pk])
     client.post(url, post_data(commune, year, 0, save="1"))
     add_tasks(dak_nong_plan, 10, agency_name="UBND xã Đắk Nia")
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(13):
         client.get(url)
     add_tasks(dak_nong_plan, 190, agency_name="UBND xã Đắk Nia")
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(13):
         response = client.get(url)
     assert response.context["sheet"].task_count == 219
 

@@ -28,3 +28,8 @@ class Command(BaseCommand):
             self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD}):")
             for demo in DEMO_USERS:
                 self.stdout.write(f"  {demo.username:<16} {demo.description}")
+            if settings.TWO_FACTOR_REQUIRED:
+                self.stdout.write(
+                    "admin and the coordinators (snv.*) set up two-factor login at their first login: "
+                    "have an authenticator app (Google Authenticator, FreeOTP…) ready."
+                )

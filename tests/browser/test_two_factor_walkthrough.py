@@ -1,0 +1,48 @@
+"""A coordinator's first login with two-factor login required: enrol, then the code step."""
+
+import base64
+import time
+
+import pytest
+from django_otp.oath import TOTP
+
+from plans.demo import DEMO_PASSWORD
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.real_two_factor]
+
+
+def code(secret, steps_ahead=0):
+    totp = TOTP(base64.b32decode(secret.replace(" ", "")))
+    totp.time = time.time() + 30 * steps_ahead
+    return f"{totp.token():06d}"
+
+
+def password_step(page, username):
+    page.goto("/dang-nhap/?next=/quan-tri/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", DEMO_PASSWORD)
+    page.get_by_role("button", name="Đăng nhập").click()
+    page.wait_for_url(lambda url: "/dang-nhap/?" not in url)
+
+
+def test_a_coordinator_enrols_at_the_first_login_and_types_a_code_at_the_next(demo_data, page, shoot):
+    password_step(page, "snv.angiang")
+    assert "/tai-khoan/xac-thuc-hai-lop/" in page.url
+    assert "bắt buộc xác thực hai lớp" in page.inner_text("main")
+    assert page.locator("img.qr").evaluate("img => img.naturalWidth") > 0  # the SVG data URI renders
+    shoot(page, "two-factor-01-enrol")
+    secret = page.inner_text("code.secret")
+    page.fill("#id_code", code(secret))
+    page.get_by_role("button", name="Xác nhận và bật").click()
+    page.wait_for_url(lambda url: url.endswith("/quan-tri/"))
+
+    page.goto("/")
+    page.get_by_role("button", name="Đăng xuất").click()
+    page.wait_for_url(lambda url: "/dang-nhap/" in url)
+    password_step(page, "snv.angiang")
+    assert "/dang-nhap/ma-xac-thuc/" in page.url
+    shoot(page, "two-factor-02-code-step")
+    page.fill("#id_code", code(secret, steps_ahead=1))  # the enrolment's code cannot be used again
+    page.get_by_role("button", name="Xác nhận").click()
+    page.wait_for_url(lambda url: url.endswith("/quan-tri/"))
+    assert page.csp_violations == []
