@@ -13,6 +13,7 @@ from django.http import Http404
 
 from plans import access as plan_access
 from plans.models import Agency, Membership, TaskAssignment
+from plans.obligations import groups_of
 
 from .models import EvidenceFile, Report, ReportingPeriod, TaskProgress
 
@@ -97,11 +98,22 @@ def led_task_ids(agencies):
 
 
 def colleague_answers(user, agency, period, tasks):
-    """For the tasks an agency leads: what the other agencies answered in reports they have sent."""
+    """For the tasks an agency leads: what the other agencies answered in reports they have sent.
+    Where it leads through a group (e.g. every commune), the group's other members are peers who
+    each report for themselves, not colleagues whose input it gathers: their answers are left
+    out. A hundred communes would otherwise each read the other 99's answers on every task."""
+    # A lead assignment through one of the agency's groups that holds the answering agency too.
+    with_peer = TaskAssignment.objects.filter(
+        task=OuterRef("task_id"), role=TaskAssignment.Role.LEAD, group__in=groups_of(agency)
+    ).filter(
+        Q(group__member_kind=OuterRef("report__agency__kind"), group__province=OuterRef("report__agency__province"))
+        | Q(group__members=OuterRef("report__agency"))
+    )
     return (
         TaskProgress.objects.filter(task__in=tasks, report__period=period, report__status__in=FINAL)
         .filter(task__in=led_task_ids([agency.pk]))
         .exclude(report__agency=agency)
+        .exclude(Exists(with_peer))
         .select_related("report__agency")
         .prefetch_related("files")
         .order_by("task_id", "report__agency__name")

@@ -244,6 +244,26 @@ def test_a_lead_through_a_group_reads_sent_answers_but_not_a_returned_one(
     assert row.colleagues == []  # being edited again: not shown until sent
 
 
+def test_a_commune_leading_with_every_commune_reads_the_coordinating_agencies_not_the_other_communes(
+    client, commune_reporter, commune, year, dak_nong_plan
+):
+    from plans.models import AgencyGroup, Task, TaskAssignment
+    from tests.factories import report
+
+    communes = AgencyGroup.objects.get(province=dak_nong_plan.province, name="UBND cấp xã")
+    labour = Agency.objects.get(province=dak_nong_plan.province, name="Sở Lao động Thương binh và Xã hội")
+    neighbour = Agency.objects.filter(province=dak_nong_plan.province, kind=commune.kind).exclude(pk=commune.pk).first()
+    task = Task.objects.create(plan=dak_nong_plan, number="X.9", title="Rà soát thủ tục tại xã")
+    TaskAssignment.objects.create(task=task, group=communes, role="lead")
+    TaskAssignment.objects.create(task=task, agency=labour, role="coordinating")
+    report(labour, year, "submitted", year.due_date, [(task, "in_progress", 50, "")])
+    report(neighbour, year, "submitted", year.due_date, [(task, "completed", 100, "")])
+    client.force_login(commune_reporter)
+    response = client.get(reverse("report_form", args=[year.pk, commune.pk]))
+    row = next(r for s in response.context["sheet"].sections for r in s.rows if r.task == task)
+    assert row.role == "lead" and [a.report.agency for a in row.colleagues] == [labour]
+
+
 def test_uploads_are_in_the_history(client, commune_reporter, form_url, commune, year):
     client.force_login(commune_reporter)
     task = tasks_for_agency(commune, plan=year.plan).first()
