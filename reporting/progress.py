@@ -18,7 +18,8 @@ Each function runs a fixed number of queries whatever the number of tasks, agenc
 """
 
 import datetime
-from collections import defaultdict
+import threading
+from collections import OrderedDict, defaultdict
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 
@@ -476,18 +477,12 @@ def plan_progress(plan, period=None, today=None, with_text=False):
     is_current = period is not None and period == current
     looking_back = period is not None and not is_current and period.due_date < today
     reference_date = period.end if looking_back else today
-    tasks = list(Task.objects.filter(plan=plan).listed())
     # Looking back, what was known at the cut-off; otherwise everything sent so far (an agency
     # may send a later period's report early), as the national view counts it.
     until = period.end if looking_back else None
-    states = task_states([plan], reference_date, until=until, tasks=tasks, with_text=with_text, period=period)[plan.pk]
+    states, agencies, reports = _task_part(plan, period, reference_date, until, with_text)
     scores = plan_scores(plan)
-    agencies = list(agencies_owing(plan))
-    by_id = {a.pk: a for a in agencies}
-    for state in states:
-        for answer in state.answers.values():
-            answer.agency = by_id.get(answer.agency_id)
-    by_period, records = discipline(periods, agencies, plan_reports(plan), today)
+    by_period, records = discipline(periods, agencies, reports, today)
     return PlanProgress(
         plan=plan,
         period=period,
@@ -502,6 +497,44 @@ def plan_progress(plan, period=None, today=None, with_text=False):
         discipline=by_period.get(period.pk) if period else None,
         records=records,
     )
+
+
+# The answers' half of plan_progress, kept in this process for the plan's progress_version: every
+# write that can change it raises the version (reporting.signals), so an entry is never stale,
+# and any server can compute its own. Entries are read-only once stored.
+_TASK_PARTS = OrderedDict()
+_TASK_PARTS_SIZE = 16
+_TASK_PARTS_LOCK = threading.Lock()
+
+
+def forget_task_parts():
+    """Empty this process's store (tests roll the database back, so versions repeat)."""
+    with _TASK_PARTS_LOCK:
+        _TASK_PARTS.clear()
+
+
+def _task_part(plan, period, reference_date, until, with_text):
+    """(task states, agencies owing, reports) of the plan as plan_progress needs them."""
+    # The version as committed now, not as the caller's copy of the plan may remember it.
+    version = Plan.objects.filter(pk=plan.pk).values_list("progress_version", flat=True).first()
+    key = (plan.pk, version, period.pk if period else None, reference_date, until, with_text)
+    with _TASK_PARTS_LOCK:
+        if key in _TASK_PARTS:
+            _TASK_PARTS.move_to_end(key)
+            return _TASK_PARTS[key]
+    tasks = list(Task.objects.filter(plan=plan).listed())
+    states = task_states([plan], reference_date, until=until, tasks=tasks, with_text=with_text, period=period)[plan.pk]
+    agencies = list(agencies_owing(plan))
+    by_id = {a.pk: a for a in agencies}
+    for state in states:
+        for answer in state.answers.values():
+            answer.agency = by_id.get(answer.agency_id)
+    part = (states, agencies, plan_reports(plan))
+    with _TASK_PARTS_LOCK:
+        _TASK_PARTS[key] = part
+        while len(_TASK_PARTS) > _TASK_PARTS_SIZE:
+            _TASK_PARTS.popitem(last=False)
+    return part
 
 
 @dataclass

@@ -44,6 +44,17 @@ def two_factor_passed(request):
     user_logged_in.disconnect(dispatch_uid="tests_pass_second_step")
 
 
+@pytest.fixture(autouse=True)
+def fresh_progress_store():
+    """Each test rolls the database back, so plans' progress versions repeat between tests:
+    what one test's pages stored in the process must not answer the next's."""
+    from reporting.progress import forget_task_parts
+
+    forget_task_parts()
+    yield
+    forget_task_parts()
+
+
 def _user(username):
     return get_user_model().objects.get(username=username)
 

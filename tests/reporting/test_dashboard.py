@@ -268,17 +268,39 @@ def test_the_page_renders_in_english_with_english_numbers(client, coordinator, s
 def test_the_page_runs_the_same_queries_for_10_or_200_tasks_and_5_or_50_agencies(
     client, coordinator, an_giang_plan, django_assert_num_queries
 ):
-    # session, user, the session's two-factor device, plan, periods, tasks, their assignments, assignees (4), answers, scores,
-    # owing agencies, reports, targets, dimensions, whether the user manages the plan
+    # Computed: session, user, the session's two-factor device, plan, periods, the plan's version, tasks, their
+    # assignments, assignees (4), answers, owing agencies, reports, scores, targets, dimensions, whether the user
+    # manages the plan. Unchanged since the last view: the same without tasks … reports (the process kept them).
     client.force_login(coordinator)
     url = reverse("plan_dashboard", args=[an_giang_plan.pk])
     grow_plan(an_giang_plan, 10, 5)
-    with django_assert_num_queries(18):
+    with django_assert_num_queries(19):
         response = client.get(url)
     assert response.context["progress"].tally.total == 68
+    with django_assert_num_queries(10):
+        client.get(url)
     grow_plan(an_giang_plan, 190, 45)
-    with django_assert_num_queries(18):
+    with django_assert_num_queries(19):
+        response = client.get(url)
+    with django_assert_num_queries(10):
         response = client.get(url)
     assert response.context["progress"].tally.total == 258
     # the group now leads tasks: An Giang's two sample communes owe reports too
     assert response.context["progress"].discipline.expected == 35 + 2 + 50
+
+
+def test_a_report_sent_or_returned_after_a_view_shows_at_the_next_view(client, other_province_coordinator, dak_nong_plan):
+    """The process keeps what it computed for the plan's version; each of these writes raises it."""
+    home = dak_nong_plan.province.agencies.get(name="Sở Nội vụ")
+    year = dak_nong_plan.periods.get(kind="year")
+    led = list(dak_nong_plan.tasks.filter(assignments__agency=home, assignments__role="lead").order_by("order")[:2])
+    client.force_login(other_province_coordinator)  # Đắk Nông's
+    url = reverse("plan_dashboard", args=[dak_nong_plan.pk]) + f"?period={year.pk}"
+    before = client.get(url).context["progress"].tally
+    sent = report(home, year, "submitted", year.due_date, [(t, "completed", 100, "") for t in led])
+    assert client.get(url).context["progress"].tally.completed == before.completed + 2
+    sent.status = "returned"
+    sent.save()
+    assert client.get(url).context["progress"].tally == before
+    Task.objects.filter(pk=led[0].pk).update(title="Đổi tên")  # a bulk write that raises nothing …
+    assert client.get(url).context["progress"].tally == before  # … and changes no figure either
