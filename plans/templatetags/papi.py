@@ -41,23 +41,23 @@ def field(bound):
     value = bound.value()
     if isinstance(widget, forms.Textarea):
         control = format_html(
-            "<textarea name=\"{}\"{}>\n{}</textarea>", bound.html_name, flatatt(attrs), widget.format_value(value) or ""
+            '<textarea name="{}"{}>\n{}</textarea>', bound.html_name, flatatt(attrs), widget.format_value(value) or ""
         )
     elif isinstance(widget, forms.Select) and not widget.allow_multiple_selected:
         chosen = "" if value is None else str(value)
         options = format_html_join(
             "",
-            "<option value=\"{}\"{}>{}</option>",
+            '<option value="{}"{}>{}</option>',
             ((key, mark_safe(" selected") if str(key) == chosen else "", label) for key, label in bound.field.choices),
         )
-        control = format_html("<select name=\"{}\"{}>{}</select>", bound.html_name, flatatt(attrs), options)
+        control = format_html('<select name="{}"{}>{}</select>', bound.html_name, flatatt(attrs), options)
     elif isinstance(widget, forms.widgets.Input) and widget.input_type in ("text", "number", "email", "date", "hidden"):
         shown = widget.format_value(value)
         control = format_html(
-            "<input type=\"{}\" name=\"{}\"{}{}>",
+            '<input type="{}" name="{}"{}{}>',
             widget.input_type,
             bound.html_name,
-            format_html(" value=\"{}\"", shown) if shown is not None else "",
+            format_html(' value="{}"', shown) if shown is not None else "",
             flatatt(attrs),
         )
     else:
@@ -72,4 +72,4 @@ def _label(bound):
     if suffix and contents and contents[-1] not in ":?.!":
         contents = format_html("{}{}", contents, suffix)
     target = bound.field.widget.id_for_label(bound.auto_id) if bound.auto_id else ""
-    return format_html("<label for=\"{}\">{}</label>", target, contents) if target else format_html("<label>{}</label>", contents)
+    return format_html('<label for="{}">{}</label>', target, contents) if target else format_html("<label>{}</label>", contents)

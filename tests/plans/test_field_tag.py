@@ -41,3 +41,22 @@ def test_every_field_of_the_report_form_is_written_as_django_writes_it(data, lan
         for name in report.fields:
             fast, django = both(report[name])
             assert fast == django, name
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("data", [None, {"agency": "", "until": "31/12/2020", "reason": ""}, {"status": "returned", "kind": "x"}])
+def test_the_review_pages_forms_are_written_as_django_writes_them(data, dak_nong_plan):
+    from plans.obligations import agencies_owing
+    from reporting.forms import ReopenForm
+    from reporting.readers import QueueFilter
+
+    period = dak_nong_plan.periods.get(kind="year")
+    agencies = agencies_owing(dak_nong_plan)
+    reopen = ReopenForm(data, agencies=agencies)
+    filters = QueueFilter(data, queryset=agencies, period=period).form
+    for form in (reopen, filters):
+        if data is not None:
+            form.is_valid()
+        for name in form.fields:
+            fast, django = both(form[name])
+            assert fast == django, name
