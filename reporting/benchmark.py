@@ -129,13 +129,15 @@ def subjects():
 
 def reporting_agency(plan, period):
     """The agency with most tasks among those that can still write the period's report (the
-    form is then a form, not a redirect to the sent report); any agency when all have sent."""
+    form is then a form, not a redirect to the sent report), preferring one that has not begun
+    it, so that both plans' forms run the same queries; any agency when all have sent."""
     counts = {}
     for roles in assignees([plan]).values():
         for agency_id in set().union(*roles.values()):
             counts[agency_id] = counts.get(agency_id, 0) + 1
-    sent = set(Report.objects.filter(period=period, status__in=FINAL).values_list("agency_id", flat=True))
-    candidates = [a for a in counts if a not in sent] or list(counts)
+    reports = dict(Report.objects.filter(period=period).values_list("agency_id", "status"))
+    # Alike on every plan: an agency that has not started its report, else one still writing it.
+    candidates = [a for a in counts if a not in reports] or [a for a in counts if reports[a] not in FINAL] or list(counts)
     best = max(candidates, key=lambda a: (counts[a], -a))
     return Agency.objects.get(pk=best)
 
