@@ -28,10 +28,10 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from plans import excel as plan_excel
 from plans.models import Agency, Membership, Plan, Task
-from plans.obligations import assignees
+from plans.obligations import assignees, tasks_for_agency
 
 from .access import FINAL
-from .models import Report
+from .models import Report, TaskProgress
 from .progress import current_period, current_plans
 
 DEMO_PLAN = "179/KH-UBND"
@@ -97,7 +97,9 @@ class Results:
             for (subject, page, user), queries in counts.items():
                 if subject == large and (small, page, user) in counts:
                     expected = counts[(small, page, user)]
-                    checks.append((f"{page} · {user}: {queries} queries on {large}, {expected} on {small}", queries == expected))
+                    # Not more: Django skips a prefetch whose rows are none, so a page may run one
+                    # query fewer where, say, no colleague has answered yet.
+                    checks.append((f"{page} · {user}: {queries} queries on {large}, {expected} on {small}", queries <= expected))
         for subject, what, seconds, limit in self.exports:
             checks.append((f"{subject} · {what}: {seconds:.2f} s < {limit} s", seconds < limit))
         return checks
@@ -299,6 +301,13 @@ def run(repeat=30, export_runs=3, log=print):
                     continue
                 subject = Subject(label, plan, period, reporting_agency(plan, period))
                 make_users(subject, index)
+                # The same state on both plans: a report begun (a draft with an answer), not yet sent.
+                draft, _ = Report.objects.get_or_create(
+                    agency=subject.agency, period=period, defaults={"created_by": subject.reporter}
+                )
+                if not draft.progress.exists():
+                    task = tasks_for_agency(subject.agency, plan=plan).first()
+                    TaskProgress.objects.create(report=draft, task=task, status=TaskProgress.Status.IN_PROGRESS)
                 tasks = plan.tasks.count()
                 reports = Report.objects.filter(period__plan=plan).count()
                 results.sizes[label] = (

@@ -1,6 +1,6 @@
 """The benchmark command at a small scale, so it cannot rot: it measures every key page as
-each kind of user on the demo plan and on the largest plan, finds the same query counts on
-both, runs the exports and the 1,000-row import, and leaves nothing behind. Its timings are
+each kind of user on the demo plan and on the largest plan, finds no more queries on the
+largest, runs the exports and the 1,000-row import, and leaves nothing behind. Its timings are
 not asserted here: they are figures to read, on the benchmark machine (README)."""
 
 import datetime
