@@ -90,7 +90,9 @@ def save_draft(*, agency, period, user, seen_version, difficulties, proposals, p
 
     A closed or locked period still takes drafts (only submitting is refused), so nothing
     typed is lost while the agency asks the department to reopen it."""
-    report = Report.objects.select_for_update().filter(agency=agency, period=period).first()
+    # Lock the report's row only: the model's ordering would join the period, plan, province
+    # and agency and lock theirs too, making every save of the province wait for each other.
+    report = Report.objects.select_for_update(of=("self",)).filter(agency=agency, period=period).order_by("pk").first()
     if report is None:
         if seen_version != 0:
             raise StaleReport(_("Báo cáo này đã bị xóa sau khi bạn mở trang."))
@@ -166,7 +168,7 @@ def submission_problems(report):
 @transaction.atomic
 def submit_report(report, user, seen_version):
     """Send a draft or returned report to the department."""
-    report = Report.objects.select_for_update().get(pk=report.pk)
+    report = Report.objects.select_for_update(of=("self",)).get(pk=report.pk)
     if report.status not in (Report.Status.DRAFT, Report.Status.RETURNED):
         raise WorkflowError(_("Báo cáo này đã được gửi."))
     block = submission_block(report.period, report.agency)
@@ -199,7 +201,7 @@ def return_report(report, user, note, seen_version=None):
     note = (note or "").strip()
     if not note:
         raise WorkflowError(_("Khi trả lại báo cáo, cần ghi rõ nội dung cần bổ sung."))
-    report = Report.objects.select_for_update().get(pk=report.pk)
+    report = Report.objects.select_for_update(of=("self",)).get(pk=report.pk)
     if report.status != Report.Status.SUBMITTED:
         raise WorkflowError(_("Chỉ trả lại được báo cáo đã gửi và chưa được tiếp nhận."))
     _check_reviewed_version(report, seen_version)
@@ -223,7 +225,7 @@ def return_report(report, user, note, seen_version=None):
 @transaction.atomic
 def accept_report(report, user, seen_version=None):
     """Accept a submitted report; from then on it is read-only for everyone."""
-    report = Report.objects.select_for_update().get(pk=report.pk)
+    report = Report.objects.select_for_update(of=("self",)).get(pk=report.pk)
     if report.status != Report.Status.SUBMITTED:
         raise WorkflowError(_("Chỉ tiếp nhận được báo cáo đã gửi."))
     _check_reviewed_version(report, seen_version)

@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
 
 from plans.models import Agency
 from plans.obligations import tasks_for_agency
@@ -210,3 +211,19 @@ def test_the_reviewer_acts_on_the_version_they_read(commune, year, commune_repor
     with pytest.raises(workflow.StaleReport):
         workflow.accept_report(report, other_province_coordinator, seen_version=read)  # the resubmission was not read
     assert workflow.accept_report(report, other_province_coordinator, seen_version=report.version).status == "accepted"
+
+
+@pytest.mark.skipif("not connection.features.has_select_for_update_of", reason="SQLite locks the whole database")
+def test_saving_and_sending_lock_the_report_row_only(commune, year, commune_reporter, other_province_coordinator):
+    """Locking the joined period, plan and province rows too (the model's ordering joins them)
+    made every save in a province wait for the others, and deadlocked with sending on PostgreSQL
+    under the load test."""
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        report = draft(commune, year, commune_reporter)
+        report = draft(commune, year, commune_reporter, version=report.version)
+        report = workflow.submit_report(report, commune_reporter, report.version)
+        workflow.accept_report(report, other_province_coordinator, report.version)
+    locks = [q["sql"] for q in queries.captured_queries if "FOR UPDATE" in q["sql"]]
+    assert len(locks) == 4 and all(sql.endswith('FOR UPDATE OF "reporting_report"') for sql in locks), locks
