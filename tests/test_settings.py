@@ -85,3 +85,18 @@ def test_a_request_in_english_leaves_no_english_behind(client, coordinator):
     client.cookies["django_language"] = "en"
     assert client.get("/").headers["Content-Language"] == "en"
     assert translation.get_language() == "vi"  # the next work in this thread is Vietnamese again
+
+
+def test_the_wsgi_server_runs_with_the_tuned_garbage_collector():
+    """The benchmark measures pages with papi_tracker.gc_tuning applied: so must the server."""
+
+    from django.conf import settings
+
+    from papi_tracker.gc_tuning import THRESHOLDS
+
+    script = "import gc, papi_tracker.wsgi; print(gc.get_threshold(), gc.get_freeze_count() > 0)"
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "tests.settings"}
+    out = subprocess.run(
+        [sys.executable, "-c", script], cwd=settings.BASE_DIR, env=env, capture_output=True, text=True, check=True
+    )
+    assert out.stdout.strip() == f"{THRESHOLDS} True"

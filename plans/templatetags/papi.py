@@ -1,6 +1,6 @@
 from django import forms, template
 from django.forms.utils import flatatt
-from django.utils.html import format_html, format_html_join
+from django.utils.html import conditional_escape, escape
 from django.utils.safestring import mark_safe
 
 register = template.Library()
@@ -30,46 +30,62 @@ def minutes(duration):
     return int(duration.total_seconds() // 60) if duration else 0
 
 
-@register.simple_tag
-def field(bound):
+@register.simple_tag(takes_context=True)
+def field(context, bound):
     """A form field's label, widget and errors, as Django would write them, for text inputs,
     text areas and single selects (anything else goes through Django's own rendering). Django
-    renders each widget and label through a template of its own, a few hundred of which make
-    a report form's page slow; this writes the same HTML in Python."""
+    renders each widget and label through a template of its own, and translates each label
+    again for each form: a report form's hundreds of fields made its page slow. Here each
+    label and list of options is translated and escaped once per page."""
+    memo = context.render_context.get(MEMO)
+    if memo is None:
+        memo = context.render_context[MEMO] = {}
     widget = bound.field.widget
-    attrs = bound.build_widget_attrs({**widget.attrs, "id": bound.auto_id})
+    attrs = flatatt(bound.build_widget_attrs({**widget.attrs, "id": bound.auto_id}))
+    name = escape(bound.html_name)
     value = bound.value()
     if isinstance(widget, forms.Textarea):
-        control = format_html(
-            '<textarea name="{}"{}>\n{}</textarea>', bound.html_name, flatatt(attrs), widget.format_value(value) or ""
-        )
+        control = f'<textarea name="{name}"{attrs}>\n{escape(widget.format_value(value) or "")}</textarea>'
     elif isinstance(widget, forms.Select) and not widget.allow_multiple_selected:
         chosen = "" if value is None else str(value)
-        options = format_html_join(
-            "",
-            '<option value="{}"{}>{}</option>',
-            ((key, mark_safe(" selected") if str(key) == chosen else "", label) for key, label in bound.field.choices),
+        options = "".join(
+            f'<option value="{key}"{" selected" if raw == chosen else ""}>{label}</option>'
+            for raw, key, label in _options(bound.field.choices, memo)
         )
-        control = format_html('<select name="{}"{}>{}</select>', bound.html_name, flatatt(attrs), options)
+        control = f'<select name="{name}"{attrs}>{options}</select>'
     elif isinstance(widget, forms.widgets.Input) and widget.input_type in ("text", "number", "email", "date", "hidden"):
         shown = widget.format_value(value)
-        control = format_html(
-            '<input type="{}" name="{}"{}{}>',
-            widget.input_type,
-            bound.html_name,
-            format_html(' value="{}"', shown) if shown is not None else "",
-            flatatt(attrs),
-        )
+        shown = f' value="{escape(shown)}"' if shown is not None else ""
+        control = f'<input type="{widget.input_type}" name="{name}"{shown}{attrs}>'
     else:
         control = str(bound)
-    return format_html("{} {}{}", _label(bound), control, bound.errors or "")
+    errors = bound.errors
+    return mark_safe(f"{_label(bound, memo)} {control}{errors if errors else ''}")
 
 
-def _label(bound):
+MEMO = "papi.field"
+
+
+def _options(choices, memo):
+    """[(value, escaped value, escaped label)]; a fixed list's are kept for the page (forms
+    copy their fields, but the copies share the label objects)."""
+    if not isinstance(choices, (list, tuple)):  # e.g. a queryset's: read afresh
+        return [(str(key), escape(key), escape(label)) for key, label in choices]
+    key = ("options", tuple((k, id(label)) for k, label in choices))
+    if key not in memo:  # kept with the choices, so that no id in the key is reused
+        memo[key] = ([(str(k), escape(k), escape(label)) for k, label in choices], choices)
+    return memo[key][0]
+
+
+def _label(bound, memo):
     """What BoundField.label_tag() writes, without its template."""
     suffix = bound.field.label_suffix if bound.field.label_suffix is not None else bound.form.label_suffix
-    contents = bound.label
-    if suffix and contents and contents[-1] not in ":?.!":
-        contents = format_html("{}{}", contents, suffix)
+    key = ("label", id(bound.label), suffix)
+    if key not in memo:
+        contents = conditional_escape(bound.label)
+        if suffix and contents and contents[-1] not in ":?.!":
+            contents += conditional_escape(suffix)
+        memo[key] = (contents, bound.label)  # the label is kept alive, so its id is not reused
+    contents = memo[key][0]
     target = bound.field.widget.id_for_label(bound.auto_id) if bound.auto_id else ""
-    return format_html('<label for="{}">{}</label>', target, contents) if target else format_html("<label>{}</label>", contents)
+    return f'<label for="{escape(target)}">{contents}</label>' if target else f"<label>{contents}</label>"

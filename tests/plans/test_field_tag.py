@@ -60,3 +60,16 @@ def test_the_review_pages_forms_are_written_as_django_writes_them(data, dak_nong
         for name in form.fields:
             fast, django = both(form[name])
             assert fast == django, name
+
+
+def test_many_forms_on_one_page_share_labels_and_options_but_keep_their_own_values():
+    forms = [
+        TaskProgressForm({f"t{n}-status": status, f"t{n}-narrative": f"Kết quả {n}"}, prefix=f"t{n}")
+        for n, status in enumerate(["", "in_progress", "completed", "not_started"])
+    ]
+    fields = [form[name] for form in forms for name in form.fields]
+    fast = Template("{% load papi %}{% for f in fields %}{% field f %}{% endfor %}").render(Context({"fields": fields}))
+    loop = Template("{% for f in fields %}{{ f.label_tag }} {{ f }}{{ f.errors }}{% endfor %}")
+    django = loop.render(Context({"fields": fields}))
+    assert parse_html(fast) == parse_html(django)
+    assert fast.count(" selected") == 4
