@@ -89,7 +89,6 @@ def test_a_request_in_english_leaves_no_english_behind(client, coordinator):
 
 def test_the_wsgi_server_runs_with_the_tuned_garbage_collector():
     """The benchmark measures pages with papi_tracker.gc_tuning applied: so must the server."""
-
     from django.conf import settings
 
     from papi_tracker.gc_tuning import THRESHOLDS
