@@ -13,14 +13,15 @@ def groups_of(agency):
 
 
 def tasks_for_agency(agency, plan=None, role=None):
-    """Tasks the agency leads or coordinates, directly or through a group."""
-    assignment = Q(assignments__agency=agency) | Q(assignments__group__in=groups_of(agency))
+    """Tasks the agency leads or coordinates, directly or through a group. A subquery on the
+    assignments, not a join: no DISTINCT over the tasks' long texts."""
+    assignments = TaskAssignment.objects.filter(Q(agency=agency) | Q(group__in=groups_of(agency)))
     if role:
-        assignment &= Q(assignments__role=role)
-    tasks = Task.objects.filter(assignment)
+        assignments = assignments.filter(role=role)
     if plan is not None:
-        tasks = tasks.filter(plan=plan)
-    return tasks.distinct()
+        assignments = assignments.filter(task__plan=plan)  # lets the database start from the plan's tasks
+    tasks = Task.objects.filter(pk__in=assignments.values("task_id"))
+    return tasks.filter(plan=plan) if plan is not None else tasks
 
 
 def agencies_owing(plan):
