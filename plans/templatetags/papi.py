@@ -1,5 +1,6 @@
 from django import forms, template
 from django.forms.utils import flatatt
+from django.urls import get_script_prefix, reverse
 from django.utils.html import conditional_escape, escape
 from django.utils.safestring import mark_safe
 
@@ -46,7 +47,7 @@ def field(context, bound):
     value = bound.value()
     if isinstance(widget, forms.Textarea):
         control = f'<textarea name="{name}"{attrs}>\n{escape(widget.format_value(value) or "")}</textarea>'
-    elif isinstance(widget, forms.Select) and not widget.allow_multiple_selected:
+    elif isinstance(widget, forms.Select) and not widget.allow_multiple_selected and not _grouped(bound.field.choices):
         chosen = "" if value is None else str(value)
         options = "".join(
             f'<option value="{key}"{" selected" if raw == chosen else ""}>{label}</option>'
@@ -64,6 +65,11 @@ def field(context, bound):
 
 
 MEMO = "papi.field"
+
+
+def _grouped(choices):
+    """Whether the choices have option groups (left to Django's rendering)."""
+    return isinstance(choices, (list, tuple)) and any(isinstance(label, (list, tuple)) for _key, label in choices)
 
 
 def _options(choices, memo):
@@ -89,3 +95,19 @@ def _label(bound, memo):
     contents = memo[key][0]
     target = bound.field.widget.id_for_label(bound.auto_id) if bound.auto_id else ""
     return f'<label for="{escape(target)}">{contents}</label>' if target else f"<label>{contents}</label>"
+
+
+@register.filter
+def url_for(pk, name):
+    """{% url name pk %} for a URL whose only argument is a whole number, reversed once per
+    name: a dashboard links hundreds of cells to their reports, and each {% url %} walks the
+    URL map again."""
+    prefix = get_script_prefix()
+    pattern = _URL_PATTERNS.get((name, prefix))
+    if pattern is None:
+        pattern = _URL_PATTERNS[(name, prefix)] = reverse(name, args=[_PLACEHOLDER]).replace(str(_PLACEHOLDER), "{}")
+    return pattern.format(int(pk))
+
+
+_PLACEHOLDER = 987654321
+_URL_PATTERNS = {}

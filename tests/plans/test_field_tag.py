@@ -73,3 +73,38 @@ def test_many_forms_on_one_page_share_labels_and_options_but_keep_their_own_valu
     django = loop.render(Context({"fields": fields}))
     assert parse_html(fast) == parse_html(django)
     assert fast.count(" selected") == 4
+
+
+def test_url_for_is_what_url_reverses_also_under_a_script_prefix():
+    from django.urls import reverse, set_script_prefix
+
+    from plans.templatetags.papi import url_for
+
+    for pk in (1, 42, 987654321):
+        assert url_for(pk, "report_detail") == reverse("report_detail", args=[pk])
+    set_script_prefix("/papi/")
+    try:
+        assert url_for(7, "report_detail") == reverse("report_detail", args=[7]) == "/papi/bao-cao/7/"
+    finally:
+        set_script_prefix("/")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("data", [{}, {"dimension": "x", "agency": "?", "status": "overdue"}])
+def test_the_dashboards_filters_are_written_as_django_writes_them(data, an_giang_plan):
+    from django import forms as django_forms
+
+    from plans.obligations import agencies_owing
+    from reporting.forms import TaskFilterForm
+
+    form = TaskFilterForm(data, dimensions=[None], agencies=list(agencies_owing(an_giang_plan)))
+    form.is_valid()
+    for name in form.fields:
+        fast, django = both(form[name])
+        assert fast == django, name
+
+    class Grouped(django_forms.Form):
+        pick = django_forms.ChoiceField(choices=[("Nhóm", [("1", "Một"), ("2", "Hai")]), ("3", "Ba")])
+
+    fast, django = both(Grouped({"pick": "2"})["pick"])
+    assert fast == django
