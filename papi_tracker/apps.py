@@ -9,6 +9,12 @@ class PapiTrackerConfig(AppConfig):
 
     def ready(self):
         from django.contrib.auth.signals import user_logged_in
+        from django.db.models import fields
+        from django.utils.translation import gettext_lazy as _
+
+        # Django 6.1's empty choice of every select, "- Select an option -", has no Vietnamese
+        # translation yet: the pages would show it in English. Django invites apps to set it.
+        fields.BLANK_CHOICE_LABEL = _("— Chọn —")
 
         from .middleware import remember_login_time
 

@@ -78,7 +78,7 @@ class ReturnForm(forms.Form):
 
 
 class ReopenForm(forms.Form):
-    agency = forms.ModelChoiceField(label=_("Cơ quan"), queryset=Agency.objects.none())
+    agency = forms.ModelChoiceField(label=_("Cơ quan"), queryset=Agency.objects.none(), empty_label=_("— Chọn cơ quan —"))
     until = forms.DateField(label=_("Cho phép gửi đến ngày"))
     reason = forms.CharField(label=_("Lý do"), widget=forms.Textarea(attrs={"rows": 2}))
 

@@ -51,3 +51,22 @@ def test_the_compiled_catalogue_matches_the_source():
             assert compiled.get((entry.msgctxt, entry.msgid)) == (entry.msgstr, dict(entry.msgstr_plural)), (
                 f"django.mo is stale for {entry.msgid!r}: run compilemessages"
             )
+
+
+@pytest.mark.django_db
+def test_empty_choices_read_in_the_pages_language_not_djangos_english():
+    """Django 6.1's "- Select an option -" has no Vietnamese translation: the app sets its own."""
+    from django import forms
+    from django.utils import translation
+
+    from plans.models import Agency, AgencyGroup
+
+    class Pick(forms.Form):
+        agency = forms.ModelChoiceField(queryset=Agency.objects.none())
+
+    kind = AgencyGroup._meta.get_field("member_kind").formfield()
+    with translation.override("vi"):
+        assert list(Pick().fields["agency"].choices)[0][1] == "— Chọn —"
+        assert str(kind.choices[0][1]) == "— Chọn —"
+    with translation.override("en"):
+        assert str(list(Pick().fields["agency"].choices)[0][1]) == "— Choose —"
