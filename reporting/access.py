@@ -97,27 +97,32 @@ def led_task_ids(agencies):
     )
 
 
-def colleague_answers(user, agency, period, tasks):
+def colleague_answers(user, agency, period, tasks, groups=None):
     """For the tasks an agency leads: what the other agencies answered in reports they have sent.
     Where it leads through a group (e.g. every commune), the group's other members are peers who
     each report for themselves, not colleagues whose input it gathers: their answers are left
     out. A hundred communes would otherwise each read the other 99's answers on every task."""
-    # A lead assignment through one of the agency's groups that holds the answering agency too.
-    with_peer = TaskAssignment.objects.filter(
-        task=OuterRef("task_id"), role=TaskAssignment.Role.LEAD, group__in=groups_of(agency)
-    ).filter(
-        Q(group__member_kind=OuterRef("report__agency__kind"), group__province=OuterRef("report__agency__province"))
-        | Q(group__members=OuterRef("report__agency"))
-    )
-    return (
+    answers = (
         TaskProgress.objects.filter(task__in=tasks, report__period=period, report__status__in=FINAL)
         .filter(task__in=led_task_ids([agency.pk]))
         .exclude(report__agency=agency)
-        .exclude(Exists(with_peer))
-        .select_related("report__agency")
-        .prefetch_related("files")
-        .order_by("task_id", "report__agency__name")
     )
+    # For each group of the agency: on the tasks that group leads, its members are peers.
+    peers = Q()
+    for group in groups if groups is not None else agency_groups(agency):
+        members = Q(explicit_groups=group)
+        if group.member_kind:
+            members |= Q(province_id=group.province_id, kind=group.member_kind)
+        led = TaskAssignment.objects.filter(role=TaskAssignment.Role.LEAD, group=group).values("task_id")
+        peers |= Q(task__in=led, report__agency__in=Agency.objects.filter(members).values("pk"))
+    if peers:
+        answers = answers.exclude(peers)
+    return answers.select_related("report__agency").prefetch_related("files").order_by("task_id", "report__agency__name")
+
+
+def agency_groups(agency):
+    """The agency's groups, as colleague_answers reads them."""
+    return list(groups_of(agency).order_by().only("pk", "province_id", "member_kind"))
 
 
 def visible_evidence(user):

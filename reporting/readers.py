@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from plans.access import visible_plans
 from plans.models import Agency, AgencyKind, Task, TaskAssignment
-from plans.obligations import agencies_owing, groups_of, tasks_for_agency
+from plans.obligations import agencies_owing, tasks_for_agency
 
 from . import access
 from .models import PeriodReopening, Report, ReportingPeriod, TaskProgress
@@ -124,11 +124,12 @@ def report_sheet(user, agency, period, report=None):
     progress = {}
     if report is not None:
         progress = {p.task_id: p for p in report.progress.prefetch_related("files")}
+    groups = access.agency_groups(agency)
+    own_groups = {group.pk for group in groups}
     colleagues = defaultdict(list)
     if report is None or report.agency_id == agency.id:
-        for answer in access.colleague_answers(user, agency, period, tasks):
+        for answer in access.colleague_answers(user, agency, period, tasks, groups):
             colleagues[answer.task_id].append(answer)
-    own_groups = set(groups_of(agency).values_list("pk", flat=True))
     sections = {}
     for task in tasks:
         leads = [a for a in task.assignments.all() if a.role == TaskAssignment.Role.LEAD]
