@@ -1,5 +1,4 @@
 from django import forms, template
-from django.forms.utils import flatatt
 from django.urls import get_script_prefix, reverse
 from django.utils.html import conditional_escape, escape
 from django.utils.safestring import mark_safe
@@ -42,7 +41,7 @@ def field(context, bound):
     if memo is None:
         memo = context.render_context[MEMO] = {}
     widget = bound.field.widget
-    attrs = flatatt(bound.build_widget_attrs({**widget.attrs, "id": bound.auto_id}))
+    attrs = _attributes(bound.build_widget_attrs({**widget.attrs, "id": bound.auto_id}))
     name = escape(bound.html_name)
     value = bound.value()
     if isinstance(widget, forms.Textarea):
@@ -58,6 +57,8 @@ def field(context, bound):
         shown = widget.format_value(value)
         shown = f' value="{escape(shown)}"' if shown is not None else ""
         control = f'<input type="{widget.input_type}" name="{name}"{shown}{attrs}>'
+    elif isinstance(widget, forms.ClearableFileInput) and not widget.is_initial(value):
+        control = f'<input type="file" name="{name}"{attrs}>'
     else:
         control = str(bound)
     errors = bound.errors
@@ -65,6 +66,17 @@ def field(context, bound):
 
 
 MEMO = "papi.field"
+
+
+def _attributes(attrs):
+    """What django.forms.utils.flatatt writes (True: the bare name; False and None: nothing)."""
+    parts = []
+    for key, value in attrs.items():
+        if value is True:
+            parts.append(f" {key}")
+        elif value is not False and value is not None:
+            parts.append(f' {key}="{escape(value)}"')
+    return "".join(parts)
 
 
 def _grouped(choices):
