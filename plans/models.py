@@ -158,6 +158,15 @@ class Plan(models.Model):
     def __str__(self):
         return f"{self.document_number} · {self.province.name} {self.year}"
 
+    def save(self, *args, **kwargs):
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            # Only touch_plans raises progress_version: a copy of the plan read earlier must not
+            # write an older number back, or figures stored under it would be read again.
+            kwargs["update_fields"] = [
+                f.name for f in self._meta.concrete_fields if not f.primary_key and f.name != "progress_version"
+            ]
+        super().save(*args, **kwargs)
+
 
 def touch_plans(plans):
     """Mark the plans' progress figures as changed (see Plan.progress_version); `plans` is a

@@ -26,16 +26,15 @@ def tasks_for_agency(agency, plan=None, role=None):
 
 def agencies_owing(plan):
     """Every agency that must report on the plan: assigned directly, or through a group
-    (its members by kind, or named). One query whatever the number of tasks; subqueries
-    within the province, not joins, so the database need not sort out duplicates."""
+    (its members by kind, or named). One query whatever the number of tasks; subqueries, not
+    joins, so the database need not sort out duplicates."""
     group_assignments = AgencyGroup.objects.filter(assignments__task__plan=plan)
     kinds = group_assignments.exclude(member_kind="").values("member_kind")
     named = TaskAssignment.objects.filter(task__plan=plan, agency__isnull=False).values("agency_id")
     members = AgencyGroup.members.through.objects.filter(agencygroup__in=group_assignments).values("agency_id")
-    return (
-        Agency.objects.filter(province_id=plan.province_id)
-        .filter(Q(pk__in=named) | Q(kind__in=kinds) | Q(pk__in=members))
-        .order_by("name")
+    # Named agencies and named group members may belong to another province (as assignees() counts them).
+    return Agency.objects.filter(Q(pk__in=named) | Q(province_id=plan.province_id, kind__in=kinds) | Q(pk__in=members)).order_by(
+        "name"
     )
 
 

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from plans.demo import load_demo_users
-from plans.models import Task, TaskAssignment
+from plans.models import Task, TaskAssignment, touch_plans
 from plans.obligations import assignees
 from plans.seed import load_plan, seed_files
 
@@ -91,4 +91,5 @@ def load_demo_reports(plan, seed=2020):
     with transaction.atomic():
         Report.objects.bulk_create(reports)
         TaskProgress.objects.bulk_create(answers)
+        touch_plans([plan.pk])  # bulk inserts send no signals
     return len(reports)

@@ -88,11 +88,17 @@ def _options(choices, memo):
     """[(value, escaped value, escaped label)]; a fixed list's are kept for the page (forms
     copy their fields, but the copies share the label objects)."""
     if not isinstance(choices, (list, tuple)):  # e.g. a queryset's: read afresh
-        return [(str(key), escape(key), escape(label)) for key, label in choices]
+        return [_option(k, label) for k, label in choices]
     key = ("options", tuple((k, id(label)) for k, label in choices))
     if key not in memo:  # kept with the choices, so that no id in the key is reused
-        memo[key] = ([(str(k), escape(k), escape(label)) for k, label in choices], choices)
+        memo[key] = ([_option(k, label) for k, label in choices], choices)
     return memo[key][0]
+
+
+def _option(key, label):
+    """(value as compared, value as written, label as written); None is written empty, as Django does."""
+    value = "" if key is None else str(key)
+    return value, escape(value), conditional_escape(label)
 
 
 def _label(bound, memo):

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from indicators.models import Province
-from plans.models import Agency, AgencyKind, Membership, Plan, Task, TaskAssignment
+from plans.models import Agency, AgencyKind, Membership, Plan, Task, TaskAssignment, touch_plans
 
 from ..models import Report, ReportingPeriod, TaskProgress
 
@@ -73,6 +73,8 @@ def prepare(reporters, coordinators, today=None):
         Agency(province=province, name=f"Cơ quan {number:03d} {LABEL}", kind=AgencyKind.DEPARTMENT)
         for number in range(1, reporters + 1)
     )
+    # New departments join the province's groups by kind: its real plans' figures change too.
+    touch_plans(Plan.objects.filter(province=province).values("pk"))
     tasks = Task.objects.bulk_create(
         Task(plan=plan, number=f"{a}.{t}", order=a * 100 + t, title=f"Nhiệm vụ kiểm thử tải {a}.{t}")
         for a in range(1, reporters + 1)
