@@ -16,6 +16,7 @@ class PapiTrackerConfig(AppConfig):
         # translation yet: the pages would show it in English. Django invites apps to set it.
         fields.BLANK_CHOICE_LABEL = _("— Chọn —")
 
+        from . import production  # noqa: F401  (registers its system check)
         from .middleware import remember_login_time
 
         user_logged_in.connect(remember_login_time, dispatch_uid="papi_remember_login_time")

@@ -8,7 +8,7 @@ from django import forms
 from django.conf import settings
 from django.utils import translation
 
-CHECK_SETTINGS = "import django; django.setup(); print('started')"
+CHECK_SETTINGS = "import papi_tracker.wsgi; print('started')"
 
 
 def _start_with(env_overrides):
@@ -27,6 +27,14 @@ def test_production_mode_without_allowed_hosts_refuses_to_start():
     result = _start_with({"DEBUG": "0", "SECRET_KEY": "x" * 50})
     assert result.returncode != 0
     assert "ALLOWED_HOSTS must be set" in result.stderr
+
+
+def test_tools_run_without_secrets_but_check_deploy_names_them():
+    env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "ALLOWED_HOSTS", "DEBUG", "DJANGO_SETTINGS_MODULE"}}
+    run = [sys.executable, "manage.py", "check"]
+    assert subprocess.run(run, env=env, capture_output=True, text=True, cwd=settings.BASE_DIR).returncode == 0
+    deploy = subprocess.run([*run, "--deploy"], env=env, capture_output=True, text=True, cwd=settings.BASE_DIR)
+    assert deploy.returncode != 0 and "SECRET_KEY and ALLOWED_HOSTS must be set when DEBUG is off" in deploy.stderr
 
 
 def test_production_mode_with_both_starts():
