@@ -2,7 +2,7 @@
 
 from collections import defaultdict
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from .models import Agency, AgencyGroup, Task, TaskAssignment
 
@@ -12,16 +12,19 @@ def groups_of(agency):
     return AgencyGroup.objects.filter(Q(province_id=agency.province_id, member_kind=agency.kind) | Q(members=agency)).distinct()
 
 
-def tasks_for_agency(agency, plan=None, role=None):
-    """Tasks the agency leads or coordinates, directly or through a group. A subquery on the
-    assignments, not a join: no DISTINCT over the tasks' long texts."""
-    assignments = TaskAssignment.objects.filter(Q(agency=agency) | Q(group__in=groups_of(agency)))
+def tasks_for_agency(agency, plan=None, role=None, group_ids=None):
+    """Tasks the agency leads or coordinates, directly or through a group (`group_ids`, when the
+    caller has read them: the database then estimates the rows from its statistics). A subquery
+    on the assignments, not a join: no DISTINCT over the tasks' long texts."""
+    groups = groups_of(agency) if group_ids is None else group_ids
+    assignments = TaskAssignment.objects.filter(Q(agency=agency) | Q(group__in=groups))
     if role:
         assignments = assignments.filter(role=role)
     if plan is not None:
-        assignments = assignments.filter(task__plan=plan)  # lets the database start from the plan's tasks
-    tasks = Task.objects.filter(pk__in=assignments.values("task_id"))
-    return tasks.filter(plan=plan) if plan is not None else tasks
+        # From the plan's tasks, each looked up in the assignments by its index: as "task in
+        # (assignments)" the database scanned every plan's assignments for the agency's.
+        return Task.objects.filter(Exists(assignments.filter(task=OuterRef("pk"))), plan=plan)
+    return Task.objects.filter(pk__in=assignments.values("task_id"))
 
 
 def agencies_owing(plan):

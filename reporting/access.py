@@ -8,11 +8,11 @@ here; anything out of scope is a 404, the same answer as for what does not exist
 - reporters: their own agency's reports, in any state; they edit them while draft or returned.
 """
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.http import Http404
 
 from plans import access as plan_access
-from plans.models import Agency, Membership, TaskAssignment
+from plans.models import Agency, AgencyGroup, Membership, TaskAssignment
 from plans.obligations import groups_of
 
 from .models import EvidenceFile, Report, ReportingPeriod, TaskProgress
@@ -97,27 +97,42 @@ def led_task_ids(agencies):
     )
 
 
-def colleague_answers(user, agency, period, tasks, groups=None):
-    """For the tasks an agency leads: what the other agencies answered in reports they have sent.
-    Where it leads through a group (e.g. every commune), the group's other members are peers who
-    each report for themselves, not colleagues whose input it gathers: their answers are left
-    out. A hundred communes would otherwise each read the other 99's answers on every task."""
-    answers = (
-        TaskProgress.objects.filter(task__in=tasks, report__period=period, report__status__in=FINAL)
-        .filter(task__in=led_task_ids([agency.pk]))
-        .exclude(report__agency=agency)
-    )
+def colleague_progress(agency, groups, led=None):
+    """The answers an agency may read as the lead of their tasks: what the other agencies
+    answered in reports they have sent, on tasks the agency leads (`led`, task ids, when the
+    caller already knows them). Where it leads through a group (e.g. every commune), the group's
+    other members are peers who each report for themselves, not colleagues whose input it
+    gathers: their answers are left out. A hundred communes would otherwise each read the other
+    99's answers on every task."""
+    answers = TaskProgress.objects.filter(
+        task__in=led_task_ids([agency.pk]) if led is None else led, report__status__in=FINAL
+    ).exclude(report__agency=agency)
     # For each group of the agency: on the tasks that group leads, its members are peers.
     peers = Q()
-    for group in groups if groups is not None else agency_groups(agency):
-        members = Q(explicit_groups=group)
+    for group in groups:
+        members = Q(report__agency__in=AgencyGroup.members.through.objects.filter(agencygroup=group).values("agency_id"))
         if group.member_kind:
-            members |= Q(province_id=group.province_id, kind=group.member_kind)
-        led = TaskAssignment.objects.filter(role=TaskAssignment.Role.LEAD, group=group).values("task_id")
-        peers |= Q(task__in=led, report__agency__in=Agency.objects.filter(members).values("pk"))
-    if peers:
-        answers = answers.exclude(peers)
-    return answers.select_related("report__agency").prefetch_related("files").order_by("task_id", "report__agency__name")
+            members |= Q(report__agency__province_id=group.province_id, report__agency__kind=group.member_kind)
+        led_by_group = TaskAssignment.objects.filter(role=TaskAssignment.Role.LEAD, group=group).values("task_id")
+        peers |= Q(task__in=led_by_group) & members
+    return answers.exclude(peers) if peers else answers
+
+
+def colleague_answers(agency, period, led, groups):
+    """For the report form: colleagues' answers in the period on the tasks `led` (ids)."""
+    return (
+        colleague_progress(agency, groups, led)
+        .filter(report__period=period)
+        .select_related("report__agency")
+        .prefetch_related(evidence_files())
+        .order_by("task_id", "report__agency__name")
+    )
+
+
+def evidence_files():
+    """Answers' files as a list in `evidence_files`: a prefetch into a plain list, not a
+    manager, spares a queryset per answer (a lead reads a hundred answers on one page)."""
+    return Prefetch("files", queryset=EvidenceFile.objects.order_by("uploaded_at", "id"), to_attr="evidence_files")
 
 
 def agency_groups(agency):
@@ -126,12 +141,12 @@ def agency_groups(agency):
 
 
 def visible_evidence(user):
-    """Files of the reports the user sees, and of sent answers on tasks the user's agency leads."""
-    return EvidenceFile.objects.filter(
-        Q(progress__report__in=visible_reports(user))
-        | Q(
-            progress__task__in=led_task_ids(reporter_agencies(user).values("pk")),
-            progress__report__status__in=FINAL,
-            progress__report__period__plan__in=plan_access.visible_plans(user),
+    """Files of the reports the user sees, and of the answers the user's agencies read as
+    colleagues' (see colleague_progress): the same files the report form links to."""
+    readable = Q(progress__report__in=visible_reports(user))
+    for agency in reporter_agencies(user):
+        colleagues = colleague_progress(agency, agency_groups(agency)).filter(
+            report__period__plan__in=plan_access.visible_plans(user)
         )
-    )
+        readable |= Q(progress__in=colleagues.values("pk"))
+    return EvidenceFile.objects.filter(readable)

@@ -63,6 +63,18 @@ class TaskProgressForm(forms.Form):
         }
 
 
+class SharedFields(dict):
+    """A form class's fields, shared by its instances rather than deep-copied into each: for a
+    form no instance changes (no per-instance choices, widgets or attributes), of which a page
+    makes one per task."""
+
+    def __deepcopy__(self, memo):
+        return dict(self)
+
+
+TaskProgressForm.base_fields = SharedFields(TaskProgressForm.base_fields)
+
+
 class ReportForm(forms.Form):
     difficulties = forms.CharField(label=_("Khó khăn, vướng mắc"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
     proposals = forms.CharField(label=_("Đề xuất, kiến nghị"), widget=forms.Textarea(attrs={"rows": 4}), required=False)

@@ -193,7 +193,9 @@ class TaskProgress(models.Model):
     class Meta:
         verbose_name = _("kết quả thực hiện nhiệm vụ")
         verbose_name_plural = pgettext_lazy("plural", "kết quả thực hiện nhiệm vụ")
-        ordering = ["report", "task__order", "task_id"]
+        # By the report's id, not "report": that would follow Report's ordering and join the
+        # period, plan, province and agency into every query of answers.
+        ordering = ["report_id", "task__order", "task_id"]
         constraints = [
             models.UniqueConstraint(fields=["report", "task"], name="progress_one_per_task"),
             models.CheckConstraint(
@@ -235,7 +237,7 @@ class EvidenceFile(models.Model):
     class Meta:
         verbose_name = _("tệp minh chứng")
         verbose_name_plural = pgettext_lazy("plural", "tệp minh chứng")
-        ordering = ["progress", "uploaded_at", "id"]
+        ordering = ["progress_id", "uploaded_at", "id"]  # not "progress": see TaskProgress
 
     def __str__(self):
         return self.original_name

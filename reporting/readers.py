@@ -5,7 +5,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 import django_filters
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -120,21 +120,31 @@ class ReportSheet:
 
 
 def report_sheet(user, agency, period, report=None):
-    tasks = list(tasks_for_agency(agency, plan=period.plan).listed())
-    progress = {}
-    if report is not None:
-        progress = {p.task_id: p for p in report.progress.prefetch_related("files")}
     groups = access.agency_groups(agency)
     own_groups = {group.pk for group in groups}
+    # Whether the agency leads each task, asked of the database: the sheet never shows the
+    # assignments, and a plan's tasks have many (every coordinating agency and group).
+    leads = TaskAssignment.objects.filter(task=OuterRef("pk"), role=TaskAssignment.Role.LEAD).filter(
+        Q(agency=agency) | Q(group__in=own_groups)
+    )
+    tasks = list(
+        tasks_for_agency(agency, plan=period.plan, group_ids=own_groups)
+        .select_related("dimension")
+        .annotate(agency_leads=Exists(leads))
+        .order_by("order", "id")
+    )
+    progress = {}
+    if report is not None:
+        progress = {p.task_id: p for p in report.progress.order_by().prefetch_related(access.evidence_files())}
     colleagues = defaultdict(list)
     if report is None or report.agency_id == agency.id:
-        for answer in access.colleague_answers(user, agency, period, tasks, groups):
+        led = [task.pk for task in tasks if task.agency_leads]
+        for answer in access.colleague_answers(agency, period, led, groups) if led else ():
             colleagues[answer.task_id].append(answer)
     sections = {}
     for task in tasks:
-        leads = [a for a in task.assignments.all() if a.role == TaskAssignment.Role.LEAD]
-        is_lead = any(a.agency_id == agency.id or a.group_id in own_groups for a in leads)
-        row = SheetRow(task, progress.get(task.pk), "lead" if is_lead else "coordinating", colleagues.get(task.pk, []))
+        role = "lead" if task.agency_leads else "coordinating"
+        row = SheetRow(task, progress.get(task.pk), role, colleagues.get(task.pk, []))
         sections.setdefault(task.dimension, []).append(row)
     return ReportSheet(agency, period, report, [SheetSection(d, rows) for d, rows in sections.items()])
 

@@ -1,7 +1,10 @@
 from django import forms, template
+from django.template.defaultfilters import linebreaksbr
 from django.urls import get_script_prefix, reverse
+from django.utils.formats import date_format
 from django.utils.html import conditional_escape, escape
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext, pgettext
 
 register = template.Library()
 
@@ -113,6 +116,44 @@ def _label(bound, memo):
     contents = memo[key][0]
     target = bound.field.widget.id_for_label(bound.auto_id) if bound.auto_id else ""
     return f'<label for="{escape(target)}">{contents}</label>' if target else f"<label>{contents}</label>"
+
+
+@register.simple_tag(takes_context=True)
+def task_head(context, row):
+    """A task card's head: number, title, the agency's role (row.role: "lead" or
+    "coordinating"), measure, timeframe and expected output. Written here, not in a template
+    of its own, for the same reason as {% field %}: a report page has one per task, and each
+    template cost as much as the rest of the card."""
+    memo = context.render_context.get(MEMO)
+    if memo is None:
+        memo = context.render_context[MEMO] = {}
+    words = memo.get("task_head")
+    if words is None:
+        words = memo["task_head"] = {
+            "lead": escape(gettext("Chủ trì")),
+            "coordinating": escape(gettext("Phối hợp")),
+            "measure": escape(pgettext("task measure", "Chỉ tiêu")),
+            "time": escape(gettext("Thời gian")),
+            "due": escape(gettext("hạn")),
+            "output": escape(gettext("Kết quả, sản phẩm")),
+        }
+    task = row.task
+    role = "lead" if row.role == "lead" else "coordinating"
+    timeframe = escape(task.timeframe_text or task.get_timeframe_kind_display())
+    if task.due_date:
+        timeframe += f" ({words['due']} {date_format(task.due_date, 'SHORT_DATE_FORMAT')})"
+    facts = []
+    if task.measure:
+        facts.append(f"<div><dt>{words['measure']}</dt><dd>{escape(task.measure)}</dd></div>")
+    facts.append(f"<div><dt>{words['time']}</dt><dd>{timeframe}</dd></div>")
+    if task.expected_output:
+        facts.append(f"<div><dt>{words['output']}</dt><dd>{escape(task.expected_output)}</dd></div>")
+    return mark_safe(
+        f'<div class="task-head"><span class="task-number">{escape(task.number)}</span>'
+        f'<div class="task-title">{linebreaksbr(task.title, autoescape=True)}</div>'
+        f'<span class="badge badge-role-{role}">{words[role]}</span></div>'
+        f'<dl class="task-facts">{"".join(facts)}</dl>'
+    )
 
 
 @register.filter

@@ -210,16 +210,16 @@ def test_the_lead_agency_reads_the_coordinating_agencies_sent_answers(client, co
 def test_the_form_runs_the_same_queries_for_10_or_200_tasks(
     client, commune_reporter, commune, year, dak_nong_plan, django_assert_num_queries
 ):
-    # session, user, the session's two-factor device, reporting agency, period, report, lock exceptions, tasks, assignments,
-    # the agency's groups, answers, their files, colleagues' answers
+    # session, user, the session's two-factor device, reporting agency, period, report, lock exceptions,
+    # the agency's groups, tasks (with whether the agency leads each), answers, their files, colleagues' answers
     client.force_login(commune_reporter)
     url = reverse("report_form", args=[year.pk, commune.pk])
     client.post(url, post_data(commune, year, 0, save="1"))
     add_tasks(dak_nong_plan, 10, agency_name="UBND xã Đắk Nia")
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(12):
         client.get(url)
     add_tasks(dak_nong_plan, 190, agency_name="UBND xã Đắk Nia")
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(12):
         response = client.get(url)
     assert response.context["sheet"].task_count == 219
 
@@ -244,24 +244,47 @@ def test_a_lead_through_a_group_reads_sent_answers_but_not_a_returned_one(
     assert row.colleagues == []  # being edited again: not shown until sent
 
 
-def test_a_commune_leading_with_every_commune_reads_the_coordinating_agencies_not_the_other_communes(
-    client, commune_reporter, commune, year, dak_nong_plan
+def attach_file(made, task):
+    from django.core.files.base import ContentFile
+
+    progress = made.progress.get(task=task)
+    return EvidenceFile.objects.create(
+        progress=progress,
+        file=ContentFile(b"%PDF-1.4 x", name="x.pdf"),
+        original_name="x.pdf",
+        content_type="application/pdf",
+        size=10,
+    )
+
+
+@pytest.mark.parametrize("grouping", ["by kind", "by name"])
+def test_a_commune_leading_with_its_group_reads_the_coordinating_agencies_not_the_other_members(
+    client, commune_reporter, commune, year, dak_nong_plan, grouping
 ):
     from plans.models import AgencyGroup, Task, TaskAssignment
     from tests.factories import report
 
-    communes = AgencyGroup.objects.get(province=dak_nong_plan.province, name="UBND cấp xã")
     labour = Agency.objects.get(province=dak_nong_plan.province, name="Sở Lao động Thương binh và Xã hội")
     neighbour = Agency.objects.filter(province=dak_nong_plan.province, kind=commune.kind).exclude(pk=commune.pk).first()
+    if grouping == "by kind":
+        group = AgencyGroup.objects.get(province=dak_nong_plan.province, name="UBND cấp xã")
+    else:
+        group = AgencyGroup.objects.create(province=dak_nong_plan.province, name="Xã điểm cải cách hành chính")
+        group.members.set([commune, neighbour])
     task = Task.objects.create(plan=dak_nong_plan, number="X.9", title="Rà soát thủ tục tại xã")
-    TaskAssignment.objects.create(task=task, group=communes, role="lead")
+    TaskAssignment.objects.create(task=task, group=group, role="lead")
     TaskAssignment.objects.create(task=task, agency=labour, role="coordinating")
-    report(labour, year, "submitted", year.due_date, [(task, "in_progress", 50, "")])
-    report(neighbour, year, "submitted", year.due_date, [(task, "completed", 100, "")])
+    colleague_file = attach_file(report(labour, year, "submitted", year.due_date, [(task, "in_progress", 50, "")]), task)
+    peer_file = attach_file(report(neighbour, year, "submitted", year.due_date, [(task, "completed", 100, "")]), task)
     client.force_login(commune_reporter)
     response = client.get(reverse("report_form", args=[year.pk, commune.pk]))
     row = next(r for s in response.context["sheet"].sections for r in s.rows if r.task == task)
     assert row.role == "lead" and [a.report.agency for a in row.colleagues] == [labour]
+    # The files follow the answers: the colleague's downloads, the peer's is not there.
+    download = client.get(reverse("evidence_download", args=[colleague_file.pk]))
+    assert download.status_code == 200
+    close_response(download)
+    assert client.get(reverse("evidence_download", args=[peer_file.pk])).status_code == 404
 
 
 def test_uploads_are_in_the_history(client, commune_reporter, form_url, commune, year):
@@ -270,3 +293,24 @@ def test_uploads_are_in_the_history(client, commune_reporter, form_url, commune,
     client.post(form_url, post_data(commune, year, 0, save="1", **{f"t{task.pk}-files": [helpers.pdf()]}))
     record = EvidenceFile.history.get()
     assert (record.original_name, record.history_user) == ("bien-ban.pdf", commune_reporter)
+
+
+def test_the_task_forms_of_a_page_share_their_fields_but_not_their_answers_or_errors():
+    from django.template import Context, Template
+
+    from reporting.forms import TaskProgressForm
+
+    def state(form):
+        return {name: (f.required, dict(f.widget.attrs), list(getattr(f, "choices", []))) for name, f in form.fields.items()}
+
+    before = state(TaskProgressForm())
+    wrong = TaskProgressForm({"t1-percent_done": "140", "t1-status": "nonsense"}, prefix="t1")
+    right = TaskProgressForm({"t2-percent_done": "40", "t2-status": "in_progress"}, prefix="t2")
+    assert wrong.fields["status"] is right.fields["status"]  # one set of fields for the page's forms
+    assert not wrong.is_valid() and right.is_valid()
+    wrong.add_error("narrative", "Cần ghi kết quả.")
+    assert set(wrong.errors) == {"percent_done", "status", "narrative"} and not right.errors
+    page = Template("{% load papi %}{% for f in forms %}{% field f.percent_done %}{% field f.narrative %}{% endfor %}")
+    html = page.render(Context({"forms": [wrong, right]}))
+    assert html.count("errorlist") == 2 and 'name="t2-percent_done" value="40"' in html
+    assert state(TaskProgressForm()) == before  # nothing a form did changed the shared fields
