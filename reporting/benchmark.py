@@ -24,12 +24,11 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
-from django_otp import DEVICE_ID_SESSION_KEY
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts import two_factor
 from papi_tracker import gc_tuning
 from plans import excel as plan_excel
-from plans.models import Agency, Membership, Plan, Task
+from plans.models import Agency, Membership, Plan, Task, TaskAssignment
 from plans.obligations import assignees, tasks_for_agency
 
 from .access import FINAL
@@ -167,9 +166,8 @@ def client_for(user):
     client = Client(HTTP_HOST=host)
     client.force_login(user)
     # A session past two-factor login, as every administrator's and coordinator's is.
-    device = TOTPDevice.objects.create(user=user, name="benchmark", confirmed=True)
     session = client.session
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    two_factor.pass_without_code(session, user, device_name="benchmark")
     session.save()
     return client
 
@@ -211,33 +209,32 @@ def measure_page(client, url, repeat):
 
 
 def import_workbook(plan, rows=IMPORT_ROWS):
-    """A DANH MỤC of `rows` tasks: the plan's own tasks repeated, numbered afresh."""
-    tasks = list(Task.objects.filter(plan=plan).listed())
+    """A DANH MỤC of `rows` tasks: the plan's own tasks repeated, numbered afresh, exported
+    from a scratch plan that holds them (the benchmark's rollback removes it)."""
+    tasks = sorted(Task.objects.filter(plan=plan).listed(), key=lambda t: t.dimension.number if t.dimension else 99)
     if not tasks:
         raise ValueError(f"{plan} has no tasks to build an import file from.")
-    copies = []
-    for index in range(rows):
-        task = tasks[index % len(tasks)]
-        copy = Task(
-            plan=plan,
-            dimension=task.dimension,
-            sub_dimension=task.sub_dimension,
-            number=str(index + 1),
-            title=task.title,
-            measure=task.measure,
-            measure_value=task.measure_value,
-            measure_unit=task.measure_unit,
-            supervisor=task.supervisor,
-            timeframe_kind=task.timeframe_kind,
-            timeframe_text=task.timeframe_text,
-            due_date=task.due_date,
-            expected_output=task.expected_output,
-        )
-        copy.pk = -1 - index  # never saved: only so that the prefetched assignments below are read
-        copy._prefetched_objects_cache = {"assignments": task.assignments.all()}
-        copies.append(copy)
-    copies.sort(key=lambda t: t.dimension.number if t.dimension else 99)
-    return plan_excel.plan_workbook(plan, copies)
+    scratch = Plan.objects.create(
+        province=plan.province,
+        year=plan.year,
+        title="Benchmark import file",
+        document_number="BENCHMARK-FILE",
+        baseline_year=plan.baseline_year,
+        status=Plan.Status.DRAFT,
+    )
+    sources = [tasks[index * len(tasks) // rows] for index in range(rows)]  # each in turn, in plan order
+    copied = ("dimension", "sub_dimension", "title", "measure", "measure_value", "measure_unit", "supervisor")
+    copied += ("timeframe_kind", "timeframe_text", "due_date", "expected_output")
+    copies = Task.objects.bulk_create(
+        Task(plan=scratch, number=str(index + 1), order=index, **{name: getattr(task, name) for name in copied})
+        for index, task in enumerate(sources)
+    )
+    TaskAssignment.objects.bulk_create(
+        TaskAssignment(task=copy, role=a.role, agency_id=a.agency_id, group_id=a.group_id)
+        for copy, task in zip(copies, sources, strict=True)
+        for a in task.assignments.all()
+    )
+    return plan_excel.plan_workbook(plan, Task.objects.filter(plan=scratch).listed())
 
 
 def measure_exports(subject, results, runs):

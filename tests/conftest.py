@@ -7,9 +7,8 @@ runs in a transaction that is rolled back, so the data is the same for all.
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in
-from django_otp import DEVICE_ID_SESSION_KEY
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts import two_factor
 from indicators.reference import load_all
 from reporting.demo import load_demo
 
@@ -23,12 +22,8 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 def _pass_second_step(sender, request, user, **kwargs):
     """Every login in a test passes the second step too, with a device made for it."""
-    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
-    if device is None:
-        device = TOTPDevice.objects.create(user=user, name="tests", confirmed=True)
-    # What django_otp.login does; force_login's request has no request.user to set it on.
-    request.session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    if hasattr(request, "user"):
+    device = two_factor.pass_without_code(request.session, user, device_name="tests")
+    if hasattr(request, "user"):  # force_login's request has none
         request.user.otp_device = device
 
 
