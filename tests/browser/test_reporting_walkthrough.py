@@ -31,6 +31,10 @@ def test_a_commune_report_goes_through_return_and_acceptance(demo_data, page, sh
     cards = page.locator("article.task-card")
     count = cards.count()
     assert count == 19
+    # A card's short fields stand on one line: status and percentage labels level.
+    status_box = cards.first.locator("label[for$='-status']").bounding_box()
+    percent_box = cards.first.locator("label[for$='-percent_done']").bounding_box()
+    assert abs(status_box["y"] - percent_box["y"]) < 2 and percent_box["x"] > status_box["x"]
     shoot(page, "11-report-form-empty")
 
     # Submitting with nothing filled: every problem is shown next to its task.
