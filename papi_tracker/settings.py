@@ -162,6 +162,10 @@ SESSION_IDLE_SECONDS = int(os.environ.get("SESSION_IDLE_MINUTES", "30")) * 60
 SESSION_ABSOLUTE_SECONDS = int(os.environ.get("SESSION_ABSOLUTE_HOURS", "10")) * 3600
 SESSION_COOKIE_AGE = SESSION_ABSOLUTE_SECONDS
 
+# Background exports are working copies, made again in a minute: `manage.py delete_old_exports`
+# (daily from cron) removes them, file and row, this many days after they were asked for.
+EXPORT_KEEP_DAYS = int(os.environ.get("EXPORT_KEEP_DAYS", "7"))
+
 # Language and formats: Vietnamese first. The custom format module makes "05/03/2026"
 # read as 5 March and "5,40" as a decimal, in forms as well as on pages.
 LANGUAGE_CODE = "vi"

@@ -7,7 +7,9 @@ show, and stores the file in private storage for its requester alone to download
 import io
 import logging
 import zipfile
+from datetime import timedelta
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.tasks import task
@@ -71,6 +73,21 @@ def national_workbook(export):
         _step(export, line - 3, len(rows))
     landscape(sheet, 3)
     return f"papi-toan-quoc-{timezone.localdate():%Y-%m-%d}.xlsx", workbook_bytes(book)
+
+
+def delete_old_exports(days=None, now=None):
+    """Remove the exports asked for more than `days` ago (EXPORT_KEEP_DAYS): their rows now,
+    their files once the deletion is committed (a rollback must not leave rows without files).
+    Returns how many."""
+    days = settings.EXPORT_KEEP_DAYS if days is None else days
+    cutoff = (now or timezone.now()) - timedelta(days=days)
+    with transaction.atomic():
+        old = list(Export.objects.filter(created_at__lt=cutoff).only("pk", "file"))
+        files = [export.file.name for export in old if export.file]
+        Export.objects.filter(pk__in=[export.pk for export in old]).delete()
+        storage = Export._meta.get_field("file").storage
+        transaction.on_commit(lambda: [storage.delete(name) for name in files])
+    return len(old)
 
 
 BUILDERS = {Export.Kind.PLAN_YEAR: plan_year_zip, Export.Kind.NATIONAL: national_workbook}

@@ -1,5 +1,6 @@
 """Reporting pages. Thin: access decides scope, readers build the page data, workflow changes state."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
@@ -413,7 +414,8 @@ def _own_export(request, pk):
 
 def export_detail(request, pk):
     """The job's progress; the page reloads itself until the file is ready."""
-    return render(request, "reporting/export_detail.html", {"export": _own_export(request, pk)})
+    context = {"export": _own_export(request, pk), "keep_days": settings.EXPORT_KEEP_DAYS}
+    return render(request, "reporting/export_detail.html", context)
 
 
 def export_download(request, pk):

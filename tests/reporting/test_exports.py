@@ -123,3 +123,29 @@ def test_the_database_worker_runs_a_queued_export(
     call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
     export.refresh_from_db()
     assert export.status == "done" and download(client, export)[0].status_code == 200
+
+
+def test_old_exports_are_deleted_with_their_files_and_recent_ones_kept(
+    client, coordinator, an_giang_plan, django_capture_on_commit_callbacks
+):
+    import datetime
+
+    from django.utils import timezone
+
+    client.force_login(coordinator)
+    url = reverse("plan_year_export", args=[an_giang_plan.pk])
+    old, recent = (queue(client, url, django_capture_on_commit_callbacks) for _ in range(2))
+    old.refresh_from_db()
+    recent.refresh_from_db()
+    Export.objects.filter(pk=old.pk).update(created_at=timezone.now() - datetime.timedelta(days=8))
+    storage = old.file.storage
+    assert storage.exists(old.file.name) and storage.exists(recent.file.name)
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("delete_old_exports", stdout=io.StringIO())  # 7 days by default
+    assert list(Export.objects.values_list("pk", flat=True)) == [recent.pk]
+    assert not storage.exists(old.file.name) and storage.exists(recent.file.name)
+    assert client.get(reverse("export_download", args=[old.pk])).status_code == 404
+    page = client.get(reverse("export_detail", args=[recent.pk]))
+    assert "Tệp được giữ 7 ngày kể từ khi yêu cầu" in page.text
+    response, content = download(client, recent)
+    assert response.status_code == 200 and content.startswith(b"PK")
