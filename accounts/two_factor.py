@@ -54,15 +54,6 @@ def confirmed_device(user):
     return TOTPDevice.objects.filter(user=user, confirmed=True).order_by("-pk").first()
 
 
-def pass_without_code(session, user, device_name):
-    """Mark a session as past the second step, with the user's device or one made for it, and
-    no code: for the benchmark and the tests, which measure and check pages, not the login.
-    No view calls it. Returns the device."""
-    device = confirmed_device(user) or TOTPDevice.objects.create(user=user, name=device_name, confirmed=True)
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id  # as django_otp.login does
-    return device
-
-
 def next_step(user):
     """The URL name of the step this session still has to pass, or None: the code when the
     user has a confirmed device (whatever their role), enrolment when their role requires a

@@ -68,6 +68,8 @@ class TaskProgressAdmin(ReadOnlyMixin, ProvinceScopedMixin, admin.ModelAdmin):
     list_filter = ["status", ("report__period__plan", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["report__agency__name", "task__number", "narrative"]
     list_select_related = ["report__agency", "report__period__plan__province", "task"]
+    # As reports list (period, then agency), then the plan's task order; the model orders by ids.
+    ordering = ["report__period", "report__agency__name", "task__order", "task_id"]
 
 
 @admin.register(PeriodReopening)
@@ -85,6 +87,7 @@ class EvidenceFileAdmin(ReadOnlyMixin, ProvinceScopedMixin, admin.ModelAdmin):
 
     province_path = "progress__report__period__plan__province"
     visible_path = "progress__report"
+    ordering = ["progress__report__period", "progress__report__agency__name", "progress__task__order", "uploaded_at", "id"]
     list_display = ["original_name", "download", "content_type", "size", "progress", "uploaded_by", "uploaded_at"]
     fields = ["original_name", "download", "content_type", "size", "progress", "uploaded_by", "uploaded_at"]
     readonly_fields = fields

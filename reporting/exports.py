@@ -76,18 +76,30 @@ def national_workbook(export):
 
 
 def delete_old_exports(days=None, now=None):
-    """Remove the exports asked for more than `days` ago (EXPORT_KEEP_DAYS): their rows now,
-    their files once the deletion is committed (a rollback must not leave rows without files).
+    """Remove the finished exports (done or failed) asked for more than `days` ago
+    (EXPORT_KEEP_DAYS): their rows now, their files once the deletion is committed (a rollback
+    must not leave rows without files). One still queued or running is left to finish.
     Returns how many."""
     days = settings.EXPORT_KEEP_DAYS if days is None else days
+    if days < 1:
+        raise ValueError("Exports are kept at least one day: the page that asked for one is waiting for it.")
     cutoff = (now or timezone.now()) - timedelta(days=days)
+    finished = [Export.Status.DONE, Export.Status.FAILED]
     with transaction.atomic():
-        old = list(Export.objects.filter(created_at__lt=cutoff).only("pk", "file"))
+        old = list(Export.objects.filter(created_at__lt=cutoff, status__in=finished).only("pk", "file"))
         files = [export.file.name for export in old if export.file]
         Export.objects.filter(pk__in=[export.pk for export in old]).delete()
-        storage = Export._meta.get_field("file").storage
-        transaction.on_commit(lambda: [storage.delete(name) for name in files])
+        transaction.on_commit(lambda: _delete_files(files))
     return len(old)
+
+
+def _delete_files(names):
+    storage = Export._meta.get_field("file").storage
+    for name in names:
+        try:
+            storage.delete(name)
+        except OSError:  # the next files still go; this one is left for an administrator
+            logger.exception("could not delete export file %s", name)
 
 
 BUILDERS = {Export.Kind.PLAN_YEAR: plan_year_zip, Export.Kind.NATIONAL: national_workbook}

@@ -79,7 +79,9 @@ class TaskState:
 
     @property
     def difficulties(self):
-        return [a for a in self.answers.values() if a.difficulties]
+        """The answers that name difficulties, by agency name where the page has named them."""
+        found = [a for a in self.answers.values() if a.difficulties]
+        return sorted(found, key=lambda a: (a.agency.name if a.agency else "", a.agency_id))
 
     @property
     def agency_ids(self):
@@ -122,7 +124,8 @@ def latest_answers(plans, until=None, with_text=False, period=None):
     fields = ["task_id", "report__agency_id", "report_id", "report__period_id", "status", "percent_done", "difficulties"]
     if with_text:
         fields += ["narrative", "achieved_value"]
-    rows = answers.values_list("report__period__end", "report__period__kind", *fields)
+    # Unordered: the sort below decides, and the default ordering would join the tasks.
+    rows = answers.order_by().values_list("report__period__end", "report__period__kind", *fields)
     looked_at = period.pk if period else None
 
     def order(row):

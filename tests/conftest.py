@@ -8,7 +8,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in
 
-from accounts import two_factor
+from accounts.tooling import pass_without_code
 from indicators.reference import load_all
 from reporting.demo import load_demo
 
@@ -22,7 +22,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 def _pass_second_step(sender, request, user, **kwargs):
     """Every login in a test passes the second step too, with a device made for it."""
-    device = two_factor.pass_without_code(request.session, user, device_name="tests")
+    device = pass_without_code(request.session, user, device_name="tests")
     if hasattr(request, "user"):  # force_login's request has none
         request.user.otp_device = device
 

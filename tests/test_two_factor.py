@@ -324,3 +324,16 @@ def test_the_command_resets_a_device_when_no_administrator_can_log_in(administra
 def test_the_user_menu_links_to_enrolment(client, viewer):
     client.force_login(viewer)
     assert f'href="{SETUP}"' in client.get(reverse("home")).text
+
+
+def test_only_the_benchmark_marks_a_session_past_the_second_step_without_a_code():
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    users = {
+        str(path.relative_to(root))
+        for app in ("accounts", "indicators", "plans", "reporting", "papi_tracker")
+        for path in (root / app).rglob("*.py")
+        if "accounts.tooling" in path.read_text() or "pass_without_code" in path.read_text()
+    }
+    assert users == {"accounts/tooling.py", "reporting/benchmark.py"}

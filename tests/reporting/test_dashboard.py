@@ -304,3 +304,14 @@ def test_a_report_sent_or_returned_after_a_view_shows_at_the_next_view(client, o
     assert client.get(url).context["progress"].tally == before
     Task.objects.filter(pk=led[0].pk).update(title="Đổi tên")  # a bulk write that raises nothing …
     assert client.get(url).context["progress"].tally == before  # … and changes no figure either
+
+
+def test_difficulties_are_listed_by_agency_name(client, coordinator, small_plan):
+    # Sở Y tế sent first; Sở Nội vụ, later, names a difficulty on the same task.
+    home = Report.objects.get(agency=small_plan["agency"]["Sở Nội vụ"], period=small_plan["nine"])
+    TaskProgress.objects.create(report=home, task=small_plan["tasks"]["T5"], status="in_progress", difficulties="Thiếu người")
+    client.force_login(coordinator)
+    response = client.get(reverse("plan_dashboard", args=[small_plan["plan"].pk]))
+    t5 = next(s for s in response.context["tasks"] if s.task.number == "T5")
+    assert [a.agency.name for a in t5.difficulties] == ["Sở Nội vụ", "Sở Y tế"]
+    assert response.text.index("Thiếu người") < response.text.index("Thiếu kinh phí")

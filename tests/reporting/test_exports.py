@@ -5,7 +5,7 @@ import io
 import zipfile
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.test import override_settings
 from django.urls import reverse
 from openpyxl import load_workbook
@@ -137,12 +137,18 @@ def test_old_exports_are_deleted_with_their_files_and_recent_ones_kept(
     old, recent = (queue(client, url, django_capture_on_commit_callbacks) for _ in range(2))
     old.refresh_from_db()
     recent.refresh_from_db()
-    Export.objects.filter(pk=old.pk).update(created_at=timezone.now() - datetime.timedelta(days=8))
+    eight_days_ago = timezone.now() - datetime.timedelta(days=8)
+    Export.objects.filter(pk=old.pk).update(created_at=eight_days_ago)
+    # One still waiting for the worker, however old, is left to finish.
+    waiting = Export.objects.create(kind="plan_year", plan=an_giang_plan, requested_by=coordinator)
+    Export.objects.filter(pk=waiting.pk).update(created_at=eight_days_ago)
     storage = old.file.storage
     assert storage.exists(old.file.name) and storage.exists(recent.file.name)
+    with pytest.raises(CommandError):
+        call_command("delete_old_exports", "--days", "0")
     with django_capture_on_commit_callbacks(execute=True):
         call_command("delete_old_exports", stdout=io.StringIO())  # 7 days by default
-    assert list(Export.objects.values_list("pk", flat=True)) == [recent.pk]
+    assert set(Export.objects.values_list("pk", flat=True)) == {recent.pk, waiting.pk}
     assert not storage.exists(old.file.name) and storage.exists(recent.file.name)
     assert client.get(reverse("export_download", args=[old.pk])).status_code == 404
     page = client.get(reverse("export_detail", args=[recent.pk]))
