@@ -9,6 +9,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from papi_tracker.labels import label_of
 from plans.access import visible_plans
 from plans.models import Agency, AgencyKind, Task, TaskAssignment
 from plans.obligations import agencies_owing, tasks_for_agency
@@ -32,7 +33,7 @@ class ReportState:
 
     @property
     def status_label(self):
-        return self.report.get_status_display() if self.report else _("Chưa báo cáo")
+        return label_of(Report.Status, self.report.status) if self.report else _("Chưa báo cáo")
 
 
 # --- the reporter's to-do list -------------------------------------------------------
@@ -156,6 +157,10 @@ def report_sheet(user, agency, period, report=None):
 class QueueRow(ReportState):
     agency: Agency
     report: Report | None
+
+    @property
+    def kind_label(self):
+        return label_of(AgencyKind, self.agency.kind)
 
     @property
     def submitted(self):

@@ -4,7 +4,9 @@ from django.urls import get_script_prefix, reverse
 from django.utils.formats import date_format
 from django.utils.html import conditional_escape, escape
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext, pgettext
+from django.utils.translation import gettext, ngettext, pgettext
+
+from papi_tracker.labels import label_of
 
 register = template.Library()
 
@@ -40,9 +42,7 @@ def field(context, bound):
     renders each widget and label through a template of its own, and translates each label
     again for each form: a report form's hundreds of fields made its page slow. Here each
     label and list of options is translated and escaped once per page."""
-    memo = context.render_context.get(MEMO)
-    if memo is None:
-        memo = context.render_context[MEMO] = {}
+    memo = _memo(context)
     widget = bound.field.widget
     attrs = _attributes(bound.build_widget_attrs({**widget.attrs, "id": bound.auto_id}))
     name = escape(bound.html_name)
@@ -69,6 +69,14 @@ def field(context, bound):
 
 
 MEMO = "papi.field"
+
+
+def _memo(context):
+    """What the tags below keep for the page being rendered (translated labels, options)."""
+    memo = context.render_context.get(MEMO)
+    if memo is None:
+        memo = context.render_context[MEMO] = {}
+    return memo
 
 
 def _attributes(attrs):
@@ -124,9 +132,7 @@ def task_head(context, row):
     "coordinating"), measure, timeframe and expected output. Written here, not in a template
     of its own, for the same reason as {% field %}: a report page has one per task, and each
     template cost as much as the rest of the card."""
-    memo = context.render_context.get(MEMO)
-    if memo is None:
-        memo = context.render_context[MEMO] = {}
+    memo = _memo(context)
     words = memo.get("task_head")
     if words is None:
         words = memo["task_head"] = {
@@ -139,7 +145,7 @@ def task_head(context, row):
         }
     task = row.task
     role = "lead" if row.role == "lead" else "coordinating"
-    timeframe = escape(task.timeframe_text or task.get_timeframe_kind_display())
+    timeframe = escape(task.timeframe_text or label_of(task.TimeframeKind, task.timeframe_kind))
     if task.due_date:
         timeframe += f" ({words['due']} {date_format(task.due_date, 'SHORT_DATE_FORMAT')})"
     facts = []
@@ -154,6 +160,36 @@ def task_head(context, row):
         f'<span class="badge badge-role-{role}">{words[role]}</span></div>'
         f'<dl class="task-facts">{"".join(facts)}</dl>'
     )
+
+
+@register.simple_tag(takes_context=True)
+def colleague_answers(context, row):
+    """What the other agencies answered on a task the reporter leads (row.colleagues: answers
+    with report.agency and evidence_files), folded under a summary. In Python like
+    {% task_head %}: a lead may read a hundred answers on one page."""
+    if not row.colleagues:
+        return ""
+    memo = _memo(context)
+    difficulties = memo.get("colleague_difficulties")
+    if difficulties is None:
+        difficulties = memo["colleague_difficulties"] = escape(gettext("Khó khăn, vướng mắc:"))
+    count = len(row.colleagues)
+    summary = ngettext("Kết quả của %(n)s cơ quan phối hợp", "Kết quả của %(n)s cơ quan phối hợp", count) % {"n": count}
+    parts = [f'<details class="colleagues"><summary>{escape(summary)}</summary>']
+    for answer in row.colleagues:
+        status = label_of(answer.Status, answer.status) if answer.status else "—"
+        line = f"<strong>{escape(answer.report.agency.name)}</strong> · {escape(status)}"
+        if answer.percent_done is not None:
+            line += f" · {answer.percent_done} %"
+        if answer.narrative:
+            line += f"<div>{linebreaksbr(answer.narrative, autoescape=True)}</div>"
+        if answer.difficulties:
+            line += f'<div class="sub">{difficulties} {linebreaksbr(answer.difficulties, autoescape=True)}</div>'
+        for evidence in answer.evidence_files:
+            line += f'<a href="{url_for(evidence.pk, "evidence_download")}">{escape(evidence.original_name)}</a> '
+        parts.append(f'<div class="colleague">{line}</div>')
+    parts.append("</details>")
+    return mark_safe("".join(parts))
 
 
 @register.filter

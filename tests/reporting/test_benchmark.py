@@ -39,6 +39,10 @@ def test_it_measures_every_key_page_on_both_plans_and_the_query_counts_agree(nat
     for subject in ("demo", "largest"):
         assert {(f.page, f.user) for f in results.pages if f.subject == subject} == PAGES
     assert all(f.status == 200 and f.queries > 0 and f.p95_ms >= f.median_ms > 0 for f in results.pages)
+    # Every key page is judged against trivial requests made in turn with its own.
+    assert all((f.reference_ms or 0) > 0 for f in results.pages if f.page != "trivial")
+    median_checks = [check for check, _ in results.verdicts() if "median" in check]
+    assert len(median_checks) == 2 * (len(PAGES) - 3) and all("the trivial page beside it" in c for c in median_checks)
     query_checks = [(check, passed) for check, passed in results.verdicts() if "queries on largest" in check]
     assert len(query_checks) == len(PAGES) and all(passed for _, passed in query_checks), query_checks
     assert [what for subject, what, _, _ in results.exports if subject == "largest"] == [

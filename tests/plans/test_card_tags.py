@@ -1,5 +1,6 @@
-"""The {% task_head %} tag writes what the card's template wrote before it (kept below as the
-reference), for every optional part, both roles and both languages."""
+"""The task card's tags, {% task_head %} and {% colleague_answers %}, write what the card's
+templates wrote before them (kept beside this file as the references), for every optional
+part, both roles and both languages."""
 
 import datetime
 import types
@@ -49,3 +50,43 @@ def test_the_role_and_timeframe_are_translated():
     with translation.override("en"):
         html = FAST.render(Context({"row": row}))
     assert "Lead" in html and "Ongoing" in html and "Chủ trì" not in html
+
+
+COLLEAGUES = Template("{% load papi %}{% colleague_answers row %}")
+COLLEAGUES_REFERENCE = Template(
+    "{% if row.colleagues %}" + (Path(__file__).parent / "colleagues_reference.html").read_text() + "{% endif %}"
+)
+
+
+def answer(agency_name, status, percent, narrative="", difficulties="", files=()):
+    from plans.models import Agency
+    from reporting.models import EvidenceFile, Report, TaskProgress
+
+    made = TaskProgress(
+        status=status, percent_done=percent, narrative=narrative, difficulties=difficulties,
+        report=Report(agency=Agency(name=agency_name)),
+    )  # fmt: skip
+    made.evidence_files = [EvidenceFile(pk=pk, original_name=name) for pk, name in files]
+    return made
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+@pytest.mark.parametrize(
+    "answers",
+    [
+        [],
+        [answer("Sở Y tế", "", None)],
+        [
+            answer("Ủy ban MTTQ <tỉnh>", "completed", 100, "Đã triển khai\n6 buổi & <b>họp</b>", "Thiếu\nkinh phí",
+                   [(7, "biên bản <1>.pdf"), (9, "ảnh.png")]),
+            answer("Sở Tư pháp", "in_progress", 0, difficulties="Chưa có người"),
+        ],
+    ],
+)  # fmt: skip
+def test_colleagues_answers_are_written_as_their_template_wrote_them(answers, language):
+    row = types.SimpleNamespace(colleagues=answers)
+    with translation.override(language):
+        context = Context({"row": row})
+        fast, reference = COLLEAGUES.render(context), COLLEAGUES_REFERENCE.render(context)
+    assert parse_html(fast) == parse_html(reference)
+    assert "<b>" not in fast and "<tỉnh>" not in fast
