@@ -318,7 +318,6 @@ def plan_dashboard(request, pk):
             "tasks": filters.apply(state.tasks),
             "scores_chart": charts.dimension_scores_chart(state),
             "tasks_chart": charts.task_status_chart(state),
-            "Punctuality": progress.Punctuality,
             "can_manage": plan_access.managed_plans(request.user).filter(pk=plan.pk).exists(),
         },
     )
