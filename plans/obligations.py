@@ -12,14 +12,18 @@ def groups_of(agency):
     return AgencyGroup.objects.filter(Q(province_id=agency.province_id, member_kind=agency.kind) | Q(members=agency)).distinct()
 
 
-def tasks_for_agency(agency, plan=None, role=None, group_ids=None):
-    """Tasks the agency leads or coordinates, directly or through a group (`group_ids`, when the
-    caller has read them: the database then estimates the rows from its statistics). A subquery
-    on the assignments, not a join: no DISTINCT over the tasks' long texts."""
+def assignments_of(agency, role=None, group_ids=None):
+    """The agency's assignments: its own and its groups' (`group_ids`, when the caller has
+    read them: the database then estimates the rows from its statistics)."""
     groups = groups_of(agency) if group_ids is None else group_ids
     assignments = TaskAssignment.objects.filter(Q(agency=agency) | Q(group__in=groups))
-    if role:
-        assignments = assignments.filter(role=role)
+    return assignments.filter(role=role) if role else assignments
+
+
+def tasks_for_agency(agency, plan=None, role=None, group_ids=None):
+    """Tasks the agency leads or coordinates, directly or through a group (see assignments_of).
+    A subquery on the assignments, not a join: no DISTINCT over the tasks' long texts."""
+    assignments = assignments_of(agency, role, group_ids)
     if plan is not None:
         # From the plan's tasks, each looked up in the assignments by its index: as "task in
         # (assignments)" the database scanned every plan's assignments for the agency's.

@@ -8,12 +8,12 @@ here; anything out of scope is a 404, the same answer as for what does not exist
 - reporters: their own agency's reports, in any state; they edit them while draft or returned.
 """
 
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Prefetch, Q
 from django.http import Http404
 
 from plans import access as plan_access
 from plans.models import Agency, AgencyGroup, Membership, TaskAssignment
-from plans.obligations import groups_of
+from plans.obligations import assignments_of, groups_of
 
 from .models import EvidenceFile, Report, ReportingPeriod, TaskProgress
 
@@ -84,19 +84,6 @@ def can_see_review_queue(user, period):
     )
 
 
-def led_task_ids(agencies):
-    """Tasks led by the agencies, directly or through a group they belong to (by kind or by
-    name). Built on the assignment rows, so "lead" and "member" describe the same assignment."""
-    member_by_kind = Exists(
-        Agency.objects.filter(pk__in=agencies, kind=OuterRef("group__member_kind"), province=OuterRef("group__province"))
-    )
-    return (
-        TaskAssignment.objects.filter(role=TaskAssignment.Role.LEAD)
-        .filter(Q(agency__in=agencies) | Q(group__members__in=agencies) | member_by_kind)
-        .values("task_id")
-    )
-
-
 def colleague_progress(agency, groups, led=None):
     """The answers an agency may read as the lead of their tasks: what the other agencies
     answered in reports they have sent, on tasks the agency leads (`led`, task ids, when the
@@ -104,9 +91,9 @@ def colleague_progress(agency, groups, led=None):
     other members are peers who each report for themselves, not colleagues whose input it
     gathers: their answers are left out. A hundred communes would otherwise each read the other
     99's answers on every task."""
-    answers = TaskProgress.objects.filter(
-        task__in=led_task_ids([agency.pk]) if led is None else led, report__status__in=FINAL
-    ).exclude(report__agency=agency)
+    if led is None:
+        led = assignments_of(agency, TaskAssignment.Role.LEAD, [group.pk for group in groups]).values("task_id")
+    answers = TaskProgress.objects.filter(task__in=led, report__status__in=FINAL).exclude(report__agency=agency)
     # For each group of the agency: on the tasks that group leads, its members are peers.
     peers = Q()
     for group in groups:

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from papi_tracker.labels import label_of
 from plans.access import visible_plans
 from plans.models import Agency, AgencyKind, Task, TaskAssignment
-from plans.obligations import agencies_owing, tasks_for_agency
+from plans.obligations import agencies_owing, assignments_of, tasks_for_agency
 
 from . import access
 from .models import PeriodReopening, Report, ReportingPeriod, TaskProgress
@@ -125,9 +125,7 @@ def report_sheet(user, agency, period, report=None):
     own_groups = {group.pk for group in groups}
     # Whether the agency leads each task, asked of the database: the sheet never shows the
     # assignments, and a plan's tasks have many (every coordinating agency and group).
-    leads = TaskAssignment.objects.filter(task=OuterRef("pk"), role=TaskAssignment.Role.LEAD).filter(
-        Q(agency=agency) | Q(group__in=own_groups)
-    )
+    leads = assignments_of(agency, TaskAssignment.Role.LEAD, own_groups).filter(task=OuterRef("pk"))
     tasks = list(
         tasks_for_agency(agency, plan=period.plan, group_ids=own_groups)
         .select_related("dimension")

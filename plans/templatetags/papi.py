@@ -1,12 +1,7 @@
 from django import forms, template
-from django.template.defaultfilters import linebreaksbr
 from django.urls import get_script_prefix, reverse
-from django.utils.formats import date_format
 from django.utils.html import conditional_escape, escape
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext, ngettext, pgettext
-
-from papi_tracker.labels import label_of
 
 register = template.Library()
 
@@ -42,7 +37,7 @@ def field(context, bound):
     renders each widget and label through a template of its own, and translates each label
     again for each form: a report form's hundreds of fields made its page slow. Here each
     label and list of options is translated and escaped once per page."""
-    memo = _memo(context)
+    memo = page_memo(context)
     widget = bound.field.widget
     attrs = _attributes(bound.build_widget_attrs({**widget.attrs, "id": bound.auto_id}))
     name = escape(bound.html_name)
@@ -71,8 +66,8 @@ def field(context, bound):
 MEMO = "papi.field"
 
 
-def _memo(context):
-    """What the tags below keep for the page being rendered (translated labels, options)."""
+def page_memo(context):
+    """What tags keep for the page being rendered (translated labels, options)."""
     memo = context.render_context.get(MEMO)
     if memo is None:
         memo = context.render_context[MEMO] = {}
@@ -124,72 +119,6 @@ def _label(bound, memo):
     contents = memo[key][0]
     target = bound.field.widget.id_for_label(bound.auto_id) if bound.auto_id else ""
     return f'<label for="{escape(target)}">{contents}</label>' if target else f"<label>{contents}</label>"
-
-
-@register.simple_tag(takes_context=True)
-def task_head(context, row):
-    """A task card's head: number, title, the agency's role (row.role: "lead" or
-    "coordinating"), measure, timeframe and expected output. Written here, not in a template
-    of its own, for the same reason as {% field %}: a report page has one per task, and each
-    template cost as much as the rest of the card."""
-    memo = _memo(context)
-    words = memo.get("task_head")
-    if words is None:
-        words = memo["task_head"] = {
-            "lead": escape(gettext("Chủ trì")),
-            "coordinating": escape(gettext("Phối hợp")),
-            "measure": escape(pgettext("task measure", "Chỉ tiêu")),
-            "time": escape(gettext("Thời gian")),
-            "due": escape(gettext("hạn")),
-            "output": escape(gettext("Kết quả, sản phẩm")),
-        }
-    task = row.task
-    role = "lead" if row.role == "lead" else "coordinating"
-    timeframe = escape(task.timeframe_text or label_of(task.TimeframeKind, task.timeframe_kind))
-    if task.due_date:
-        timeframe += f" ({words['due']} {date_format(task.due_date, 'SHORT_DATE_FORMAT')})"
-    facts = []
-    if task.measure:
-        facts.append(f"<div><dt>{words['measure']}</dt><dd>{escape(task.measure)}</dd></div>")
-    facts.append(f"<div><dt>{words['time']}</dt><dd>{timeframe}</dd></div>")
-    if task.expected_output:
-        facts.append(f"<div><dt>{words['output']}</dt><dd>{escape(task.expected_output)}</dd></div>")
-    return mark_safe(
-        f'<div class="task-head"><span class="task-number">{escape(task.number)}</span>'
-        f'<div class="task-title">{linebreaksbr(task.title, autoescape=True)}</div>'
-        f'<span class="badge badge-role-{role}">{words[role]}</span></div>'
-        f'<dl class="task-facts">{"".join(facts)}</dl>'
-    )
-
-
-@register.simple_tag(takes_context=True)
-def colleague_answers(context, row):
-    """What the other agencies answered on a task the reporter leads (row.colleagues: answers
-    with report.agency and evidence_files), folded under a summary. In Python like
-    {% task_head %}: a lead may read a hundred answers on one page."""
-    if not row.colleagues:
-        return ""
-    memo = _memo(context)
-    difficulties = memo.get("colleague_difficulties")
-    if difficulties is None:
-        difficulties = memo["colleague_difficulties"] = escape(gettext("Khó khăn, vướng mắc:"))
-    count = len(row.colleagues)
-    summary = ngettext("Kết quả của %(n)s cơ quan phối hợp", "Kết quả của %(n)s cơ quan phối hợp", count) % {"n": count}
-    parts = [f'<details class="colleagues"><summary>{escape(summary)}</summary>']
-    for answer in row.colleagues:
-        status = label_of(answer.Status, answer.status) if answer.status else "—"
-        line = f"<strong>{escape(answer.report.agency.name)}</strong> · {escape(status)}"
-        if answer.percent_done is not None:
-            line += f" · {answer.percent_done} %"
-        if answer.narrative:
-            line += f"<div>{linebreaksbr(answer.narrative, autoescape=True)}</div>"
-        if answer.difficulties:
-            line += f'<div class="sub">{difficulties} {linebreaksbr(answer.difficulties, autoescape=True)}</div>'
-        for evidence in answer.evidence_files:
-            line += f'<a href="{url_for(evidence.pk, "evidence_download")}">{escape(evidence.original_name)}</a> '
-        parts.append(f'<div class="colleague">{line}</div>')
-    parts.append("</details>")
-    return mark_safe("".join(parts))
 
 
 @register.filter

@@ -2,17 +2,9 @@ import re
 
 import pytest
 
-from plans.demo import DEMO_PASSWORD
+from tests.browser.helpers import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def log_in(page, username):
-    page.goto("/dang-nhap/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", DEMO_PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
-    page.wait_for_url(lambda url: "/dang-nhap/" not in url)
 
 
 def test_a_coordinator_finds_the_plan_and_works_in_the_admin(demo_data, page, shoot, tmp_path):

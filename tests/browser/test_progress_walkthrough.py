@@ -8,7 +8,7 @@ import pytest
 from plans.models import Plan
 from reporting import progress
 from reporting.demo import load_demo_reports
-from tests.browser.test_foundation_walkthrough import log_in
+from tests.browser.helpers import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

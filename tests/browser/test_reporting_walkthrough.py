@@ -3,19 +3,10 @@ resubmits; the department accepts. Screenshots of every page in test-artifacts/.
 
 import pytest
 
-from plans.demo import DEMO_PASSWORD
 from reporting.models import Report
+from tests.browser.helpers import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def log_in(page, username):
-    page.context.clear_cookies()
-    page.goto("/dang-nhap/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", DEMO_PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
-    page.wait_for_url(lambda url: "/dang-nhap/" not in url)
 
 
 def test_a_commune_report_goes_through_return_and_acceptance(demo_data, page, shoot, tmp_path):

@@ -6,7 +6,7 @@ import time
 import pytest
 from django_otp.oath import TOTP
 
-from plans.demo import DEMO_PASSWORD
+from tests.browser.helpers import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.real_two_factor]
 
@@ -17,16 +17,8 @@ def code(secret, steps_ahead=0):
     return f"{totp.token():06d}"
 
 
-def password_step(page, username):
-    page.goto("/dang-nhap/?next=/quan-tri/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", DEMO_PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
-    page.wait_for_url(lambda url: "/dang-nhap/?" not in url)
-
-
 def test_a_coordinator_enrols_at_the_first_login_and_types_a_code_at_the_next(demo_data, page, shoot):
-    password_step(page, "snv.angiang")
+    log_in(page, "snv.angiang", start="/dang-nhap/?next=/quan-tri/")
     assert "/tai-khoan/xac-thuc-hai-lop/" in page.url
     assert "bắt buộc xác thực hai lớp" in page.inner_text("main")
     assert page.locator("img.qr").evaluate("img => img.naturalWidth") > 0  # the SVG data URI renders
@@ -39,7 +31,7 @@ def test_a_coordinator_enrols_at_the_first_login_and_types_a_code_at_the_next(de
     page.goto("/")
     page.get_by_role("button", name="Đăng xuất").click()
     page.wait_for_url(lambda url: "/dang-nhap/" in url)
-    password_step(page, "snv.angiang")
+    log_in(page, "snv.angiang", start="/dang-nhap/?next=/quan-tri/")
     assert "/dang-nhap/ma-xac-thuc/" in page.url
     shoot(page, "two-factor-02-code-step")
     page.fill("#id_code", code(secret, steps_ahead=1))  # the enrolment's code cannot be used again

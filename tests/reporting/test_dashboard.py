@@ -6,7 +6,6 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
 
 from indicators.models import Dimension
 from plans.models import Agency, Target, Task, TaskAssignment
@@ -316,34 +315,3 @@ def test_difficulties_are_listed_by_agency_name(client, coordinator, small_plan)
     t5 = next(s for s in response.context["tasks"] if s.task.number == "T5")
     assert [a.agency.name for a in t5.difficulties] == ["Sở Nội vụ", "Sở Y tế"]
     assert response.text.index("Thiếu người") < response.text.index("Thiếu kinh phí")
-
-
-@pytest.mark.parametrize("language", ["vi", "en"])
-def test_the_punctuality_cells_are_written_as_their_template_wrote_them(language):
-    """{% punctuality_cells %} against the template it replaced (kept beside this file)."""
-    from pathlib import Path
-
-    from django.template import Context, Template
-    from django.test.html import parse_html
-
-    from plans.models import Agency
-    from reporting.progress import AgencyRecord, Entry, Punctuality
-
-    reference = Template(
-        "{% load i18n papi %}{% for record in records %}"
-        + (Path(__file__).parent / "punctuality_reference.html").read_text()
-        + "{% endfor %}"
-    )
-    fast = Template("{% load dashboard %}{% for record in records %}{% punctuality_cells record %}{% endfor %}")
-    agency = Agency(name="Sở Y tế")
-    cells = [
-        (None, Punctuality.ON_TIME, Entry(agency, 11)),
-        (None, Punctuality.LATE, Entry(agency, 12, 1)),
-        (None, Punctuality.LATE, Entry(agency, 13, 9)),
-        (None, Punctuality.MISSING, Entry(agency)),
-        (None, Punctuality.PENDING, Entry(agency)),
-    ]
-    records = [AgencyRecord(agency, cells), AgencyRecord(agency, [(None, Punctuality.PENDING, Entry(agency))])]
-    with translation.override(language):
-        context = Context({"records": records, "Punctuality": Punctuality})
-        assert parse_html(fast.render(context)) == parse_html(reference.render(context))

@@ -1,6 +1,6 @@
-"""The task card's tags, {% task_head %} and {% colleague_answers %}, write what the card's
-templates wrote before them (kept beside this file as the references), for every optional
-part, both roles and both languages."""
+"""The reporting pages' tags ({% task_head %}, {% colleague_answers %}, {% punctuality_cells %})
+write what the templates they replaced wrote (kept beside this file as the references), for
+every optional part, both roles and both languages."""
 
 import datetime
 import types
@@ -14,7 +14,7 @@ from django.utils import translation
 
 from plans.models import Task
 
-FAST = Template("{% load papi %}{% task_head row %}")
+FAST = Template("{% load report_tags %}{% task_head row %}")
 # The card's template before the tag replaced it.
 REFERENCE = Template((Path(__file__).parent / "task_head_reference.html").read_text())
 
@@ -52,7 +52,7 @@ def test_the_role_and_timeframe_are_translated():
     assert "Lead" in html and "Ongoing" in html and "Chủ trì" not in html
 
 
-COLLEAGUES = Template("{% load papi %}{% colleague_answers row %}")
+COLLEAGUES = Template("{% load report_tags %}{% colleague_answers row %}")
 COLLEAGUES_REFERENCE = Template(
     "{% if row.colleagues %}" + (Path(__file__).parent / "colleagues_reference.html").read_text() + "{% endif %}"
 )
@@ -90,3 +90,34 @@ def test_colleagues_answers_are_written_as_their_template_wrote_them(answers, la
         fast, reference = COLLEAGUES.render(context), COLLEAGUES_REFERENCE.render(context)
     assert parse_html(fast) == parse_html(reference)
     assert "<b>" not in fast and "<tỉnh>" not in fast
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_the_punctuality_cells_are_written_as_their_template_wrote_them(language):
+    """{% punctuality_cells %} against the template it replaced (kept beside this file)."""
+    from pathlib import Path
+
+    from django.template import Context, Template
+    from django.test.html import parse_html
+
+    from plans.models import Agency
+    from reporting.progress import AgencyRecord, Entry, Punctuality
+
+    reference = Template(
+        "{% load i18n papi %}{% for record in records %}"
+        + (Path(__file__).parent / "punctuality_reference.html").read_text()
+        + "{% endfor %}"
+    )
+    fast = Template("{% load report_tags %}{% for record in records %}{% punctuality_cells record %}{% endfor %}")
+    agency = Agency(name="Sở Y tế")
+    cells = [
+        (None, Punctuality.ON_TIME, Entry(agency, 11)),
+        (None, Punctuality.LATE, Entry(agency, 12, 1)),
+        (None, Punctuality.LATE, Entry(agency, 13, 9)),
+        (None, Punctuality.MISSING, Entry(agency)),
+        (None, Punctuality.PENDING, Entry(agency)),
+    ]
+    records = [AgencyRecord(agency, cells), AgencyRecord(agency, [(None, Punctuality.PENDING, Entry(agency))])]
+    with translation.override(language):
+        context = Context({"records": records, "Punctuality": Punctuality})
+        assert parse_html(fast.render(context)) == parse_html(reference.render(context))
