@@ -52,9 +52,15 @@ class SubDimensionAdmin(ReferenceAdmin):
 
 @admin.register(Score)
 class ScoreAdmin(ReferenceAdmin):
+    """Exports only: published scores come in through the score import page (indicators.score_import),
+    the one importer, which checks each year's framework and recomputes totals, ranks and groups."""
+
     resource_classes = [ScoreResource]
     list_display = ["province", "year", "dimension", "sub_dimension", "value", "rank", "group"]
     list_filter = ["year", "dimension", "group"]
     search_fields = ["province__name"]
     list_select_related = ["province", "dimension", "sub_dimension"]
     autocomplete_fields = ["province"]
+
+    def has_import_permission(self, request):
+        return False

@@ -3,7 +3,6 @@
 from import_export import fields, resources, widgets
 
 from .models import Dimension, Province, Score, SubDimension
-from .standings import recompute_standings, recompute_totals
 
 
 class AllOrNothingResource(resources.ModelResource):
@@ -44,7 +43,9 @@ class SubDimensionResource(AllOrNothingResource):
         skip_unchanged = True
 
 
-class ScoreResource(AllOrNothingResource):
+class ScoreResource(resources.ModelResource):
+    """Export only (ScoreAdmin offers no import): scores are written by indicators.score_import."""
+
     province = fields.Field(attribute="province", column_name="province", widget=widgets.ForeignKeyWidget(Province, "code"))
     dimension = fields.Field(attribute="dimension", column_name="dimension", widget=widgets.ForeignKeyWidget(Dimension, "code"))
     sub_dimension = fields.Field(
@@ -53,16 +54,4 @@ class ScoreResource(AllOrNothingResource):
 
     class Meta:
         model = Score
-        # Matched on what identifies a score, so importing the same file again changes nothing.
-        import_id_fields = ["province", "year", "dimension", "sub_dimension"]
         fields = ["province", "year", "dimension", "sub_dimension", "value", "rank", "group"]
-        skip_unchanged = True
-        clean_model_instances = True  # run Score.clean(): the per-year scale of a sub-dimension
-
-    def after_import(self, dataset, result, **kwargs):
-        # Totals, ranks and groups follow the scores of every year the file touched.
-        super().after_import(dataset, result, **kwargs)
-        if not kwargs.get("dry_run"):
-            for year in sorted({int(y) for y in dataset["year"] if y}):
-                recompute_totals(year)
-                recompute_standings(year)

@@ -14,19 +14,33 @@ framework, a value off its scale, the same score twice) before anything is saved
 import csv
 import datetime
 import io
+import itertools
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
+from papi_tracker.spreadsheets import SpreadsheetError, check_xlsx
+
 from .models import Dimension, Province, Score, SubDimension
 from .standings import recompute_standings, recompute_totals
 
 MAX_ROWS = 20000
+# Empty rows are skipped, but reading stops here: a sheet of a million blank rows is refused.
+MAX_SCANNED_ROWS = 2 * MAX_ROWS
+MAX_COLUMNS = 60
+# Longer than any province name, code or score: a longer cell is an error on its row, not read further.
+MAX_CELL_CHARS = 100
+# A score: up to 2 digits, a decimal comma or point and decimals (PAPI publishes 4; a computed
+# Excel cell has more, rounded to 4 on reading). Decimal() alone would also take "NaN", "sNaN",
+# "1e999" and 200 kB of digits.
+SCORE_VALUE = re.compile(r"[0-9]{1,2}(?:[.,][0-9]{1,15})?")
+SCORE_PLACES = Decimal("0.0001")
+YEAR_VALUE = re.compile(r"[0-9]{4}")  # ASCII digits only: "²".isdigit() is true
 NEW, CHANGED, UNCHANGED = "new", "changed", "unchanged"
 
 
@@ -70,20 +84,42 @@ class ImportPreview:
 
 
 def read_table(name, content):
-    """Rows of cells (strings) from a .csv or .xlsx file."""
+    """Rows of cells (strings) from a .csv or .xlsx file, at most MAX_ROWS + 1 of them (a
+    header and the rows). The file's size is checked before its cells are read."""
     if name.lower().endswith(".xlsx"):
         try:
+            check_xlsx(content, max_rows=MAX_ROWS + 1)
+        except SpreadsheetError as error:
+            raise ImportFileError(str(error)) from None
+        try:
             sheet = load_workbook(io.BytesIO(content), read_only=True, data_only=True).active
+            rows = itertools.islice(sheet.iter_rows(values_only=True), MAX_SCANNED_ROWS + 1)
+            table = [[_cell_text(cell) for cell in row[:MAX_COLUMNS]] for row in rows]
         except Exception as error:  # openpyxl raises many kinds for a damaged file
-            raise ImportFileError(_("Không đọc được tệp Excel: %(error)s") % {"error": error}) from error
-        return [["" if cell is None else str(cell).strip() for cell in row] for row in sheet.iter_rows(values_only=True)]
-    if name.lower().endswith(".csv"):
+            raise ImportFileError(_("Tệp không phải là tệp Excel (.xlsx) đọc được.")) from error
+    elif name.lower().endswith(".csv"):
         try:
             text = content.decode("utf-8-sig")
         except UnicodeDecodeError as error:
             raise ImportFileError(_("Tệp CSV phải được lưu với bảng mã UTF-8.")) from error
-        return [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text))]
-    raise ImportFileError(_("Chỉ nhận tệp .xlsx hoặc .csv."))
+        try:
+            rows = itertools.islice(csv.reader(io.StringIO(text)), MAX_SCANNED_ROWS + 1)
+            table = [[cell.strip() for cell in row[:MAX_COLUMNS]] for row in rows]
+        except csv.Error as error:  # e.g. a cell over the csv module's 128 kB field limit
+            raise ImportFileError(_("Tệp CSV có ô quá dài hoặc sai định dạng.")) from error
+    else:
+        raise ImportFileError(_("Chỉ nhận tệp .xlsx hoặc .csv."))
+    if len(table) > MAX_SCANNED_ROWS:
+        raise ImportFileError(_("Tệp có quá %(max)s dòng.") % {"max": MAX_ROWS})
+    return table
+
+
+def _cell_text(value):
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))  # a year typed as a number: 2024.0 reads 2024
+    return str(value).strip()
 
 
 def _header_key(text):
@@ -120,8 +156,9 @@ def parse(name, content, year=None):
 
     rows = []
     for line, raw in enumerate(table[1:], start=2):
+        raw = [text if len(text) <= MAX_CELL_CHARS else text[:MAX_CELL_CHARS] + "…" for text in raw]
         row_year = cell(raw, "year") or (str(year) if year else "")
-        year_value = int(row_year) if row_year.isdigit() else None
+        year_value = int(row_year) if YEAR_VALUE.fullmatch(row_year) else None
         if wide:
             for index, number in wide:
                 text = raw[index] if index < len(raw) else ""
@@ -176,9 +213,9 @@ def check(rows):
             row.errors.append(_("Không rõ chỉ số “%(name)s”.") % {"name": row.sub_text or row.dimension_text})
         else:
             row.dimension_id, row.sub_dimension_id = dimension.pk, sub.pk if sub else None
-        try:
-            row.value = Decimal(row.value_text.replace(",", "."))
-        except InvalidOperation:
+        if SCORE_VALUE.fullmatch(row.value_text):
+            row.value = Decimal(row.value_text.replace(",", ".")).quantize(SCORE_PLACES)
+        else:
             row.errors.append(_("Điểm “%(value)s” không phải là số.") % {"value": row.value_text})
         if row.errors:
             continue

@@ -14,6 +14,12 @@ def is_administrator(user):
     return user.is_active and user.is_superuser
 
 
+def may_import_scores(user):
+    """Published PAPI scores are national reference data: one province's coordinator changing them
+    would move every province's rank. Only administrators import or change them."""
+    return is_administrator(user)
+
+
 def memberships(user):
     if not user.is_authenticated:
         return Membership.objects.none()

@@ -22,15 +22,16 @@ from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
 from indicators.models import Dimension, SubDimension
+from papi_tracker.limits import MAX_TASKS_PER_PLAN
+from papi_tracker.spreadsheets import SpreadsheetError, check_xlsx
 
 from .excel import COLUMNS, GENERAL_SECTION
-from .models import Agency, AgencyGroup, AgencyKind, Task, TaskAssignment, touch_plans
+from .models import Agency, AgencyGroup, AgencyKind, Plan, Task, TaskAssignment, touch_plans
 
 MAX_BYTES = 5 * 1024 * 1024
 # The text columns' lengths in the database, checked per row so a long cell is an error, not a crash.
 LIMITS = {name: Task._meta.get_field(name).max_length for name in ("number", "measure_unit", "timeframe_text", "supervisor")}
 MAX_ROWS = 5000
-MAX_UNPACKED_BYTES = 20 * 1024 * 1024
 
 # Abbreviations in plan documents, expanded before names are compared (normalised form).
 ABBREVIATIONS = {
@@ -183,12 +184,9 @@ def parse(content, plan):
     unreadable = PlanImportError(_("Tệp không phải là tệp Excel (.xlsx) đọc được."))
     try:
         # A few kB can unpack to gigabytes: measure before openpyxl builds every cell.
-        with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            unpacked = sum(entry.file_size for entry in archive.infolist())
-    except (zipfile.BadZipFile, OSError, ValueError):
-        raise unreadable from None
-    if unpacked > MAX_UNPACKED_BYTES:
-        raise PlanImportError(_("Tệp giải nén ra quá lớn (hơn 20 MB dữ liệu): hãy chỉ giữ trang danh mục nhiệm vụ."))
+        check_xlsx(content, max_rows=MAX_ROWS)
+    except SpreadsheetError as error:
+        raise PlanImportError(str(error)) from None
     try:
         book = load_workbook(io.BytesIO(content), data_only=False)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError, SyntaxError, AttributeError, IndexError):
@@ -280,6 +278,7 @@ def parse(content, plan):
     check_existing(rows, plan, existing)
     if not any(r.values for r in rows):
         raise PlanImportError(_("Tệp không có nhiệm vụ nào dưới dòng tiêu đề."))
+    check_size(plan, rows)
     return rows
 
 
@@ -460,10 +459,38 @@ def timeframe_kind(text, due_date):
     return Task.TimeframeKind.OTHER
 
 
+def already_saved(plan, rows):
+    """Whether every task of these rows is in the plan as the rows have it: the same file saved
+    twice (a double click on "Lưu", or the browser's back and save again)."""
+    numbered = {row.values["number"]: row.values["title"] for row in rows if row.values}
+    stored = dict(Task.objects.filter(plan=plan, number__in=numbered).values_list("number", "title"))
+    return bool(numbered) and stored == numbered
+
+
+def check_size(plan, rows):
+    """A plan holds at most MAX_TASKS_PER_PLAN tasks (the report form's request limits are
+    sized from it): refuse a file that would take it past that."""
+    new = sum(1 for row in rows if row.values)
+    if Task.objects.filter(plan=plan).count() + new > MAX_TASKS_PER_PLAN:
+        raise PlanImportError(
+            _("Một kế hoạch có tối đa %(max)s nhiệm vụ; kế hoạch này đã có %(count)s, tệp thêm %(new)s.")
+            % {"max": MAX_TASKS_PER_PLAN, "count": Task.objects.filter(plan=plan).count(), "new": new}
+        )
+
+
 @transaction.atomic
 def save(plan, rows, mapping):
     """Create the mapped-to-new agencies and the tasks with their assignments; all or nothing.
-    A name mapped to an existing agency is kept as its alias, so the next import knows it."""
+    A name mapped to an existing agency is kept as its alias, so the next import knows it.
+
+    The plan's row is locked first and its task numbers read again: two saves of the same
+    preview (a double click) queue here, and the second finds the numbers taken and raises
+    PlanImportError instead of breaking the unique constraint."""
+    Plan.objects.select_for_update(of=("self",)).only("pk").get(pk=plan.pk)
+    check_existing(rows, plan)
+    if any(row.errors for row in rows):
+        raise PlanImportError(_("Kế hoạch đã có nhiệm vụ trùng số thứ tự với tệp: không lưu gì."))
+    check_size(plan, rows)
     mapped = {}  # normalised name → "agency:<id>" for the names mapped to a new agency
     for name, choice in mapping.items():
         if choice.startswith("new:"):

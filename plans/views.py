@@ -87,8 +87,9 @@ IMPORT_SALT = "papi.score-import"
 
 def score_import(request):
     """Published scores of a year: upload, read the preview with every row's errors, then save
-    all or nothing. The checked rows travel to the confirm step signed, so any server can save them."""
-    if not (access.is_administrator(request.user) or access.coordinated_province_ids(request.user).exists()):
+    all or nothing. The checked rows travel to the confirm step signed, so any server can save them.
+    Scores are national reference data (every province's rank follows them): administrators only."""
+    if not access.may_import_scores(request.user):
         raise Http404
     form, preview, payload = ScoreImportForm(), None, ""
     if request.method == "POST" and "payload" in request.POST:
@@ -193,6 +194,8 @@ def plan_task_import(request, pk):
         rows = plan_import.from_payload(plan, data)
         if rows is None:  # a preview made for another plan
             return HttpResponseBadRequest(_("Dữ liệu xem trước không hợp lệ hoặc đã quá 1 giờ; hãy tải tệp lên lại."))
+        if "save" in request.POST and plan_import.already_saved(plan, rows):
+            return _saved_before(request, plan)
         payload = request.POST["payload"]
     elif request.method == "POST":
         upload_form = PlanImportForm(request.POST, request.FILES)
@@ -221,9 +224,15 @@ def plan_task_import(request, pk):
         blocked = any(row.errors for row in rows)  # the file itself must be corrected
         complete = not blocked and not any(row.unmapped for row in rows)
         if "save" in request.POST and complete:
-            count = plan_import.save(plan, rows, mapping)
-            messages.success(request, _("Đã thêm %(count)s nhiệm vụ vào kế hoạch.") % {"count": count})
-            return redirect("plan_detail", plan.pk)
+            try:
+                count = plan_import.save(plan, rows, mapping)
+            except plan_import.PlanImportError as error:
+                if plan_import.already_saved(plan, rows):
+                    return _saved_before(request, plan)
+                messages.error(request, str(error))
+            else:
+                messages.success(request, _("Đã thêm %(count)s nhiệm vụ vào kế hoạch.") % {"count": count})
+                return redirect("plan_detail", plan.pk)
         if blocked or "save" in request.POST:
             status = 400
     context = {
@@ -238,6 +247,12 @@ def plan_task_import(request, pk):
         "dimensions": {d.pk: d for d in Dimension.objects.all()},
     }
     return render(request, "plans/plan_import.html", context, status=status)
+
+
+def _saved_before(request, plan):
+    """The same preview saved a second time (a double click on "Lưu"): it is in the plan once."""
+    messages.info(request, _("Danh mục nhiệm vụ này đã được lưu vào kế hoạch; không thêm lần nữa."))
+    return redirect("plan_detail", plan.pk)
 
 
 def plan_pdf(request, pk):

@@ -47,13 +47,12 @@ def home(request):
         .order_by("-year", "province__name")
     )
     memberships = list(plan_access.memberships(request.user).select_related("agency", "agency__province"))
-    can_import_scores = plan_access.is_administrator(request.user) or any(m.role == "coordinator" for m in memberships)
     context = {
         "plans": plans,
         "followed": set(plan_access.followed_plans(request.user).values_list("pk", flat=True)),
         "memberships": memberships,
         "todo": readers.todo_list(request.user),
-        "can_import_scores": can_import_scores,
+        "can_import_scores": plan_access.may_import_scores(request.user),
     }
     return render(request, "reporting/home.html", context)
 

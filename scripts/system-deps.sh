@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the test suite needs when they are missing:
-# PostgreSQL 15 server binaries, Chromium (browser tests), poppler (PDF checks) and gettext
-# (translation checks).
+# PostgreSQL 15 server binaries, Chromium (browser tests), poppler (PDF checks), gettext
+# (translation checks) and the libraries WeasyPrint loads.
 # Never downloads a browser of its own: Playwright drives Debian's chromium.
 set -euo pipefail
 need=()
@@ -11,6 +11,8 @@ command -v chromium >/dev/null || need+=(chromium)
 command -v pdftoppm >/dev/null || need+=(poppler-utils)
 command -v xgettext >/dev/null && command -v msgfmt >/dev/null || need+=(gettext)
 ldconfig -p 2>/dev/null | grep -q "libmagic.so.1 " || need+=(libmagic1)
+# WeasyPrint warns (an error under the suite's filterwarnings) without HarfBuzz's subsetter.
+ldconfig -p 2>/dev/null | grep -q "libharfbuzz-subset.so.0 " || need+=(libharfbuzz-subset0)
 [ ${#need[@]} -eq 0 ] && exit 0
 echo "Installing Debian packages: ${need[*]}"
 sudo=""

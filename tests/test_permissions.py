@@ -88,12 +88,12 @@ REPORT = {**READERS, "lead_reporter": 200}
 ACT = {role: (302 if status == 200 else status) for role, status in MANAGERS.items()}
 FORM = {**dict.fromkeys(READERS, 404), "lead_reporter": 302}  # its report is sent: the form redirects to it
 MATRIX = {
-    # Published scores are national: every coordinator and the administrators may import them.
+    # Published scores are national reference data: administrators alone import them.
     "score_import": (
         "get",
         lambda w: reverse("score_import"),
         None,
-        {**dict.fromkeys(ROLES[:-1], 404), "administrator": 200, "coordinator": 200, "other_province_coordinator": 200},
+        {**dict.fromkeys(ROLES[:-1], 404), "administrator": 200},
     ),
     "home": ("get", lambda w: reverse("home"), None, OK_ALL),
     "password_change": ("get", lambda w: reverse("password_change"), None, OK_ALL),

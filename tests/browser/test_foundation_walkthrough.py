@@ -51,7 +51,15 @@ def test_a_coordinator_finds_the_plan_and_works_in_the_admin(demo_data, page, sh
     assert page.locator("#assignments-group").count() == 1
     shoot(page, "06-admin-task-change")
 
-    # Importing a year's published scores: preview first, then save.
+    # Published scores are national reference data: the coordinator is not offered their import.
+    page.goto("/")
+    assert page.locator("text=Nhập điểm PAPI công bố").count() == 0
+    assert page.goto("/diem-papi/nhap/").status == 404
+    assert "Không tìm thấy" in page.inner_text("body")
+    shoot(page, "06a-score-import-404-coordinator")
+
+    # The administrator imports a year's published scores: preview first, then save.
+    log_in(page, "admin")
     page.goto("/")
     page.click("text=Nhập điểm PAPI công bố")
     scores = tmp_path / "papi-2024.csv"

@@ -1,39 +1,29 @@
-"""Reference data through django-import-export: all or nothing, standings follow."""
+"""Published scores have one importer, the score import page (tests/plans/test_score_import.py):
+the admin's django-import-export resource for scores exports only."""
 
 import pytest
-import tablib
+from django.urls import reverse
 
 from indicators.models import Score
 from indicators.resources import ScoreResource
 
 pytestmark = pytest.mark.django_db
 
-HEADERS = ["province", "year", "dimension", "sub_dimension", "value"]
 
-
-def dataset(*rows):
-    return tablib.Dataset(*rows, headers=HEADERS)
-
-
-def test_a_file_with_a_bad_row_saves_nothing():
+def test_the_admin_offers_no_score_import_even_to_administrators(client, administrator):
+    client.force_login(administrator)
+    changelist = client.get(reverse("admin:indicators_score_changelist"))
+    assert changelist.status_code == 200
+    assert reverse("admin:indicators_score_import") not in changelist.text
+    assert reverse("admin:indicators_score_export") in changelist.text
     before = Score.objects.count()
-    result = ScoreResource().import_data(
-        dataset(["an-giang", 2025, "D1", "", "5.1"], ["an-giang", 2025, "D2", "", "12.0"]),  # 12 is off the 1–10 scale
-        raise_errors=False,
-    )
-    assert result.has_validation_errors() or result.has_errors()
+    assert client.get(reverse("admin:indicators_score_import")).status_code in (403, 404)
     assert Score.objects.count() == before
 
 
-def test_an_unknown_province_is_an_error():
-    result = ScoreResource().import_data(dataset(["atlantis", 2025, "D1", "", "5.1"]), raise_errors=False)
-    assert result.has_validation_errors() or result.has_errors()
-    assert not Score.objects.filter(year=2025).exists()
-
-
-def test_a_good_file_is_saved_and_ranked():
-    rows = [["an-giang", 2025, "D1", "", "6.5"], ["dak-nong", 2025, "D1", "", "5.5"], ["ha-noi", 2025, "D1", "", "5.0"]]
-    result = ScoreResource().import_data(dataset(*rows), raise_errors=True)
-    assert not result.has_errors()
-    ranks = dict(Score.objects.filter(year=2025, dimension__code="D1").values_list("province__code", "rank"))
-    assert ranks == {"an-giang": 1, "dak-nong": 2, "ha-noi": 3}
+def test_the_export_names_provinces_and_dimensions_by_code():
+    data = ScoreResource().export(
+        Score.objects.filter(province__code="an-giang", year=2018, dimension__number=1, sub_dimension=None)
+    )
+    assert data.headers == ["province", "year", "dimension", "sub_dimension", "value", "rank", "group"]
+    assert data[0][:3] == ("an-giang", "2018", "D1")

@@ -3,6 +3,7 @@ its agency matching, preview and all-or-nothing save; every kind of bad file."""
 
 import datetime
 import io
+import re
 import zipfile
 from decimal import Decimal
 
@@ -361,3 +362,65 @@ def test_a_tampered_preview_payload_is_refused(client, other_province_coordinato
     tampered = payload[:middle] + ("A" if payload[middle] != "A" else "B") + payload[middle + 1 :]
     response = client.post(reverse("plan_task_import", args=[empty_plan.pk]), {"payload": tampered, "save": "1"})
     assert response.status_code == 400 and not Task.objects.filter(plan=empty_plan).exists()
+
+
+ONE_TASK = [("I", "Chỉ số: Tham gia của người dân ở cấp cơ sở"), ("1", "Một", "", "Sở Nội vụ", "", "", "")]
+
+
+def test_a_double_click_on_save_adds_the_tasks_once_and_shows_no_error(client, other_province_coordinator, empty_plan):
+    client.force_login(other_province_coordinator)
+    payload = upload(client, empty_plan, sheet(ONE_TASK)).context["payload"]
+    url = reverse("plan_task_import", args=[empty_plan.pk])
+    first = client.post(url, {"payload": payload, "save": "1"})
+    second = client.post(url, {"payload": payload, "save": "1"}, follow=True)
+    assert first.status_code == 302
+    assert second.redirect_chain == [(reverse("plan_detail", args=[empty_plan.pk]), 302)]
+    assert "đã được lưu vào kế hoạch; không thêm lần nữa" in second.text
+    assert list(Task.objects.filter(plan=empty_plan).values_list("number", flat=True)) == ["1"]
+
+
+def test_two_saves_of_one_preview_at_once_do_not_break_the_unique_number(other_province_coordinator, empty_plan):
+    """Both requests read the plan before either wrote: the second save finds the numbers taken
+    once the first commits, and says so instead of an IntegrityError (a 500 before)."""
+    rows = plan_import.parse(sheet(ONE_TASK), empty_plan)
+    names = plan_import.directory(empty_plan.province)
+    plan_import.check(rows, names, {})
+    late = plan_import.from_payload(empty_plan, plan_import.to_payload(empty_plan, rows))
+    plan_import.check(late, names, {})
+    assert plan_import.save(empty_plan, rows, {}) == 1
+    with pytest.raises(plan_import.PlanImportError):
+        plan_import.save(empty_plan, late, {})
+    assert Task.objects.filter(plan=empty_plan).count() == 1
+    assert plan_import.already_saved(empty_plan, late)
+
+
+def test_a_sheet_claiming_more_rows_than_allowed_is_refused_before_its_cells_are_read(
+    client, other_province_coordinator, empty_plan, monkeypatch
+):
+    content = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(sheet(ONE_TASK))) as source, zipfile.ZipFile(content, "w") as archive:
+        for entry in source.infolist():
+            data = source.read(entry)
+            if entry.filename == "xl/worksheets/sheet1.xml":
+                data = re.sub(rb'<dimension ref="A1:G4"\s*/>', b'<dimension ref="A1:G999999"/>', data)
+                assert b"G999999" in data
+            archive.writestr(entry, data)
+
+    def no_cells(*args, **kwargs):
+        raise AssertionError("a cell was read")
+
+    monkeypatch.setattr(plan_import, "load_workbook", no_cells)
+    client.force_login(other_province_coordinator)
+    response = upload(client, empty_plan, content.getvalue())
+    assert response.status_code == 400 and "Tệp có hơn 5000 dòng." in response.text
+
+
+def test_a_file_that_would_take_the_plan_past_its_task_limit_is_refused(client, other_province_coordinator, empty_plan):
+    from papi_tracker.limits import MAX_TASKS_PER_PLAN
+
+    Task.objects.bulk_create(Task(plan=empty_plan, number=f"x{n}", title="Có sẵn") for n in range(MAX_TASKS_PER_PLAN))
+    client.force_login(other_province_coordinator)
+    response = upload(client, empty_plan, sheet(ONE_TASK))
+    assert response.status_code == 400
+    assert f"Một kế hoạch có tối đa {MAX_TASKS_PER_PLAN} nhiệm vụ" in response.text
+    assert Task.objects.filter(plan=empty_plan).count() == MAX_TASKS_PER_PLAN

@@ -1,0 +1,38 @@
+"""Bounds the data model keeps, in one place: settings size the request limits from them.
+
+Plain constants, importing no model, so that settings.py can import them too."""
+
+# The largest plan: the report form of an agency that reports on every task must still fit a request.
+MAX_TASKS_PER_PLAN = 300
+
+# What a reporter types, in characters: for each task (TaskProgress)…
+TASK_NARRATIVE_MAX_LENGTH = 5000
+TASK_EVIDENCE_MAX_LENGTH = 2000
+TASK_DIFFICULTIES_MAX_LENGTH = 2000
+# …and once for the whole report (Report.difficulties, Report.proposals).
+REPORT_TEXT_MAX_LENGTH = 10000
+
+# The report form posts, for each task, its status, percent done, achieved value, narrative,
+# evidence and difficulties (and one file input, counted with the files), and once: the CSRF
+# token, the version, the report's difficulties and proposals, and the button pressed.
+# tests/test_limits.py holds these equal to reporting.forms.
+REPORT_FORM_FIELDS_PER_TASK = 6
+REPORT_FORM_OWN_FIELDS = 5
+# Evidence files chosen in one save, over the whole form (Django's default allowance).
+MAX_FILES_PER_SAVE = 100
+
+# What the department types on a report or a period.
+REVIEW_NOTE_MAX_LENGTH = 2000
+REOPEN_REASON_MAX_LENGTH = 1000
+
+# What a coordinator types on a plan and its tasks (the seed plans' longest task title has 699).
+PLAN_GOAL_MAX_LENGTH = 5000
+TASK_TEXT_MAX_LENGTH = 3000  # title, measure, expected output
+
+# Years and dates. PAPI's first survey was 2009; every date a person types for a plan (its
+# periods, deadlines, issue date) lies in the plan's year or the one before or after it.
+FIRST_PLAN_YEAR = 2009
+LAST_PLAN_YEAR = 2100
+PLAN_YEAR_MARGIN = 1
+# A period closes by itself at most this many days after its due date.
+MAX_GRACE_DAYS = 90
