@@ -9,7 +9,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
-from . import two_factor
+from . import lockout, two_factor
 from .forms import CodeForm
 
 
@@ -26,10 +26,19 @@ def _to_step(step, next_url):
 
 
 class LoginView(auth_views.LoginView):
-    """Django's login (django-axes counts its failures); a user with a second step to pass is
-    sent to it, carrying `next` along."""
+    """Django's login (django-axes counts its failures; a browser's device cookie has them counted
+    apart, accounts.lockout); a user with a second step to pass is sent to it, carrying `next` along."""
 
     redirect_authenticated_user = True
+
+    def post(self, request, *args, **kwargs):
+        lockout.recognise_device(request)
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        lockout.remember_device(response, form.get_user().get_username())
+        return response
 
     def get_success_url(self):
         url = super().get_success_url()

@@ -13,13 +13,11 @@ TASK_DIFFICULTIES_MAX_LENGTH = 2000
 REPORT_TEXT_MAX_LENGTH = 10000
 
 # The report form posts, for each task, its status, percent done, achieved value, narrative,
-# evidence and difficulties (and one file input, counted with the files), and once: the CSRF
-# token, the version, the report's difficulties and proposals, and the button pressed.
+# evidence, difficulties and file input (a browser sends an empty file input as a field), and
+# once: the CSRF token, the version, the report's difficulties and proposals, the button pressed.
 # tests/test_limits.py holds these equal to reporting.forms.
-REPORT_FORM_FIELDS_PER_TASK = 6
+REPORT_FORM_FIELDS_PER_TASK = 7
 REPORT_FORM_OWN_FIELDS = 5
-# Evidence files chosen in one save, over the whole form (Django's default allowance).
-MAX_FILES_PER_SAVE = 100
 
 # What the department types on a report or a period.
 REVIEW_NOTE_MAX_LENGTH = 2000
@@ -34,5 +32,7 @@ TASK_TEXT_MAX_LENGTH = 3000  # title, measure, expected output
 FIRST_PLAN_YEAR = 2009
 LAST_PLAN_YEAR = 2100
 PLAN_YEAR_MARGIN = 1
-# A period closes by itself at most this many days after its due date.
+# A period closes by itself at most this many days after its due date, and a reopening for one
+# agency lasts at most this many days from the day it is made.
 MAX_GRACE_DAYS = 90
+MAX_REOPEN_DAYS = 90

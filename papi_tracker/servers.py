@@ -116,8 +116,8 @@ class Processes:
         return base_url
 
     def db_worker(self, env):
-        """The background task worker (`manage.py db_worker`), polling often."""
-        command = [sys.executable, "manage.py", "db_worker", "--interval", "0.5", "--no-startup-delay"]
+        """The background task worker (`manage.py worker`), polling often."""
+        command = [sys.executable, "manage.py", "worker", "--interval", "0.5", "--no-startup-delay"]
         return self._start("db_worker", command, env)[0]
 
     def stop(self):

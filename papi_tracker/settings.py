@@ -5,12 +5,15 @@ server refuses to start unless SECRET_KEY and ALLOWED_HOSTS are given (papi_trac
 """
 
 import datetime
+import ipaddress
 import os
 from pathlib import Path
 
 import dj_database_url
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
+
+from papi_tracker import limits
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("PAPI_VAR_DIR", BASE_DIR / "var"))
@@ -66,8 +69,13 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Answers static files itself, with their long public cache, before the middleware below.
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Everything else is private: Cache-Control: private, no-store.
+    "papi_tracker.middleware.PrivateCacheMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # "Database is locked" (SQLite, under a long write) answers 503 "try again", not 500.
+    "papi_tracker.middleware.DatabaseBusyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "papi_tracker.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -82,6 +90,8 @@ MIDDLEWARE = [
     "papi_tracker.middleware.SessionLifetimeMiddleware",
     # After the session checks: a session that must pass the second step goes nowhere else.
     "accounts.middleware.TwoFactorMiddleware",
+    # The admin answers 404, as the rest of the app does, for what a logged-in user may not use.
+    "papi_tracker.middleware.AdminNotFoundMiddleware",
     # Last, as django-axes asks: it answers a locked-out login with the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -118,10 +128,16 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # IMMEDIATE avoids "database is locked" when two requests write at once; WAL lets
-    # readers proceed during a write.
+    # SQLite lets one connection write at a time. WAL lets readers go on during a write;
+    # IMMEDIATE takes the write lock when a transaction begins, where the busy timeout applies
+    # (a transaction that reads and then writes would fail at once instead of waiting); the
+    # timeout is how long a write waits for another's before "database is locked" (Python's
+    # default, 5 s, was shorter than a long export's write). A request that still meets the lock
+    # gets the "busy, try again" page (papi_tracker.middleware.DatabaseBusyMiddleware); the
+    # worker waits and goes on (`manage.py worker`).
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
+        "timeout": float(os.environ.get("SQLITE_TIMEOUT", "20")),
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -138,14 +154,34 @@ LOGOUT_REDIRECT_URL = "login"
 
 # Repeated failed logins lock the account for the address they came from, for a cool-off
 # (django-axes): someone guessing one user's password does not lock that user out everywhere.
+# A browser the user has logged in with before is counted apart, by its device cookie, so that
+# colleagues behind the same office address cannot lock the user out of it (accounts/lockout.py).
 AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = "accounts.lockout.lockout_parameters"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_CLIENT_IP_CALLABLE = "papi_tracker.middleware.client_ip"
 AXES_VERBOSE = False  # its start-up banner on stdout would mix with command output
+# How long a login device cookie counts (accounts/lockout.py); each successful login renews it.
+LOGIN_DEVICE_COOKIE_AGE = int(os.environ.get("LOGIN_DEVICE_DAYS", "90")) * 24 * 3600
+
+
+def _network(value):
+    try:
+        return str(ipaddress.ip_network(value, strict=False))
+    except ValueError:
+        raise ValueError(f"TRUSTED_PROXIES: {value!r} is not an IP address or network") from None
+
+
+# The addresses of the reverse proxies (IPs or networks, comma-separated). X-Forwarded-For is
+# read only on a request that comes from one of them, and then only up to the first hop that is
+# not one of them (papi_tracker.middleware.client_ip): anyone else may write what they like in it.
+# Default: loopback when BEHIND_TLS_PROXY is on (a proxy on the same machine), none otherwise.
+TRUSTED_PROXIES = [
+    _network(item) for item in env_list("TRUSTED_PROXIES", "127.0.0.0/8,::1" if env_bool("BEHIND_TLS_PROXY") else "")
+]
 
 # Two-factor login (TOTP, django-otp): any user may turn it on; administrators and
 # coordinators must (OWASP ASVS level 2). Off only for a trial server, never in production.
@@ -191,6 +227,21 @@ STORAGES = {
 # Uploaded evidence is private: it lives outside STATIC_ROOT and is never given a
 # public URL; views serve it after a permission check.
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "private"))
+
+# Request limits, sized from the data (papi_tracker/limits.py): the largest report form, an
+# agency answering every task of the largest plan with every text at its longest, must fit.
+# Django's defaults (1,000 fields, 2.5 MB) refused a 200-task report with a 400, and nothing
+# of it was saved. Text is counted at 4 bytes a character, UTF-8's most; the slack covers the
+# field names and short fields (status, numbers). Chosen files are limited apart (Django's
+# DATA_UPLOAD_MAX_NUMBER_FILES, 100 a save, and 10 MB each in reporting.evidence).
+_TASK_TEXT = limits.TASK_NARRATIVE_MAX_LENGTH + limits.TASK_EVIDENCE_MAX_LENGTH + limits.TASK_DIFFICULTIES_MAX_LENGTH
+DATA_UPLOAD_MAX_NUMBER_FIELDS = (
+    limits.REPORT_FORM_FIELDS_PER_TASK * limits.MAX_TASKS_PER_PLAN + limits.REPORT_FORM_OWN_FIELDS + 100
+)
+DATA_UPLOAD_MAX_MEMORY_SIZE = (
+    4 * (_TASK_TEXT * limits.MAX_TASKS_PER_PLAN + 2 * limits.REPORT_TEXT_MAX_LENGTH) + 256 * limits.MAX_TASKS_PER_PLAN + 64 * 1024
+)
+del _TASK_TEXT
 
 # E-mail (reminders), through Django 6.1's MAILERS. Console output in development
 # unless EMAIL_HOST is set.
@@ -264,5 +315,5 @@ IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 
 # Long exports run as tasks stored in the database: any app server queues them and any
-# worker (`manage.py db_worker`, started by `make run`) runs them.
+# worker (`manage.py worker`, started by `make run`) runs them.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}

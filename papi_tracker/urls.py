@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
+from django.views.generic import RedirectView
 from django.views.i18n import set_language
 
 from .views import health
@@ -20,6 +21,9 @@ urlpatterns = [
     path("doi-mat-khau/xong/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     # The language switcher is on the login page too.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    # One login page: the admin's own would not count failures by the browser's device cookie
+    # (accounts.lockout). The admin sends users here with `next`, which is kept.
+    path("quan-tri/login/", login_not_required(RedirectView.as_view(pattern_name="login", query_string=True))),
     path("quan-tri/", admin.site.urls),
     path("suc-khoe/", health, name="health"),
 ]

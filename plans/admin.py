@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from papi_tracker.limits import MAX_TASKS_PER_PLAN
+
 from .admin_scope import ProvinceScopedMixin, SameProvinceAssignmentFormSet
 from .models import Agency, AgencyGroup, Membership, Plan, Target, Task, TaskAssignment
 
@@ -51,6 +53,11 @@ class TaskInline(ProvinceScopedMixin, admin.TabularInline):
     fields = ["number", "dimension", "title", "timeframe_kind", "due_date"]
     show_change_link = True
     ordering = ["order", "id"]
+    # Rows added at once on the plan page count together (Task.clean sees only saved tasks).
+    max_num = MAX_TASKS_PER_PLAN
+
+    def get_formset(self, request, obj=None, **kwargs):
+        return super().get_formset(request, obj, validate_max=True, **kwargs)
 
 
 @admin.register(Plan)

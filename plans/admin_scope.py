@@ -4,6 +4,7 @@ province's rows; administrators see everything. Uses plans.access."""
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.forms.models import BaseInlineFormSet
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from indicators.models import Province
@@ -45,6 +46,11 @@ class ProvinceScopedMixin:
         if obj is None or not isinstance(obj, self.model):
             return True
         return self.get_queryset(request).filter(pk=obj.pk).exists()
+
+    def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
+        # Django's admin redirects to its index with "does not exist" for an object outside the
+        # queryset; out of scope is a 404 here as everywhere in the app (DEVELOPING.md).
+        raise Http404
 
     def has_module_permission(self, request):
         return self._allowed(request)

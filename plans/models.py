@@ -1,7 +1,9 @@
 """What a province commits to: its agencies, plans, targets and tasks, and who works on them."""
 
+import datetime
+
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -10,6 +12,32 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from indicators.models import Dimension, PerformanceGroup, Province, SubDimension
+from papi_tracker.limits import (
+    FIRST_PLAN_YEAR,
+    LAST_PLAN_YEAR,
+    MAX_TASKS_PER_PLAN,
+    PLAN_GOAL_MAX_LENGTH,
+    PLAN_YEAR_MARGIN,
+    TASK_TEXT_MAX_LENGTH,
+)
+
+# Provinces ranked in one year's PAPI: 63 until the mergers of 1/7/2025.
+MOST_PROVINCES_RANKED = 63
+MAX_ALIASES, ALIAS_MAX_LENGTH = 50, 200
+
+
+def validate_aliases(value):
+    """Other spellings of a name, as the Excel import reads them: a list of short texts."""
+    if (
+        not isinstance(value, list)
+        or len(value) > MAX_ALIASES
+        or not all(isinstance(name, str) and 0 < len(name.strip()) <= ALIAS_MAX_LENGTH for name in value)
+    ):
+        message = _(
+            'Ghi tên gọi khác thành danh sách, ví dụ ["UBND xã", "Ủy ban xã"]: '
+            "tối đa %(count)s tên, mỗi tên tối đa %(length)s ký tự."
+        )
+        raise ValidationError(message, params={"count": MAX_ALIASES, "length": ALIAS_MAX_LENGTH})
 
 
 class AgencyKind(models.TextChoices):
@@ -37,7 +65,11 @@ class Agency(models.Model):
         _("cơ quan thường trực"), default=False, help_text=_("Sở Nội vụ: tổng hợp báo cáo của tỉnh.")
     )
     aliases = models.JSONField(
-        _("tên gọi khác"), default=list, blank=True, help_text=_("Cách viết khác gặp trong văn bản, dùng khi nhập từ Excel.")
+        _("tên gọi khác"),
+        default=list,
+        blank=True,
+        validators=[validate_aliases],
+        help_text=_("Cách viết khác gặp trong văn bản, dùng khi nhập từ Excel."),
     )
     email = models.EmailField(_("thư điện tử"), blank=True)
 
@@ -71,7 +103,7 @@ class AgencyGroup(models.Model):
         help_text=_("Nhóm tự động gồm mọi cơ quan thuộc loại này trong tỉnh."),
     )
     members = models.ManyToManyField(Agency, verbose_name=_("thành viên khác"), blank=True, related_name="explicit_groups")
-    aliases = models.JSONField(_("tên gọi khác"), default=list, blank=True)
+    aliases = models.JSONField(_("tên gọi khác"), default=list, blank=True, validators=[validate_aliases])
 
     class Meta:
         verbose_name = _("nhóm cơ quan")
@@ -127,17 +159,27 @@ class Plan(models.Model):
         CLOSED = "closed", _("Đã kết thúc")
 
     province = models.ForeignKey(Province, verbose_name=_("tỉnh, thành phố"), on_delete=models.PROTECT, related_name="plans")
-    year = models.PositiveSmallIntegerField(_("năm"), validators=[MinValueValidator(2009), MaxValueValidator(2100)])
+    year = models.PositiveSmallIntegerField(
+        _("năm"), validators=[MinValueValidator(FIRST_PLAN_YEAR), MaxValueValidator(LAST_PLAN_YEAR)]
+    )
     title = models.CharField(_("tiêu đề"), max_length=500)
     document_number = models.CharField(_("số, ký hiệu"), max_length=50, help_text=_("Ví dụ: 179/KH-UBND"))
     issue_date = models.DateField(_("ngày ban hành"), null=True, blank=True)
     issuer = models.CharField(_("cơ quan ban hành"), max_length=200, blank=True)
     signer = models.CharField(_("người ký"), max_length=100, blank=True)
     signer_title = models.CharField(_("chức vụ người ký"), max_length=200, blank=True)
-    baseline_year = models.PositiveSmallIntegerField(_("năm cơ sở"), help_text=_("Năm có kết quả PAPI dùng làm mốc so sánh."))
-    goal = models.TextField(_("mục tiêu chung"), blank=True)
+    baseline_year = models.PositiveSmallIntegerField(
+        _("năm cơ sở"),
+        validators=[MinValueValidator(FIRST_PLAN_YEAR), MaxValueValidator(LAST_PLAN_YEAR)],
+        help_text=_("Năm có kết quả PAPI dùng làm mốc so sánh."),
+    )
+    goal = models.TextField(_("mục tiêu chung"), max_length=PLAN_GOAL_MAX_LENGTH, blank=True)
     rank_goal = models.PositiveSmallIntegerField(
-        _("mục tiêu xếp hạng"), null=True, blank=True, help_text=_("Ví dụ 20: trong nhóm 20 tỉnh dẫn đầu.")
+        _("mục tiêu xếp hạng"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(MOST_PROVINCES_RANKED)],
+        help_text=_("Ví dụ 20: trong nhóm 20 tỉnh dẫn đầu."),
     )
     group_goal = models.PositiveSmallIntegerField(_("mục tiêu nhóm"), choices=PerformanceGroup, null=True, blank=True)
     status = models.CharField(_("trạng thái"), max_length=10, choices=Status, default=Status.ACTIVE)
@@ -166,6 +208,34 @@ class Plan(models.Model):
                 f.name for f in self._meta.concrete_fields if not f.primary_key and f.name != "progress_version"
             ]
         super().save(*args, **kwargs)
+
+    def clean(self):
+        errors = plan_date_errors(self, issue_date=self.issue_date)
+        if errors:
+            raise ValidationError(errors)
+
+    def date_bounds(self):
+        """The first and last day a person may give as a date of this plan (its issue date,
+        periods, deadlines): its year, or the one before or after (a plan may be issued in
+        December, the year's report is due in January). None while the year is not valid."""
+        if not isinstance(self.year, int) or not FIRST_PLAN_YEAR <= self.year <= LAST_PLAN_YEAR:
+            return None
+        return datetime.date(self.year - PLAN_YEAR_MARGIN, 1, 1), datetime.date(self.year + PLAN_YEAR_MARGIN, 12, 31)
+
+
+def plan_date_errors(plan, **days):
+    """{field name: ValidationError} for each of the given dates outside plan.date_bounds()."""
+    bounds = plan.date_bounds() if plan is not None else None
+    if bounds is None:
+        return {}
+    first, last = bounds
+    message = _("Ngày phải trong khoảng %(first)s – %(last)s: năm %(year)s của kế hoạch, năm trước hoặc năm sau.")
+    params = {"first": first.strftime("%d/%m/%Y"), "last": last.strftime("%d/%m/%Y"), "year": plan.year}
+    return {
+        name: ValidationError(message, code="outside_plan_years", params=params)
+        for name, day in days.items()
+        if isinstance(day, datetime.date) and not first <= day <= last
+    }
 
 
 def touch_plans(plans):
@@ -251,15 +321,22 @@ class Task(models.Model):
     )
     number = models.CharField(_("số thứ tự"), max_length=20, help_text=_("Như trong văn bản, ví dụ II.3"))
     order = models.PositiveIntegerField(_("thứ tự hiển thị"), default=0)
-    title = models.TextField(_("nhiệm vụ"))
-    measure = models.TextField(pgettext_lazy("task measure", "chỉ tiêu"), blank=True)
-    measure_value = models.DecimalField(_("giá trị chỉ tiêu"), max_digits=12, decimal_places=2, null=True, blank=True)
+    title = models.TextField(_("nhiệm vụ"), max_length=TASK_TEXT_MAX_LENGTH)
+    measure = models.TextField(pgettext_lazy("task measure", "chỉ tiêu"), max_length=TASK_TEXT_MAX_LENGTH, blank=True)
+    measure_value = models.DecimalField(
+        _("giá trị chỉ tiêu"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0, message=_("Giá trị chỉ tiêu không được âm."))],
+    )
     measure_unit = models.CharField(_("đơn vị tính"), max_length=50, blank=True)
     supervisor = models.CharField(_("chỉ đạo thực hiện"), max_length=200, blank=True)
     timeframe_kind = models.CharField(_("loại thời hạn"), max_length=10, choices=TimeframeKind, default=TimeframeKind.ONGOING)
     timeframe_text = models.CharField(_("thời gian thực hiện"), max_length=200, blank=True)
     due_date = models.DateField(_("hạn hoàn thành"), null=True, blank=True)
-    expected_output = models.TextField(_("kết quả, sản phẩm"), blank=True)
+    expected_output = models.TextField(_("kết quả, sản phẩm"), max_length=TASK_TEXT_MAX_LENGTH, blank=True)
 
     objects = TaskQuerySet.as_manager()
 
@@ -277,9 +354,39 @@ class Task(models.Model):
     def __str__(self):
         return f"{self.number}. {self.title[:80]}"
 
+    @property
+    def measures_percent(self):
+        """Whether the measure is a percentage ("%", "% hài lòng"): its values stay within 0–100."""
+        return self.measure_unit.strip().startswith("%")
+
+    def bounds_errors(self):
+        """{field: ValidationError} for a due date outside the plan's years and a percentage
+        over 100 (a negative value is the field's own validator); the admin (clean) and the
+        Excel import both ask here."""
+        errors = plan_date_errors(self.plan if self.plan_id else None, due_date=self.due_date)
+        if self.measure_value is not None and self.measures_percent and self.measure_value > 100:
+            errors["measure_value"] = ValidationError(_("Chỉ tiêu tính theo phần trăm: giá trị tối đa là 100."))
+        return errors
+
     def clean(self):
+        errors = self.bounds_errors()
         if self.sub_dimension_id and self.sub_dimension.dimension_id != self.dimension_id:
-            raise ValidationError({"sub_dimension": _("Chỉ số thành phần không thuộc chỉ số nội dung đã chọn.")})
+            errors["sub_dimension"] = ValidationError(_("Chỉ số thành phần không thuộc chỉ số nội dung đã chọn."))
+        if self.plan_is_full():
+            # Not beside a field: the plan is hidden in the plan page's task rows.
+            errors[NON_FIELD_ERRORS] = ValidationError(
+                _("Kế hoạch đã có %(max)s nhiệm vụ, số nhiệm vụ tối đa của một kế hoạch: không thêm được nữa."),
+                params={"max": MAX_TASKS_PER_PLAN},
+            )
+        if errors:
+            raise ValidationError(errors)
+
+    def plan_is_full(self):
+        """Whether this new task would take its plan past MAX_TASKS_PER_PLAN, the number the
+        report form's request limits are sized for (settings.DATA_UPLOAD_MAX_NUMBER_FIELDS)."""
+        if not self._state.adding or not self.plan_id:
+            return False
+        return Task.objects.filter(plan_id=self.plan_id).count() >= MAX_TASKS_PER_PLAN
 
 
 class TaskAssignment(models.Model):

@@ -15,6 +15,7 @@ import zipfile
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
@@ -30,7 +31,8 @@ from .models import Agency, AgencyGroup, AgencyKind, Plan, Task, TaskAssignment,
 
 MAX_BYTES = 5 * 1024 * 1024
 # The text columns' lengths in the database, checked per row so a long cell is an error, not a crash.
-LIMITS = {name: Task._meta.get_field(name).max_length for name in ("number", "measure_unit", "timeframe_text", "supervisor")}
+TEXT_COLUMNS = ("number", "title", "measure", "measure_unit", "timeframe_text", "expected_output", "supervisor")
+LIMITS = {name: Task._meta.get_field(name).max_length for name in TEXT_COLUMNS}
 MAX_ROWS = 5000
 
 # Abbreviations in plan documents, expanded before names are compared (normalised form).
@@ -254,7 +256,7 @@ def parse(content, plan):
         row = ImportRow(line, dimension.pk if dimension else None, {}, [], [], errors)
         if not in_section:
             row.errors.append(_("Nhiệm vụ nằm trước dòng tiêu đề chỉ số nội dung (ví dụ “I. Chỉ số 1: …”)."))
-        for key in ("number", "title", "measure", "measure_unit", "timeframe_text", "expected_output", "supervisor"):
+        for key in TEXT_COLUMNS:
             row.values[key] = texts.get(key, "")
         for key in ("number", "title"):
             if not row.values[key]:
@@ -263,6 +265,7 @@ def parse(content, plan):
         row.values["timeframe_kind"] = _timeframe_kind(texts.get("timeframe_kind", ""), headings, row.errors)
         row.values["measure_value"] = _number(values.get("measure_value"), headings["measure_value"], row.errors)
         row.values["due_date"] = _date(values.get("due_date"), headings["due_date"], row.errors)
+        _check_bounds(plan, row, headings)
         row.leads = split_names(texts.get("leads", ""))
         row.coordinating = split_names(texts.get("coordinating", ""))
         if not row.leads:
@@ -320,6 +323,26 @@ def _number(value, heading, errors):
         errors.append(_("Cột “%(column)s”: “%(value)s” lớn quá.") % {"column": heading, "value": value})
         return None
     return str(number.quantize(Decimal("0.01")))
+
+
+def _check_bounds(plan, row, headings):
+    """The task's own bounds (the measure value field's validators and Task.bounds_errors: the
+    due date in the plan's years, a percentage up to 100), each named by its column."""
+    value, due = row.values["measure_value"], row.values["due_date"]
+    probe = Task(
+        plan=plan,
+        measure_unit=row.values["measure_unit"],
+        measure_value=Decimal(value) if value else None,
+        due_date=datetime.date.fromisoformat(due) if due else None,
+    )
+    found = probe.bounds_errors()
+    try:
+        Task._meta.get_field("measure_value").run_validators(probe.measure_value)
+    except ValidationError as error:
+        found["measure_value"] = error
+    for name, error in found.items():
+        for message in error.messages:
+            row.errors.append(_("Cột “%(column)s”: %(problem)s") % {"column": headings[name], "problem": message})
 
 
 def _sub_dimension(text, dimension, headings, errors):

@@ -27,6 +27,7 @@ from django.utils import timezone
 
 from accounts.tooling import pass_without_code
 from papi_tracker import gc_tuning
+from papi_tracker.limits import MAX_TASKS_PER_PLAN
 from plans import excel as plan_excel
 from plans.models import Agency, Membership, Plan, Task, TaskAssignment
 from plans.obligations import assignees, tasks_for_agency
@@ -37,7 +38,8 @@ from .models import Report, TaskProgress
 from .progress import current_period, current_plans
 
 DEMO_PLAN = "179/KH-UBND"
-IMPORT_ROWS = 1000
+# The largest task list a plan may hold (was 1,000 rows before plans were bounded).
+IMPORT_ROWS = MAX_TASKS_PER_PLAN
 
 # The targets, on this 2-core machine.
 MEDIAN_FACTOR = 10  # a key page's median within 10× the trivial page's

@@ -32,9 +32,14 @@ def add_working_days(day, count):
     return day
 
 
+def year_window(year):
+    """The year's window: from 15/12 of the year before to the cut-off of 14/12."""
+    return PeriodWindow(ReportingPeriod.Kind.YEAR, None, datetime.date(year - 1, 12, 15), datetime.date(year, 12, 14))
+
+
 def national_windows(year):
     """The seven periodic windows of a year: four quarters, 6 months, 9 months, the year."""
-    year_start = datetime.date(year - 1, 12, 15)
+    year_start = year_window(year).start
     windows = []
     for quarter in range(1, 5):
         last_month = quarter * 3
@@ -42,7 +47,7 @@ def national_windows(year):
         windows.append(PeriodWindow(ReportingPeriod.Kind.QUARTER, quarter, start, datetime.date(year, last_month, 14)))
     windows.append(PeriodWindow(ReportingPeriod.Kind.HALF_YEAR, None, year_start, datetime.date(year, 6, 14)))
     windows.append(PeriodWindow(ReportingPeriod.Kind.NINE_MONTHS, None, year_start, datetime.date(year, 9, 14)))
-    windows.append(PeriodWindow(ReportingPeriod.Kind.YEAR, None, year_start, datetime.date(year, 12, 14)))
+    windows.append(year_window(year))
     return windows
 
 

@@ -1,11 +1,32 @@
+import datetime
+
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from plans.models import Agency
+from papi_tracker.limits import (
+    MAX_REOPEN_DAYS,
+    REOPEN_REASON_MAX_LENGTH,
+    REPORT_TEXT_MAX_LENGTH,
+    REVIEW_NOTE_MAX_LENGTH,
+    TASK_DIFFICULTIES_MAX_LENGTH,
+    TASK_EVIDENCE_MAX_LENGTH,
+    TASK_NARRATIVE_MAX_LENGTH,
+)
+from plans.models import Agency, plan_date_errors
 
+from .calendar import year_window
 from .evidence import check_upload
-from .models import ReportingPeriod, TaskProgress
+from .models import NEGATIVE_ACHIEVED_VALUE, ReportingPeriod, TaskProgress, validate_achieved_value
+
+
+def _check_plan_date(plan, day):
+    """The date, or ValidationError beside the field when it lies outside the plan's years."""
+    errors = plan_date_errors(plan, day=day)
+    if errors:
+        raise errors["day"]
+    return day
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -37,19 +58,44 @@ class EvidenceFilesField(forms.FileField):
 
 
 class TaskProgressForm(forms.Form):
-    """One task's answer. Everything is optional here; submit_report checks completeness."""
+    """One task's answer. Everything is optional here; submit_report checks completeness.
+    `task` bounds the achieved value by the task's measure (kept on the form, not its shared fields)."""
 
     status = forms.ChoiceField(label=_("Tình trạng"), choices=[("", "—")] + list(TaskProgress.Status.choices), required=False)
     percent_done = forms.IntegerField(label=_("Tỷ lệ hoàn thành (%)"), min_value=0, max_value=100, required=False)
     achieved_value = forms.DecimalField(
-        label=_("Giá trị đạt được"), max_digits=12, decimal_places=2, localize=True, required=False
+        label=_("Giá trị đạt được"),
+        max_digits=12,
+        decimal_places=2,
+        min_value=0,
+        localize=True,
+        required=False,
+        error_messages={"min_value": NEGATIVE_ACHIEVED_VALUE},
     )
-    narrative = forms.CharField(label=_("Kết quả thực hiện"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
-    evidence = forms.CharField(label=_("Văn bản, tài liệu kiểm chứng"), max_length=2000, required=False)
+    narrative = forms.CharField(
+        label=_("Kết quả thực hiện"),
+        max_length=TASK_NARRATIVE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )
+    evidence = forms.CharField(label=_("Văn bản, tài liệu kiểm chứng"), max_length=TASK_EVIDENCE_MAX_LENGTH, required=False)
     difficulties = forms.CharField(
-        label=_("Khó khăn, vướng mắc (nếu có)"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+        label=_("Khó khăn, vướng mắc (nếu có)"),
+        max_length=TASK_DIFFICULTIES_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
     )
     files = EvidenceFilesField(label=_("Tệp minh chứng (PDF, Word, Excel, ảnh; tối đa 10 MB mỗi tệp)"))
+
+    def __init__(self, *args, task=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.task = task
+
+    def clean_achieved_value(self):
+        value = self.cleaned_data["achieved_value"]
+        if self.task is not None:
+            validate_achieved_value(self.task, value)
+        return value
 
     def progress_values(self):
         data = self.cleaned_data
@@ -76,14 +122,25 @@ TaskProgressForm.base_fields = SharedFields(TaskProgressForm.base_fields)
 
 
 class ReportForm(forms.Form):
-    difficulties = forms.CharField(label=_("Khó khăn, vướng mắc"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
-    proposals = forms.CharField(label=_("Đề xuất, kiến nghị"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    difficulties = forms.CharField(
+        label=_("Khó khăn, vướng mắc"),
+        max_length=REPORT_TEXT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+    )
+    proposals = forms.CharField(
+        label=_("Đề xuất, kiến nghị"),
+        max_length=REPORT_TEXT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
 
 class ReturnForm(forms.Form):
     note = forms.CharField(
         label=_("Nội dung cần bổ sung, chỉnh sửa"),
+        max_length=REVIEW_NOTE_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"required": _("Khi trả lại báo cáo, cần ghi rõ nội dung cần bổ sung.")},
     )
@@ -92,26 +149,29 @@ class ReturnForm(forms.Form):
 class ReopenForm(forms.Form):
     agency = forms.ModelChoiceField(label=_("Cơ quan"), queryset=Agency.objects.none(), empty_label=_("— Chọn cơ quan —"))
     until = forms.DateField(label=_("Cho phép gửi đến ngày"))
-    reason = forms.CharField(label=_("Lý do"), widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(label=_("Lý do"), max_length=REOPEN_REASON_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, agencies, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["agency"].queryset = agencies
 
+    def clean_until(self):
+        """From today, and not far: a late agency of a past year's plan may still be let in,
+        so the bound is today's, not the plan's years."""
+        until, today = self.cleaned_data["until"], timezone.localdate()
+        if until < today:
+            raise ValidationError(_("Ngày mở lại đến phải từ hôm nay trở đi."))
+        if until > today + datetime.timedelta(days=MAX_REOPEN_DAYS):
+            raise ValidationError(_("Mở lại tối đa %(days)s ngày kể từ hôm nay."), params={"days": MAX_REOPEN_DAYS})
+        return until
+
 
 class PeriodForm(forms.ModelForm):
+    """The bounds and order of the dates are ReportingPeriod.clean's, shown beside each field."""
+
     class Meta:
         model = ReportingPeriod
         fields = ["start", "end", "due_date", "grace_days", "status"]
-
-    def clean(self):
-        data = super().clean()
-        start, end, due = data.get("start"), data.get("end"), data.get("due_date")
-        if start and end and end < start:
-            self.add_error("end", _("Ngày chốt số liệu cuối phải sau ngày đầu."))
-        if end and due and due < end:
-            self.add_error("due_date", _("Hạn gửi báo cáo phải sau ngày chốt số liệu."))
-        return data
 
 
 class GeneratePeriodsForm(forms.Form):
@@ -119,6 +179,23 @@ class GeneratePeriodsForm(forms.Form):
         label=_("Hạn gửi: số ngày làm việc sau ngày chốt số liệu"), min_value=1, max_value=30, initial=2
     )
     year_due_date = forms.DateField(label=_("Hạn gửi báo cáo năm (nếu tỉnh quy định riêng)"), required=False)
+
+    def __init__(self, *args, plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.plan = plan
+
+    def clean_year_due_date(self):
+        """Checked as the year's period will be (ReportingPeriod.clean), before anything is created."""
+        due = self.cleaned_data["year_due_date"]
+        if due is None:
+            return None
+        window = year_window(self.plan.year)
+        period = ReportingPeriod(plan=self.plan, kind=window.kind, start=window.start, end=window.end, due_date=due)
+        try:
+            period.clean()
+        except ValidationError as error:
+            raise ValidationError(error.message_dict["due_date"]) from None
+        return due
 
 
 class TaskFilterForm(forms.Form):
@@ -190,6 +267,17 @@ class CompiledReportForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Mỗi dòng một nơi nhận."),
     )
+
+    def __init__(self, *args, plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.plan = plan
+
+    def clean_issue_date(self):
+        """In the plan's years, or up to today: a report on an old plan may be issued (again) late."""
+        day = self.cleaned_data["issue_date"]
+        if day <= timezone.localdate() and (self.plan.date_bounds() or (day,))[0] <= day:
+            return day
+        return _check_plan_date(self.plan, day)
 
     def heading(self):
         data = self.cleaned_data

@@ -13,7 +13,20 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
-from plans.models import Agency, Plan, Task
+from papi_tracker.limits import (
+    MAX_GRACE_DAYS,
+    REOPEN_REASON_MAX_LENGTH,
+    REPORT_TEXT_MAX_LENGTH,
+    REVIEW_NOTE_MAX_LENGTH,
+    TASK_DIFFICULTIES_MAX_LENGTH,
+    TASK_EVIDENCE_MAX_LENGTH,
+    TASK_NARRATIVE_MAX_LENGTH,
+)
+from plans.models import Agency, Plan, Task, plan_date_errors
+
+
+def _day(value):
+    return value.strftime("%d/%m/%Y")
 
 
 class ReportingPeriod(models.Model):
@@ -43,6 +56,7 @@ class ReportingPeriod(models.Model):
         _("số ngày gia hạn"),
         null=True,
         blank=True,
+        validators=[MaxValueValidator(MAX_GRACE_DAYS, message=_("Gia hạn tối đa %(limit_value)s ngày."))],
         help_text=_("Quá hạn gửi cộng số ngày này, kỳ báo cáo không nhận báo cáo mới. Để trống: không tự khóa."),
     )
     status = models.CharField(_("trạng thái"), max_length=10, choices=Status, default=Status.OPEN)
@@ -54,6 +68,9 @@ class ReportingPeriod(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(end__gte=models.F("start")), name="period_window_ordered"),
             models.CheckConstraint(condition=Q(due_date__gte=models.F("end")), name="period_due_after_cutoff"),
+            models.CheckConstraint(
+                condition=Q(grace_days__isnull=True) | Q(grace_days__lte=MAX_GRACE_DAYS), name="period_grace_bounded"
+            ),
             models.CheckConstraint(
                 # quarter IS NOT NULL is spelled out: a CHECK that evaluates to NULL passes.
                 condition=Q(kind="quarter", quarter__isnull=False, quarter__gte=1, quarter__lte=4)
@@ -75,12 +92,30 @@ class ReportingPeriod(models.Model):
             return _("Quý %(quarter)s/%(year)s") % {"quarter": self.quarter, "year": self.plan.year}
         return f"{self.get_kind_display()} {self.plan.year}"
 
+    def clean(self):
+        """Dates in the plan's years, in order (beside each field, in the admin and PeriodForm)."""
+        errors = plan_date_errors(self.plan if self.plan_id else None, start=self.start, end=self.end, due_date=self.due_date)
+        if "end" not in errors and self.start and self.end and self.end < self.start:
+            errors["end"] = ValidationError(
+                _("Ngày chốt số liệu cuối phải từ ngày đầu (%(start)s) trở đi."), params={"start": _day(self.start)}
+            )
+        if "due_date" not in errors and self.end and self.due_date and self.due_date < self.end:
+            errors["due_date"] = ValidationError(
+                _("Hạn gửi báo cáo phải từ ngày chốt số liệu (%(end)s) trở đi."), params={"end": _day(self.end)}
+            )
+        if errors:
+            raise ValidationError(errors)
+
     @property
     def closes_on(self):
-        """The last day a submission is taken (due date plus grace), or None if it never closes by itself."""
+        """The last day a submission is taken (due date plus grace), or None if it never closes by itself.
+        Never fails, even on a row written past the bounds clean() keeps: the last date there is."""
         if self.grace_days is None:
             return None
-        return self.due_date + datetime.timedelta(days=self.grace_days)
+        try:
+            return self.due_date + datetime.timedelta(days=self.grace_days)
+        except OverflowError:
+            return datetime.date.max
 
 
 class PeriodReopening(models.Model):
@@ -89,7 +124,7 @@ class PeriodReopening(models.Model):
     period = models.ForeignKey(ReportingPeriod, verbose_name=_("kỳ báo cáo"), on_delete=models.CASCADE, related_name="reopenings")
     agency = models.ForeignKey(Agency, verbose_name=_("cơ quan"), on_delete=models.CASCADE, related_name="reopenings")
     until = models.DateField(_("mở lại đến ngày"))
-    reason = models.TextField(_("lý do"))
+    reason = models.TextField(_("lý do"), max_length=REOPEN_REASON_MAX_LENGTH)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("người mở lại"), on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -116,8 +151,8 @@ class Report(models.Model):
     agency = models.ForeignKey(Agency, verbose_name=_("cơ quan"), on_delete=models.PROTECT, related_name="reports")
     period = models.ForeignKey(ReportingPeriod, verbose_name=_("kỳ báo cáo"), on_delete=models.PROTECT, related_name="reports")
     status = models.CharField(_("trạng thái"), max_length=10, choices=Status, default=Status.DRAFT)
-    difficulties = models.TextField(_("khó khăn, vướng mắc"), blank=True)
-    proposals = models.TextField(_("đề xuất, kiến nghị"), blank=True)
+    difficulties = models.TextField(_("khó khăn, vướng mắc"), max_length=REPORT_TEXT_MAX_LENGTH, blank=True)
+    proposals = models.TextField(_("đề xuất, kiến nghị"), max_length=REPORT_TEXT_MAX_LENGTH, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("người tạo"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -138,7 +173,7 @@ class Report(models.Model):
         related_name="+",
     )
     reviewed_at = models.DateTimeField(_("xem xét lúc"), null=True, blank=True)
-    review_note = models.TextField(_("ý kiến của Sở Nội vụ"), blank=True)
+    review_note = models.TextField(_("ý kiến của Sở Nội vụ"), max_length=REVIEW_NOTE_MAX_LENGTH, blank=True)
     # Raised by every save: a form posted with an older version was edited by someone else meanwhile.
     version = models.PositiveIntegerField(_("phiên bản"), default=0)
 
@@ -167,6 +202,9 @@ class Report(models.Model):
             raise ValidationError(_("Cơ quan và kỳ báo cáo phải cùng một tỉnh."))
 
 
+NEGATIVE_ACHIEVED_VALUE = _("Giá trị đạt được không được âm.")
+
+
 class TaskProgress(models.Model):
     """The progress of one task inside one report (kết quả thực hiện nhiệm vụ)."""
 
@@ -181,12 +219,24 @@ class TaskProgress(models.Model):
     percent_done = models.PositiveSmallIntegerField(
         _("tỷ lệ hoàn thành (%)"), null=True, blank=True, validators=[MaxValueValidator(100)]
     )
-    achieved_value = models.DecimalField(_("giá trị đạt được"), max_digits=12, decimal_places=2, null=True, blank=True)
-    narrative = models.TextField(_("kết quả thực hiện"), blank=True)
-    evidence = models.TextField(_("tài liệu kiểm chứng"), blank=True, help_text=_("Số, ký hiệu văn bản hoặc mô tả minh chứng."))
+    achieved_value = models.DecimalField(
+        _("giá trị đạt được"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0, message=NEGATIVE_ACHIEVED_VALUE)],
+    )
+    narrative = models.TextField(_("kết quả thực hiện"), max_length=TASK_NARRATIVE_MAX_LENGTH, blank=True)
+    evidence = models.TextField(
+        _("tài liệu kiểm chứng"),
+        max_length=TASK_EVIDENCE_MAX_LENGTH,
+        blank=True,
+        help_text=_("Số, ký hiệu văn bản hoặc mô tả minh chứng."),
+    )
     # Per task, so the department sees which tasks are stuck and why; the report's own
     # difficulties field holds what concerns the agency's work as a whole.
-    difficulties = models.TextField(_("khó khăn, vướng mắc"), blank=True)
+    difficulties = models.TextField(_("khó khăn, vướng mắc"), max_length=TASK_DIFFICULTIES_MAX_LENGTH, blank=True)
 
     history = HistoricalRecords()
 
@@ -202,6 +252,9 @@ class TaskProgress(models.Model):
                 condition=Q(percent_done__isnull=True) | Q(percent_done__gte=0, percent_done__lte=100),
                 name="progress_percent_0_100",
             ),
+            models.CheckConstraint(
+                condition=Q(achieved_value__isnull=True) | Q(achieved_value__gte=0), name="progress_achieved_not_negative"
+            ),
         ]
 
     def __str__(self):
@@ -210,6 +263,19 @@ class TaskProgress(models.Model):
     def clean(self):
         if self.report_id and self.task_id and self.task.plan_id != self.report.period.plan_id:
             raise ValidationError({"task": _("Nhiệm vụ không thuộc kế hoạch của kỳ báo cáo.")})
+        if self.task_id:
+            try:
+                validate_achieved_value(self.task, self.achieved_value)
+            except ValidationError as error:
+                raise ValidationError({"achieved_value": error}) from None
+
+
+def validate_achieved_value(task, value):
+    """A value achieved against a percentage measure is at most 100 (never negative: see the
+    field's validator and constraint). Per task, so the report form checks it for each of its
+    rows (it knows their tasks), and TaskProgress.clean for any other writer that validates."""
+    if value is not None and task.measures_percent and value > 100:
+        raise ValidationError(_("Chỉ tiêu tính theo phần trăm: giá trị đạt được tối đa là 100."), code="max_value")
 
 
 def evidence_path(instance, filename):

@@ -64,7 +64,7 @@ def _task_forms(sheet, data=None, files=None):
             initial = {}
             if row.progress:
                 initial = {name: getattr(row.progress, name) for name in workflow.PROGRESS_FIELDS}
-            forms[row.task.pk] = TaskProgressForm(data, files, prefix=f"t{row.task.pk}", initial=initial)
+            forms[row.task.pk] = TaskProgressForm(data, files, prefix=f"t{row.task.pk}", initial=initial, task=row.task)
     return forms
 
 
@@ -265,7 +265,7 @@ def period_reopen(request, pk):
 def plan_periods(request, plan_pk):
     """The plan's reporting calendar; the coordinator creates it in one step from the national rules."""
     plan = get_object_or_404(plan_access.managed_plans(request.user).select_related("province"), pk=plan_pk)
-    form = GeneratePeriodsForm(request.POST or None)
+    form = GeneratePeriodsForm(request.POST or None, plan=plan)
     if request.method == "POST" and form.is_valid():
         created = create_periods(plan, form.cleaned_data["working_days"], form.cleaned_data["year_due_date"])
         messages.success(request, _("Đã tạo %(count)s kỳ báo cáo.") % {"count": len(created)})
@@ -358,7 +358,7 @@ def compiled_report(request, pk):
         "recipients": "UBND tỉnh (b/c);\nCác sở, ban, ngành tỉnh;\nLưu: VT.",
         **{k: v for k, v in remembered.items() if k not in ("issue_date", "summary")},
     }
-    form = CompiledReportForm(request.POST or None, initial=initial)
+    form = CompiledReportForm(request.POST or None, initial=initial, plan=period.plan)
     if request.method == "POST" and form.is_valid():
         request.session[f"compiled-heading-{period.plan_id}"] = {
             k: v for k, v in form.cleaned_data.items() if k in ("number", "signer_title", "signer_name", "recipients")

@@ -4,6 +4,7 @@ import subprocess
 import sys
 from decimal import Decimal
 
+import pytest
 from django import forms
 from django.conf import settings
 from django.utils import translation
@@ -107,3 +108,82 @@ def test_the_wsgi_server_runs_with_the_tuned_garbage_collector():
         [sys.executable, "-c", script], cwd=settings.BASE_DIR, env=env, capture_output=True, text=True, check=True
     )
     assert out.stdout.strip() == f"{THRESHOLDS} True"
+
+
+def _embedded_database(tmp_path, **env):
+    """DATABASES["default"] as the settings make it without DATABASE_URL, in a fresh process."""
+    import json
+
+    script = "import json; from django.conf import settings; print(json.dumps(settings.DATABASES['default']))"
+    clean = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "SQLITE_TIMEOUT", "DJANGO_SETTINGS_MODULE"}}
+    run = [sys.executable, "-c", f"import django; django.setup(); {script}"]
+    environment = {**clean, "DEBUG": "1", "PAPI_VAR_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "papi_tracker.settings", **env}
+    out = subprocess.run(run, env=environment, capture_output=True, text=True, check=True, cwd=settings.BASE_DIR)
+    return json.loads(out.stdout)
+
+
+def test_the_embedded_sqlite_waits_for_writes_and_lets_reads_through(tmp_path):
+    database = _embedded_database(tmp_path)
+    assert database["ENGINE"] == "django.db.backends.sqlite3"
+    assert database["NAME"] == str(tmp_path / "db.sqlite3")
+    options = database["OPTIONS"]
+    assert options["transaction_mode"] == "IMMEDIATE"  # the write lock is waited for when a transaction begins
+    assert options["timeout"] == 20  # seconds a write waits for another's (Python's default: 5)
+    assert "PRAGMA journal_mode=WAL" in options["init_command"]
+    assert _embedded_database(tmp_path, SQLITE_TIMEOUT="45")["OPTIONS"]["timeout"] == 45
+
+
+def test_on_the_embedded_sqlite_a_write_waits_for_a_short_lock_instead_of_failing(tmp_path, django_db_blocker):
+    """Two connections to one SQLite file: while one holds the write lock for a second, the
+    other's transaction (begun IMMEDIATE, as Django's atomic() does with these options) waits,
+    then writes. With a short timeout, as before, the same write fails "database is locked"."""
+    import sqlite3
+    import threading
+    import time
+
+    from django.db import OperationalError
+    from django.db.utils import ConnectionHandler
+
+    path = tmp_path / "papi.sqlite3"
+    options = _embedded_database(tmp_path)["OPTIONS"]
+    handler = ConnectionHandler(
+        {
+            "default": {"ENGINE": "django.db.backends.sqlite3", "NAME": str(path), "OPTIONS": options},
+            "impatient": {"ENGINE": "django.db.backends.sqlite3", "NAME": str(path), "OPTIONS": {**options, "timeout": 0.1}},
+        }
+    )
+    app, impatient = handler["default"], handler["impatient"]
+
+    def write(connection, value):
+        # What transaction.atomic() does: BEGIN IMMEDIATE, the statement, COMMIT.
+        connection.set_autocommit(False, force_begin_transaction_with_broken_autocommit=True)
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("INSERT INTO t VALUES (%s)", [value])
+            connection.commit()
+        finally:
+            connection.set_autocommit(True)
+
+    with django_db_blocker.unblock():
+        try:
+            with app.cursor() as cursor:
+                cursor.execute("CREATE TABLE t (x integer)")
+                assert cursor.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+                assert cursor.execute("PRAGMA busy_timeout").fetchone()[0] == 20000
+
+            other = sqlite3.connect(path, isolation_level=None, check_same_thread=False)  # e.g. the worker
+            other.execute("BEGIN IMMEDIATE")
+            other.execute("INSERT INTO t VALUES (1)")
+            with pytest.raises(OperationalError, match="database is locked"):
+                write(impatient, 2)
+            with app.cursor() as cursor:  # reading goes on meanwhile (WAL)
+                assert cursor.execute("SELECT count(*) FROM t").fetchone()[0] == 0
+            threading.Timer(1.0, other.execute, ["COMMIT"]).start()
+            started = time.monotonic()
+            write(app, 3)  # waits for the lock, then writes
+            assert time.monotonic() - started >= 0.8
+            with app.cursor() as cursor:
+                assert sorted(row[0] for row in cursor.execute("SELECT x FROM t").fetchall()) == [1, 3]
+            other.close()
+        finally:
+            handler.close_all()

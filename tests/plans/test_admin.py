@@ -1,10 +1,15 @@
-"""The admin a coordinator works in: only their province, reference data read-only."""
+"""The admin a coordinator works in: only their province, reference data read-only. What a
+logged-in user may not use answers 404, as everywhere in the app (papi_tracker.middleware.
+AdminNotFoundMiddleware, plans.admin_scope); anonymous users go to the admin's login page."""
 
 from decimal import Decimal
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.urls import reverse
 
+from plans.demo import DEMO_PASSWORD
 from plans.models import Agency, Plan, Task
 
 pytestmark = pytest.mark.django_db
@@ -28,10 +33,8 @@ def test_a_coordinator_lists_only_their_provinces_tasks(client, coordinator, an_
 def test_another_provinces_plan_cannot_be_opened(client, coordinator, dak_nong_plan):
     client.force_login(coordinator)
     response = client.get(reverse("admin:plans_plan_change", args=[dak_nong_plan.pk]))
-    assert response.status_code == 302  # the admin's "does not exist" redirect: nothing is shown
-    assert response["Location"] == reverse("admin:index")
-    follow = client.get(response["Location"])
-    assert dak_nong_plan.title not in follow.text
+    assert response.status_code == 404  # as elsewhere in the app; Django's admin would redirect
+    assert dak_nong_plan.title not in response.text
 
 
 def test_another_provinces_task_cannot_be_changed(client, coordinator, dak_nong_plan):
@@ -45,7 +48,7 @@ def test_another_provinces_task_cannot_be_changed(client, coordinator, dak_nong_
 
 def test_users_and_roles_are_for_administrators(client, coordinator, administrator):
     client.force_login(coordinator)
-    assert client.get(reverse("admin:plans_membership_changelist")).status_code == 403
+    assert client.get(reverse("admin:plans_membership_changelist")).status_code == 404
     client.force_login(administrator)
     assert client.get(reverse("admin:plans_membership_changelist")).status_code == 200
 
@@ -53,23 +56,74 @@ def test_users_and_roles_are_for_administrators(client, coordinator, administrat
 @pytest.mark.parametrize("cast", ["lead_reporter", "viewer", "commune_reporter"])
 def test_reporters_and_viewers_do_not_get_into_the_admin(client, request, cast):
     client.force_login(request.getfixturevalue(cast))
-    response = client.get(reverse("admin:index"))
-    assert response.status_code == 302
-    assert response["Location"].startswith(reverse("admin:login"))
+    assert client.get(reverse("admin:index")).status_code == 404
+    assert client.get(reverse("admin:plans_plan_changelist")).status_code == 404
+
+
+def login_page_with_next(location):
+    """The `next` of a redirect to the app's login page, or None if it goes elsewhere."""
+    parts = urlsplit(location)
+    return parse_qs(parts.query)["next"][0] if parts.path == reverse("login") else None
+
+
+def test_anonymous_users_are_sent_to_the_login_page(client):
+    for url in (reverse("admin:index"), reverse("admin:auth_user_changelist"), reverse("admin:plans_plan_changelist")):
+        response = client.get(url, follow=True)
+        assert login_page_with_next(response.redirect_chain[-1][0]) == url
+        assert response.status_code == 200 and "Tên đăng nhập" in response.text
+
+
+def test_the_admin_logs_in_through_the_apps_login(client, coordinator):
+    """One login page, where failures are counted by the browser's device cookie (accounts.lockout)."""
+    response = client.get(reverse("admin:login"), {"next": reverse("admin:index")})
+    assert response.status_code == 302 and login_page_with_next(response["Location"]) == reverse("admin:index")
+    response = client.post(response["Location"], {"username": "snv.angiang", "password": DEMO_PASSWORD})
+    assert response.status_code == 302 and response["Location"] == reverse("admin:index")
+    assert client.get(reverse("admin:index")).status_code == 200
+
+
+def _dak_nong_agency(dak_nong_plan):
+    return Agency.objects.filter(province=dak_nong_plan.province).first()
+
+
+ADMIN_PAGES = {
+    "users": lambda plan: reverse("admin:auth_user_changelist"),
+    "a user": lambda plan: reverse("admin:auth_user_change", args=[get_user_model().objects.get(username="admin").pk]),
+    "another province's agency": lambda plan: reverse("admin:plans_agency_change", args=[_dak_nong_agency(plan).pk]),
+    "another province's plan's history": lambda plan: reverse("admin:plans_plan_history", args=[plan.pk]),
+    "deleting another province's agency": lambda plan: reverse("admin:plans_agency_delete", args=[_dak_nong_agency(plan).pk]),
+    "adding a province": lambda plan: reverse("admin:indicators_province_add"),
+    "adding a report": lambda plan: reverse("admin:reporting_report_add"),
+    "exports": lambda plan: reverse("admin:reporting_export_changelist"),
+}
+
+
+@pytest.mark.parametrize("page", sorted(ADMIN_PAGES))
+def test_what_a_coordinator_may_not_use_is_not_found(client, coordinator, administrator, dak_nong_plan, page):
+    url = ADMIN_PAGES[page](dak_nong_plan)
+    client.force_login(coordinator)
+    assert client.get(url).status_code == 404
+    assert client.post(url, {}).status_code == 404
+    client.force_login(administrator)
+    # The report admin is read-only for everyone: no adding, even for administrators.
+    assert client.get(url).status_code == (404 if page == "adding a report" else 200)
 
 
 def test_reference_data_is_read_only_for_coordinators(client, coordinator):
     client.force_login(coordinator)
     assert client.get(reverse("admin:indicators_score_changelist")).status_code == 200
     province = Agency.objects.get(name="Sở Y tế", province__code="an-giang").province
-    assert client.post(reverse("admin:indicators_province_change", args=[province.pk]), {"name": "X"}).status_code == 403
-    assert client.get(reverse("admin:indicators_score_import")).status_code == 403
+    assert client.post(reverse("admin:indicators_province_change", args=[province.pk]), {"name": "X"}).status_code == 404
+    assert client.get(reverse("admin:indicators_score_import")).status_code == 404
 
 
 def test_administrators_may_import_reference_data(client, administrator):
     client.force_login(administrator)
-    assert client.get(reverse("admin:indicators_score_import")).status_code == 200
+    assert client.get(reverse("admin:indicators_province_import")).status_code == 200
     assert client.get(reverse("admin:indicators_province_export")).status_code == 200
+    # Scores come in through the score import page alone (indicators.score_import), not the admin.
+    assert client.get(reverse("admin:indicators_score_import")).status_code == 404
+    assert client.get(reverse("admin:indicators_score_export")).status_code == 200
 
 
 def test_a_coordinator_adds_a_task_typing_vietnamese_numbers_and_dates(client, coordinator, an_giang_plan):
@@ -173,4 +227,29 @@ def test_the_admin_does_not_show_a_draft_report_to_the_coordinator(client, coord
     client.force_login(coordinator)
     assert report not in client.get(reverse("admin:reporting_report_changelist")).context["cl"].queryset
     response = client.get(reverse("admin:reporting_report_change", args=[report.pk]))
-    assert response.status_code == 302 and "nháp riêng" not in client.get(reverse("admin:reporting_taskprogress_changelist")).text
+    assert response.status_code == 404 and "nháp riêng" not in client.get(reverse("admin:reporting_taskprogress_changelist")).text
+
+
+def test_the_plan_pages_task_rows_together_cannot_take_a_plan_past_its_limit(rf, coordinator, an_giang_plan, monkeypatch):
+    """Task.clean counts the saved tasks only: rows added at once on the plan page count together."""
+    from django.contrib import admin
+
+    from plans.admin import TaskInline
+    from plans.models import Plan
+
+    plan = Plan.objects.create(
+        province=an_giang_plan.province, year=2020, title="Mới", document_number="9/KH", baseline_year=2019
+    )
+    monkeypatch.setattr(TaskInline, "max_num", 2)
+    request = rf.post("/")
+    request.user = coordinator
+    formset_class = TaskInline(Plan, admin.site).get_formset(request, plan)
+    data = {"tasks-TOTAL_FORMS": "3", "tasks-INITIAL_FORMS": "0"}
+    for index in range(3):
+        data |= {
+            f"tasks-{index}-number": str(index + 1),
+            f"tasks-{index}-title": "Việc",
+            f"tasks-{index}-timeframe_kind": "ongoing",
+        }
+    formset = formset_class(data, instance=plan, prefix="tasks")
+    assert not formset.is_valid() and formset.non_form_errors()

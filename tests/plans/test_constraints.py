@@ -1,3 +1,4 @@
+import datetime
 from decimal import Decimal
 
 import pytest
@@ -80,3 +81,89 @@ def test_a_task_of_a_plan_is_assigned_only_within_its_province(an_giang_plan):
     foreign = Agency.objects.get(name="UBND xã Đắk Nia")
     with pytest.raises(ValidationError):
         TaskAssignment(task=task, role="coordinating", agency=foreign).full_clean()
+
+
+# --- bounds on what a coordinator types (model validation: the admin shows each beside its field) ---
+
+
+def test_a_plan_holds_at_most_max_tasks_per_plan(client, coordinator, an_giang_plan):
+    from django.urls import reverse
+
+    from papi_tracker.limits import MAX_TASKS_PER_PLAN
+    from plans.models import touch_plans
+    from tests.factories import add_tasks
+
+    add_tasks(an_giang_plan, MAX_TASKS_PER_PLAN - an_giang_plan.tasks.count())
+    touch_plans([an_giang_plan.pk])
+    message = f"Kế hoạch đã có {MAX_TASKS_PER_PLAN} nhiệm vụ, số nhiệm vụ tối đa của một kế hoạch: không thêm được nữa."
+    with pytest.raises(ValidationError) as error:
+        Task(plan=an_giang_plan, number="Y.1", title="t", timeframe_kind="ongoing").full_clean()
+    assert error.value.messages == [message]
+    an_giang_plan.tasks.first().full_clean()  # a task already in the plan is still edited
+    client.force_login(coordinator)
+    data = {"plan": an_giang_plan.pk, "number": "Y.1", "order": "1", "title": "Thêm một nhiệm vụ", "timeframe_kind": "ongoing",
+            "assignments-TOTAL_FORMS": "0", "assignments-INITIAL_FORMS": "0", "assignments-MIN_NUM_FORMS": "0",
+            "assignments-MAX_NUM_FORMS": "1000"}  # fmt: skip
+    response = client.post(reverse("admin:plans_task_add"), data)
+    assert response.status_code == 200 and message in response.text
+    assert an_giang_plan.tasks.count() == MAX_TASKS_PER_PLAN
+
+
+OUTSIDE_2020 = "Ngày phải trong khoảng 01/01/2019 – 31/12/2021: năm 2020 của kế hoạch, năm trước hoặc năm sau."
+
+
+def errors_of(instance):
+    with pytest.raises(ValidationError) as error:
+        instance.full_clean()
+    return error.value.message_dict
+
+
+@pytest.mark.parametrize(
+    ("changes", "errors"),
+    [
+        ({"due_date": datetime.date(9999, 12, 31)}, {"due_date": [OUTSIDE_2020]}),
+        ({"measure_value": Decimal("-1")}, {"measure_value": ["Giá trị chỉ tiêu không được âm."]}),
+        ({"measure_value": Decimal("150"), "measure_unit": "%"},
+         {"measure_value": ["Chỉ tiêu tính theo phần trăm: giá trị tối đa là 100."]}),
+    ],
+)  # fmt: skip
+def test_a_tasks_numbers_dates_and_texts_stay_within_bounds(an_giang_plan, changes, errors):
+    task = Task.objects.get(plan=an_giang_plan, number="1.1")
+    for name, value in changes.items():
+        setattr(task, name, value)
+    assert errors_of(task) == errors
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [({"issue_date": datetime.date(2030, 1, 1)}, "issue_date"), ({"year": 1999}, "year"), ({"year": 2101}, "year"),
+     ({"rank_goal": 64}, "rank_goal"), ({"rank_goal": 0}, "rank_goal")],
+)  # fmt: skip
+def test_a_plans_year_dates_and_goals_stay_within_bounds(an_giang_plan, changes, field):
+    for name, value in changes.items():
+        setattr(an_giang_plan, name, value)
+    assert set(errors_of(an_giang_plan)) == {field}
+
+
+@pytest.mark.parametrize(
+    ("model", "name", "limit"),
+    [(Plan, "goal", 5000), (Task, "title", 3000), (Task, "measure", 3000), (Task, "expected_output", 3000)],
+)
+def test_the_admins_long_texts_are_bounded(model, name, limit):
+    # Django checks a text column's max_length in its form field (the admin's), not in the model.
+    field = model._meta.get_field(name).formfield()
+    field.clean("x" * limit)
+    with pytest.raises(ValidationError):
+        field.clean("x" * (limit + 1))
+
+
+def test_a_plans_issue_date_is_checked_against_its_year(an_giang_plan):
+    an_giang_plan.issue_date = datetime.date(2030, 1, 1)
+    assert errors_of(an_giang_plan) == {"issue_date": [OUTSIDE_2020]}
+
+
+@pytest.mark.parametrize("aliases", [{"a": 1}, "UBND xã", [1], [""], ["x" * 201], ["x"] * 51])
+def test_an_agencys_other_names_are_a_list_of_short_names(an_giang_plan, aliases):
+    agency = Agency.objects.get(province=an_giang_plan.province, name="Sở Y tế")
+    agency.aliases = aliases
+    assert set(errors_of(agency)) == {"aliases"}

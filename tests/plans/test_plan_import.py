@@ -424,3 +424,28 @@ def test_a_file_that_would_take_the_plan_past_its_task_limit_is_refused(client, 
     assert response.status_code == 400
     assert f"Một kế hoạch có tối đa {MAX_TASKS_PER_PLAN} nhiệm vụ" in response.text
     assert Task.objects.filter(plan=empty_plan).count() == MAX_TASKS_PER_PLAN
+
+
+def test_the_tasks_own_bounds_are_row_errors_named_by_column(client, other_province_coordinator, empty_plan):
+    """The same rules as the admin (Task.bounds_errors): a due date in the plan's years, a measure within its unit."""
+    book = Workbook()
+    page = book.active
+    page.append(["STT", "Nhiệm vụ", "Chỉ tiêu", "Giá trị chỉ tiêu", "Đơn vị tính", "Đầu mối chủ trì", "Hạn hoàn thành"])
+    page.append(["I. Chỉ số 1: Tham gia của người dân ở cấp cơ sở"])
+    page.append(["1", "Âm", "", -3, "cuộc", "Sở Nội vụ", ""])  # row 3
+    page.append(["2", "Quá 100 %", "", 150, "%", "Sở Nội vụ", ""])  # row 4
+    page.append(["3", "Năm 9999", "", "", "", "Sở Nội vụ", "31/12/9999"])  # row 5
+    page.append(["4", "Dài", "x" * 3001, "", "", "Sở Nội vụ", ""])  # row 6
+    page.append(["5", "Tốt", "", 150, "cuộc", "Sở Nội vụ", "31/12/2020"])  # row 7
+    buffer = io.BytesIO()
+    book.save(buffer)
+    client.force_login(other_province_coordinator)
+    response = upload(client, empty_plan, buffer.getvalue())
+    assert response.status_code == 400
+    errors = {row.line: " ".join(row.errors) for row in response.context["rows"] if row.errors}
+    assert "Cột “Giá trị chỉ tiêu”: Giá trị chỉ tiêu không được âm." in errors[3]
+    assert "Cột “Giá trị chỉ tiêu”: Chỉ tiêu tính theo phần trăm: giá trị tối đa là 100." in errors[4]
+    assert "Cột “Hạn hoàn thành”: Ngày phải trong khoảng 01/01/2019 – 31/12/2021" in errors[5]
+    assert "Cột “Chỉ tiêu” dài quá 3000 ký tự." in errors[6]
+    assert 7 not in errors
+    assert not Task.objects.filter(plan=empty_plan).exists()

@@ -11,6 +11,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
+from papi_tracker.limits import MAX_TASKS_PER_PLAN
 from plans.models import Plan, Task
 from reporting import benchmark, simulation
 from reporting.models import Report
@@ -48,7 +49,7 @@ def test_it_measures_every_key_page_on_both_plans_and_the_query_counts_agree(nat
     assert [what for subject, what, _, _ in results.exports if subject == "largest"] == [
         "compiled report Excel",
         "compiled report PDF",
-        "plan import, 1000 rows",
+        f"plan import, {MAX_TASKS_PER_PLAN} rows",
     ]
     # Its users, the import's plan and its 1,000 tasks were rolled back.
     assert (get_user_model().objects.count(), Plan.objects.count(), Task.objects.count(), Report.objects.count()) == counts
@@ -59,7 +60,7 @@ def test_the_command_prints_the_table_and_the_targets(national):
     call_command("benchmark", repeat=1, export_runs=1, stdout=out)
     text = out.getvalue()
     assert re.search(r"largest +national view +administrator +[\d.]+ +[\d.]+ +\d+", text)
-    assert re.search(r"demo +plan import, 1000 rows +[\d.]+", text)
+    assert re.search(rf"demo +plan import, {MAX_TASKS_PER_PLAN} rows +[\d.]+", text)
     assert re.search(r"Targets: \d+ of \d+ met\.", text)
 
 

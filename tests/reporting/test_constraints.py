@@ -79,3 +79,27 @@ def test_a_plan_has_each_period_once(an_giang_plan):
             plan=an_giang_plan, kind="year", start=year.start, end=year.end, due_date=year.due_date
         )
     )
+
+
+def test_an_achieved_value_is_never_negative(report):
+    task = report.period.plan.tasks.first()
+    refused(lambda: TaskProgress.objects.create(report=report, task=task, achieved_value=-3))
+    with pytest.raises(ValidationError) as error:
+        TaskProgress(report=report, task=task, achieved_value=-3).full_clean()
+    assert error.value.message_dict == {"achieved_value": ["Giá trị đạt được không được âm."]}
+
+
+def test_an_achieved_percentage_is_at_most_100(report):
+    task = report.period.plan.tasks.first()
+    task.measure_unit = "%"
+    with pytest.raises(ValidationError) as error:
+        TaskProgress(report=report, task=task, achieved_value=101).full_clean()
+    assert error.value.message_dict == {"achieved_value": ["Chỉ tiêu tính theo phần trăm: giá trị đạt được tối đa là 100."]}
+    task.measure_unit = "lần/năm"
+    TaskProgress(report=report, task=task, achieved_value=101).full_clean()  # a count may pass 100
+
+
+def test_a_period_closes_at_most_90_days_after_its_due_date(an_giang_plan):
+    period = an_giang_plan.periods.get(kind="year")
+    refused(lambda: ReportingPeriod.objects.filter(pk=period.pk).update(grace_days=91))
+    ReportingPeriod.objects.filter(pk=period.pk).update(grace_days=90)

@@ -314,3 +314,157 @@ def test_the_task_forms_of_a_page_share_their_fields_but_not_their_answers_or_er
     html = page.render(Context({"forms": [wrong, right]}))
     assert html.count("errorlist") == 2 and 'name="t2-percent_done" value="40"' in html
     assert state(TaskProgressForm()) == before  # nothing a form did changed the shared fields
+
+
+# --- the largest report, and a request over the limits -------------------------------------
+
+
+def browser_post(client, url, data, file_inputs):
+    """POST a multipart form as a browser does: every file input is a part of its own, an empty
+    one too (with an empty file name), which Django counts against DATA_UPLOAD_MAX_NUMBER_FILES."""
+    from django.test.client import encode_multipart
+
+    boundary = "papi-browser-form"  # not the test client's own, or it would encode the body again
+    closing = f"--{boundary}--\r\n".encode()
+    empty = "".join(
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename=""\r\n'
+        "Content-Type: application/octet-stream\r\n\r\n\r\n"
+        for name in file_inputs
+    )
+    body = encode_multipart(boundary, data).removesuffix(closing) + empty.encode() + closing
+    return client.post(url, body, content_type=f"multipart/form-data; boundary={boundary}")
+
+
+@pytest.fixture
+def largest_plan(dak_nong_plan):
+    """A plan of MAX_TASKS_PER_PLAN tasks, all on the commune, each with a percentage measure
+    (so each task card has every field), and its year period."""
+    import datetime
+
+    from papi_tracker.limits import MAX_TASKS_PER_PLAN
+    from plans.models import Plan, Task, touch_plans
+    from reporting.models import ReportingPeriod
+
+    plan = Plan.objects.create(
+        province=dak_nong_plan.province, year=2020, title="Kế hoạch lớn", document_number="300/KH-UBND", baseline_year=2019
+    )
+    add_tasks(plan, MAX_TASKS_PER_PLAN, agency_name="UBND xã Đắk Nia")
+    Task.objects.filter(plan=plan).update(measure_value=100, measure_unit="%")
+    touch_plans([plan.pk])
+    period = ReportingPeriod.objects.create(
+        plan=plan, kind="year", start=datetime.date(2019, 12, 15), end=datetime.date(2020, 12, 14),
+        due_date=datetime.date(2020, 12, 16),
+    )  # fmt: skip
+    return period
+
+
+def longest_answers(tasks, version, **extra):
+    """Every field of every task filled, each text at its longest, in 4-byte UTF-8 characters:
+    the most a browser can send through the form's maxlength attributes."""
+    from papi_tracker import limits
+
+    wide = "𝐀"  # 4 bytes in UTF-8, as no Vietnamese letter is: the worst case for the byte limit
+    data = {"version": version, "difficulties": wide * limits.REPORT_TEXT_MAX_LENGTH,
+            "proposals": wide * limits.REPORT_TEXT_MAX_LENGTH, **extra}  # fmt: skip
+    for task in tasks:
+        data.update({
+            f"t{task.pk}-status": "completed", f"t{task.pk}-percent_done": "100", f"t{task.pk}-achieved_value": "99,5",
+            f"t{task.pk}-narrative": wide * limits.TASK_NARRATIVE_MAX_LENGTH,
+            f"t{task.pk}-evidence": wide * limits.TASK_EVIDENCE_MAX_LENGTH,
+            f"t{task.pk}-difficulties": wide * limits.TASK_DIFFICULTIES_MAX_LENGTH,
+        })  # fmt: skip
+    return data
+
+
+def test_a_report_on_the_largest_plan_with_every_text_at_its_longest_saves_and_submits(
+    client, commune_reporter, commune, largest_plan
+):
+    from papi_tracker import limits
+
+    tasks = list(largest_plan.plan.tasks.all())
+    assert len(tasks) == limits.MAX_TASKS_PER_PLAN
+    url = reverse("report_form", args=[largest_plan.pk, commune.pk])
+    files = [f"t{task.pk}-files" for task in tasks]
+    client.force_login(commune_reporter)
+    data = longest_answers(tasks, 0, save="1")
+    # Over Django's defaults (1,000 fields, 2.5 MB): what lets it through is the settings' limits.
+    assert len(data) + len(files) > 1000 and len(data[f"t{tasks[0].pk}-narrative"].encode()) * len(tasks) > 2.5 * 2**20
+
+    response = browser_post(client, url, data, files)
+    assert response.status_code == 302, response.status_code
+    report = Report.objects.get(agency=commune, period=largest_plan)
+    assert report.progress.count() == limits.MAX_TASKS_PER_PLAN
+    assert {len(text) for text in report.progress.values_list("narrative", flat=True)} == {limits.TASK_NARRATIVE_MAX_LENGTH}
+
+    response = browser_post(client, url, longest_answers(tasks, report.version, submit="1"), files)
+    assert response.status_code == 302 and response["Location"] == reverse("report_detail", args=[report.pk])
+    report.refresh_from_db()
+    assert report.status == Report.Status.SUBMITTED
+
+
+@pytest.mark.parametrize("over", ["fields", "bytes"])
+def test_a_save_over_the_request_limits_gets_a_vietnamese_page_that_says_nothing_was_saved(
+    commune_reporter, form_url, commune, year, over
+):
+    import re
+
+    from django.conf import settings
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)  # as a browser: the CSRF check is the first to read the form
+    client.force_login(commune_reporter)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', client.get(form_url).text)[1]
+    data = post_data(commune, year, 0, save="1", csrfmiddlewaretoken=token)
+    if over == "fields":
+        data.update({f"x{n}": "1" for n in range(settings.DATA_UPLOAD_MAX_NUMBER_FIELDS)})
+    else:
+        data["proposals"] = "a" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1)
+    response = client.post(form_url, data)
+    assert response.status_code == 400
+    assert response["Content-Language"] == "vi"
+    page = response.text
+    assert "Chưa có gì được lưu." in page
+    assert "Bấm nút Quay lại (Back) của trình duyệt: nội dung bạn đã nhập vẫn còn trong biểu mẫu." in page
+    assert f'href="{form_url}"' in page  # back to the form
+    assert "Bad Request" not in page
+    assert not Report.objects.filter(agency=commune, period=year).exists()
+
+
+# --- achieved values within their measure -----------------------------------------------------
+
+
+@pytest.fixture
+def percent_task(commune, year):
+    """One of the commune's tasks, measured in percent (100 %)."""
+    from plans.models import Task
+
+    task = tasks_for_agency(commune, plan=year.plan).order_by("order").first()
+    Task.objects.filter(pk=task.pk).update(measure_value=100, measure_unit="%")
+    return task
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [("-3", "Giá trị đạt được không được âm."), ("100,5", "Chỉ tiêu tính theo phần trăm: giá trị đạt được tối đa là 100.")],
+)
+def test_an_achieved_value_outside_its_measure_is_refused_beside_it(
+    client, commune_reporter, form_url, commune, year, percent_task, value, message
+):
+    client.force_login(commune_reporter)
+    response = client.post(form_url, post_data(commune, year, 0, save="1", **{f"t{percent_task.pk}-achieved_value": value}))
+    assert response.status_code == 200
+    assert response.context["task_forms"][percent_task.pk].errors == {"achieved_value": [message]}
+    assert message in response.text
+    assert not Report.objects.filter(agency=commune, period=year).exists()
+
+
+def test_a_count_may_exceed_100_and_a_percent_may_reach_it(client, commune_reporter, form_url, commune, year, percent_task):
+    from plans.models import Task
+
+    count = tasks_for_agency(commune, plan=year.plan).exclude(pk=percent_task.pk).order_by("order").first()
+    Task.objects.filter(pk=count.pk).update(measure_value=4, measure_unit="lần/năm")
+    client.force_login(commune_reporter)
+    values = {f"t{percent_task.pk}-achieved_value": "100", f"t{count.pk}-achieved_value": "250"}
+    assert client.post(form_url, post_data(commune, year, 0, save="1", **values)).status_code == 302
+    answers = dict(Report.objects.get(agency=commune, period=year).progress.values_list("task_id", "achieved_value"))
+    assert (answers[percent_task.pk], answers[count.pk]) == (100, 250)

@@ -7,7 +7,7 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from plans.models import Agency, AgencyKind
+from plans.models import Agency, AgencyKind, Plan
 from plans.obligations import tasks_for_agency
 from reporting import workflow
 from reporting.models import Report
@@ -126,13 +126,15 @@ def test_adjusting_a_period(client, coordinator, an_giang_plan):
     url = reverse("period_edit", args=[period.pk])
     data = {"start": "15/12/2019", "end": "14/12/2020", "due_date": "10/12/2020", "grace_days": "5", "status": "open"}
     response = client.post(url, data)
-    assert response.status_code == 200 and "Hạn gửi báo cáo phải sau ngày chốt số liệu." in response.text
+    assert response.status_code == 200
+    assert response.context["form"].errors == {"due_date": ["Hạn gửi báo cáo phải từ ngày chốt số liệu (14/12/2020) trở đi."]}
     client.post(url, {**data, "due_date": "30/12/2020"})
     period.refresh_from_db()
     assert (period.due_date, period.grace_days) == (datetime.date(2020, 12, 30), 5)
 
 
 def test_reopening_for_one_agency_from_the_queue(client, other_province_coordinator, year):
+    Plan.objects.filter(pk=year.plan_id).update(year=timezone.localdate().year)  # reopened while its year runs
     commune = Agency.objects.get(name="UBND xã Đắk Nia")
     client.force_login(other_province_coordinator)
     until = (timezone.localdate() + datetime.timedelta(days=5)).strftime("%d/%m/%Y")
