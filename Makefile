@@ -3,21 +3,24 @@
 SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
-STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
+# Installs come from the lock file, every package pinned with its hashes (`make lock` writes it
+# from the top-level pins in requirements.txt and requirements-dev.txt).
+LOCK := requirements-dev.lock
+STAMP := $(VENV)/.installed-$(shell cat $(LOCK) | cksum | cut -d' ' -f1)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup demo-data lint clean
+.PHONY: run test setup demo-data lint lock clean
 
 setup: $(STAMP)
 
-$(STAMP): requirements.txt requirements-dev.txt scripts/find-python.sh
+$(STAMP): $(LOCK) scripts/find-python.sh
 	@if [ -x $(PY) ] && ! $(PY) -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then \
 	  echo "Replacing $(VENV): its Python is older than 3.12."; rm -rf $(VENV); fi
 	@if [ ! -x $(PY) ]; then python=$$(scripts/find-python.sh) || exit 1; \
 	  echo "Creating $(VENV) with $$python"; "$$python" -m venv $(VENV) || exit 1; fi
-	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	@# The lock pins pip and setuptools too. A package whose hash is not in it is refused.
+	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r $(LOCK)
 	@rm -f $(VENV)/.installed-*; touch $@
 
 demo-data: setup
@@ -40,5 +43,11 @@ lint: setup
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 
+# Rewrites both lock files from the top-level pins (after editing requirements*.txt).
+lock: setup
+	for name in requirements requirements-dev; do \
+	  $(PY) -m piptools compile --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url \
+	    --no-emit-find-links --output-file=$$name.lock $$name.txt || exit 1; done
+
 clean:
-	rm -rf $(VENV) var .pytest_cache .ruff_cache test-artifacts
+	rm -rf $(VENV) var .pytest_cache .ruff_cache test-artifacts .coverage .coverage.*

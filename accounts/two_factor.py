@@ -1,5 +1,6 @@
 """Two-factor login (TOTP, django-otp), its rules in one place: who must use it, which step a
-session still has to pass, enrolling, checking a code, replacing and removing a device.
+session still has to pass, enrolling, checking a code, replacing and removing a device, and the
+ten backup codes (django-otp's static device: each code works once) for a lost phone.
 
 A session passes the second step through django_otp.login: OTPMiddleware then finds the device
 on every request (request.user.is_verified()), and a device removed by an administrator ends
@@ -21,6 +22,7 @@ from django.utils.translation import ngettext
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp import login as otp_login
 from django_otp.oath import TOTP
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp.util import random_hex
 
@@ -32,6 +34,8 @@ ENROL, VERIFY = "two_factor_setup", "two_factor_verify"
 # device is ever stored, and only a confirmed device counts.
 PENDING = "papi_two_factor_pending"
 DEVICE_NAME = "Ứng dụng xác thực"
+BACKUP_NAME = "Mã dự phòng"
+BACKUP_COUNT = 10
 
 
 class TwoFactorError(Exception):
@@ -42,7 +46,7 @@ def is_required(user):
     """Administrators and coordinators must use a second factor (unless TWO_FACTOR_REQUIRED is off)."""
     if not settings.TWO_FACTOR_REQUIRED or not user.is_authenticated:
         return False
-    return access.is_administrator(user) or access.coordinated_province_ids(user).exists()
+    return access.administers_or_coordinates(user)
 
 
 def is_verified(user):
@@ -83,20 +87,69 @@ def _throttled(device):
 
 
 def check_code(user, code):
-    """The user's confirmed device when `code` is its current code; TwoFactorError otherwise.
-    Each wrong code makes the next try wait twice as long (1, 2, 4… seconds): the device
-    remembers the failures, so they count across sessions and addresses."""
+    """The user's device that `code` is good for: the confirmed TOTP device for its current code,
+    or the backup-code device for one of its unused codes (which is then used up); TwoFactorError
+    otherwise. A code that is not six digits is taken for a backup code when the user has any.
+    Each wrong code makes the next try on that device wait twice as long (1, 2, 4… seconds): the
+    device remembers the failures, so they count across sessions and addresses."""
     device = confirmed_device(user)
     if device is None:
         raise TwoFactorError(_("Tài khoản chưa bật xác thực hai lớp."))
+    code = _normalise(code)
+    backup = None if (code.isdigit() and len(code) == 6) else backup_device(user)
+    if backup is not None:
+        return _check_backup_code(backup, code)
     with transaction.atomic():  # the failure count is written even when the code is wrong
         device = TOTPDevice.objects.select_for_update().get(pk=device.pk)
         refusal = _throttled(device)
-        if refusal is None and not device.verify_token(_normalise(code)):
+        if refusal is None and not device.verify_token(code):
             refusal = _("Mã xác thực không đúng hoặc đã hết hạn. Hãy nhập mã đang hiển thị trong ứng dụng.")
     if refusal:
         raise TwoFactorError(refusal)
     return device
+
+
+def _check_backup_code(backup, code):
+    with transaction.atomic():
+        backup = StaticDevice.objects.select_for_update().get(pk=backup.pk)
+        refusal = _throttled(backup)
+        if refusal is None and not backup.verify_token(_backup_form(code)):  # a right code is deleted
+            refusal = _("Mã dự phòng không đúng hoặc đã được dùng.")
+    if refusal:
+        raise TwoFactorError(refusal)
+    return backup
+
+
+def backup_device(user):
+    return StaticDevice.objects.filter(user=user, confirmed=True).order_by("-pk").first()
+
+
+def backup_codes_left(user):
+    return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
+
+
+def _backup_form(code):
+    """As stored: lower case, without the hyphen shown in the middle."""
+    return code.replace("-", "").lower()
+
+
+@transaction.atomic
+def new_backup_codes(user):
+    """Ten new backup codes, replacing any left: returned once, to be shown once. The device
+    itself stays, so a session that passed the second step with one of its codes stays passed."""
+    device = backup_device(user)
+    if device is None:
+        device = StaticDevice.objects.create(user=user, name=BACKUP_NAME, confirmed=True)
+    device.token_set.all().delete()
+    codes = [StaticToken.random_token() for _i in range(BACKUP_COUNT)]
+    StaticToken.objects.bulk_create([StaticToken(device=device, token=code) for code in codes])  # figures: unchanged
+    return [f"{code[:4]}-{code[4:]}" for code in codes]
+
+
+def first_backup_codes(user):
+    """At enrolment: ten codes when the user has none yet (a replaced phone keeps the old ones),
+    else None."""
+    return None if backup_device(user) is not None else new_backup_codes(user)
 
 
 def pass_second_step(request, device):
@@ -170,12 +223,15 @@ def remove_device(request, code):
         raise TwoFactorError(_("Vai trò của bạn bắt buộc xác thực hai lớp: bạn có thể thay thiết bị nhưng không thể tắt."))
     check_code(request.user, code)
     TOTPDevice.objects.filter(user=request.user).delete()
+    StaticDevice.objects.filter(user=request.user).delete()
     request.session.pop(DEVICE_ID_SESSION_KEY, None)
     cancel_enrolment(request)
 
 
 def reset(user):
-    """Recovery, for an administrator: the user's devices go; they enrol again at their next login
-    (at once where their role requires it). Returns how many were removed."""
-    removed, _by_model = TOTPDevice.objects.filter(user=user).delete()
-    return removed
+    """Recovery, by an administrator or the user's coordinator after checking who asks (offline):
+    the user's devices go, the authenticator and the backup codes; they enrol again at their next
+    login (at once where their role requires it). Returns how many devices were removed."""
+    _total, by_model = TOTPDevice.objects.filter(user=user).delete()
+    _total, static = StaticDevice.objects.filter(user=user).delete()
+    return by_model.get(TOTPDevice._meta.label, 0) + static.get(StaticDevice._meta.label, 0)

@@ -70,3 +70,31 @@ def province_charts(history, targets):
             )
         )
     return charts
+
+
+def former_provinces_chart(history):
+    """A unit formed on 1/7/2025 before its own scores: each former province's total, one line
+    each, beside the nation's median and best, on the years any of them has."""
+    years = sorted({p.year for former in history.former for p in former.total.points})
+    line = chart(
+        "Line",
+        title=_("Tổng điểm PAPI của các tỉnh trước sắp xếp"),
+        value_formatter=decimal(2),
+        allow_interruptions=True,
+        x_label_rotation=0,
+        height=460,
+        legend_at_bottom_columns=4,
+        colors=("#a3161a", "#0b5cad", "#a15c00", "#6b4fa3", "#5d6b7a", "#1f7a3d"),
+    )
+    line.x_labels = [str(year) for year in years]
+    for former in history.former:
+        points = {p.year: p for p in former.total.points}
+        line.add(former.province.name, [float(points[y].value) if y in points and points[y].value else None for y in years])
+    national = {p.year: p for former in history.former for p in former.total.points}
+    line.add(
+        _("Trung vị toàn quốc"), [float(national[y].median) for y in years], formatter=_quiet, stroke_style={"dasharray": "4, 3"}
+    )
+    line.add(
+        _("Cao nhất toàn quốc"), [float(national[y].best) for y in years], formatter=_quiet, stroke_style={"dasharray": "2, 3"}
+    )
+    return data_uri(line)

@@ -24,12 +24,22 @@ class PerformanceGroup(models.IntegerChoices):
     LOWEST = 4, _("Nhóm đạt điểm thấp nhất")
 
 
+def plan_year_day(year):
+    """The day that says which units a plan of `year` is made for: its last, so that from 2025 on
+    the units formed on 1/7/2025 are the ones, and before that the provinces of the time."""
+    return datetime.date(year, 12, 31)
+
+
 class ProvinceQuerySet(models.QuerySet):
     def valid_on(self, date):
         return self.filter(
             Q(valid_from__isnull=True) | Q(valid_from__lte=date),
             Q(valid_until__isnull=True) | Q(valid_until__gte=date),
         )
+
+    def for_plan_year(self, year):
+        """The units a plan of `year` may be made for: the 34 from 2025, the 63 before."""
+        return self.valid_on(plan_year_day(year))
 
 
 class Province(models.Model):
@@ -73,6 +83,10 @@ class Province(models.Model):
         if self.valid_until and self.valid_until < MERGER_DATE:
             return _("%(name)s (trước 01/07/2025)") % {"name": self.name}
         return self.name
+
+    def valid_for_plan_year(self, year):
+        day = plan_year_day(year)
+        return (self.valid_from is None or self.valid_from <= day) and (self.valid_until is None or day <= self.valid_until)
 
     @property
     def local_name(self):

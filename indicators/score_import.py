@@ -24,6 +24,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
+from papi_tracker import signed_preview
 from papi_tracker.spreadsheets import SpreadsheetError, check_xlsx
 
 from .models import Dimension, Province, Score, SubDimension
@@ -266,3 +267,44 @@ def save(preview):
         recompute_totals(year)
         recompute_standings(year)
     return len(new), len(changed)
+
+
+# --- the page's steps ---------------------------------------------------------------------
+
+PREVIEW_SALT = "papi.score-import"
+
+
+@dataclass
+class Step:
+    """What a step of the import page shows: the preview (None before a file is read), the
+    signed rows to confirm (only for a preview without errors), what saving did or why not."""
+
+    preview: ImportPreview | None = None
+    payload: str = ""
+    saved: tuple | None = None  # (new, changed)
+    error: str = ""
+
+    def counts(self):
+        if self.preview is None:
+            return {}
+        return {f"{state}_count": self.preview.count(state) for state in (NEW, CHANGED, UNCHANGED)}
+
+
+def read_upload(name, content, year):
+    """The checked rows of an uploaded file, signed when they can be saved; raises ImportFileError."""
+    rows = parse(name, content, year)
+    preview = check(rows)
+    payload = ""
+    if not preview.errors:
+        fields = [[r.line, r.province_text, r.year, r.dimension_text, r.sub_text, r.value_text] for r in rows]
+        payload = signed_preview.sign(fields, PREVIEW_SALT)
+    return Step(preview, payload)
+
+
+def confirm(payload):
+    """Check the signed rows again and save them; raises signed_preview.InvalidPreview."""
+    preview = check([ScoreRow(*fields) for fields in signed_preview.load(payload, PREVIEW_SALT)])
+    try:
+        return Step(preview, saved=save(preview))
+    except ImportFileError as error:
+        return Step(preview, error=str(error))

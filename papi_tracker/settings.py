@@ -60,12 +60,19 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "papi_tracker",
     "accounts",
     "indicators",
     "plans",
     "reporting",
 ]
+# The project's own tools (benchmark, national data, load test, test-only login helpers) are
+# installed only for development: with DEBUG, or DEVTOOLS=1 on a benchmark server. Production
+# never has them, and the package refuses to be imported there (devtools/__init__.py).
+DEVTOOLS = env_bool("DEVTOOLS", DEBUG)
+if DEVTOOLS:
+    INSTALLED_APPS.append("devtools")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -140,7 +147,40 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": float(os.environ.get("SQLITE_TIMEOUT", "20")),
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # psycopg 3 with Django's connection pool: each process (gunicorn worker, `manage.py worker`)
+    # keeps DB_POOL_MIN_SIZE connections open and opens up to DB_POOL_MAX_SIZE when its threads
+    # need them at once (a sync gunicorn worker uses one); a request waits DB_POOL_TIMEOUT seconds
+    # for a free one, then fails. A connection is checked before it is handed out (as
+    # conn_health_checks did). Django refuses persistent connections beside a pool: CONN_MAX_AGE 0.
+    from psycopg_pool import ConnectionPool
+
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"]["OPTIONS"] = {
+        **DATABASES["default"].get("OPTIONS", {}),
+        "pool": {
+            "min_size": int(os.environ.get("DB_POOL_MIN_SIZE", "1")),
+            "max_size": int(os.environ.get("DB_POOL_MAX_SIZE", "4")),
+            "timeout": float(os.environ.get("DB_POOL_TIMEOUT", "10")),
+            "check": ConnectionPool.check_connection,
+        },
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+
+def cache_from_url(url):
+    """CACHE_URL: "locmem://" (this process only: the embedded default, one server) or
+    "redis://host:6379/0" (Django's Redis backend, shared by every app server and the worker)."""
+    if url.startswith(("redis://", "rediss://", "unix://")):
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url, "KEY_PREFIX": "papi"}
+    if url.startswith("locmem://"):
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": url.removeprefix("locmem://")}
+    raise ValueError(f"CACHE_URL: {url!r} is neither locmem:// nor redis://")
+
+
+# Plans' progress figures are kept here between requests (reporting/figures.py): with several
+# app servers, point them all at one Redis so a change made through one is seen by all at once.
+CACHES = {"default": cache_from_url(os.environ.get("CACHE_URL", "locmem://"))}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -151,6 +191,12 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+# An invitation's or a forgotten password's link (accounts/services.py) works once and expires
+# after this: setting the password changes its hash, which the token is made from.
+PASSWORD_RESET_TIMEOUT = 3 * 24 * 3600  # 3 days
+# "Quên mật khẩu": at most this many reset e-mails an hour per address asked for and per
+# client address (accounts/views.py, counted in CACHES["default"]).
+PASSWORD_RESET_LIMIT_PER_HOUR = 3
 
 # Repeated failed logins lock the account for the address they came from, for a cool-off
 # (django-axes): someone guessing one user's password does not lock that user out everywhere.

@@ -15,6 +15,7 @@ admin.site.index_title = _("Quản trị dữ liệu")
 urlpatterns = [
     path("", include("reporting.urls")),
     path("", include("plans.urls")),
+    path("", include("indicators.urls")),
     path("", include("accounts.urls")),  # login with its second step, two-factor enrolment
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
     path("doi-mat-khau/", auth_views.PasswordChangeView.as_view(), name="password_change"),

@@ -7,6 +7,8 @@ visible to the province's coordinators only.
 
 from django.db.models import Q
 
+from indicators.models import Province
+
 from .models import Membership, Plan
 
 
@@ -30,9 +32,27 @@ def coordinated_province_ids(user):
     return memberships(user).filter(role=Membership.Role.COORDINATOR).values("agency__province_id")
 
 
+def is_coordinator_anywhere(user):
+    """Whether the user coordinates some province (one query)."""
+    return coordinated_province_ids(user).exists()
+
+
+def administers_or_coordinates(user):
+    """Administrators and the coordinators of any province: who must use two-factor login."""
+    return is_administrator(user) or is_coordinator_anywhere(user)
+
+
+def with_former(province_ids):
+    """The provinces, and those they succeeded on 1/7/2025: a unit's people read its former
+    provinces' plans and reports as its history. Reading only: managed_plans keeps to the unit."""
+    return Province.objects.filter(Q(pk__in=province_ids) | Q(successor_id__in=province_ids)).values("pk")
+
+
 def reading_province_ids(user):
-    """Provinces the user follows as coordinator or viewer (not as an agency's reporter)."""
-    return memberships(user).filter(role__in=[Membership.Role.COORDINATOR, Membership.Role.VIEWER]).values("agency__province_id")
+    """Provinces the user follows as coordinator or viewer (not as an agency's reporter), with
+    the former provinces of those units."""
+    followed = memberships(user).filter(role__in=[Membership.Role.COORDINATOR, Membership.Role.VIEWER])
+    return with_former(followed.values("agency__province_id"))
 
 
 def visible_plans(user):
@@ -40,7 +60,7 @@ def visible_plans(user):
         return Plan.objects.none()
     if is_administrator(user):
         return Plan.objects.all()
-    member_provinces = memberships(user).values("agency__province_id")
+    member_provinces = with_former(memberships(user).values("agency__province_id"))
     return Plan.objects.filter(
         Q(province_id__in=member_provinces, status__in=[Plan.Status.ACTIVE, Plan.Status.CLOSED])
         | Q(province_id__in=coordinated_province_ids(user))
@@ -59,3 +79,11 @@ def followed_plans(user):
     if is_administrator(user):
         return Plan.objects.all()
     return visible_plans(user).filter(province_id__in=reading_province_ids(user))
+
+
+def managed_provinces(user):
+    """The units whose agencies the user sets up (commune committees, agencies in bulk): those it
+    coordinates, or every one for an administrator."""
+    if is_administrator(user):
+        return Province.objects.all()
+    return Province.objects.filter(pk__in=coordinated_province_ids(user))

@@ -1,11 +1,14 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from indicators.models import Province
 from papi_tracker.limits import MAX_TASKS_PER_PLAN
 
 from .admin_scope import ProvinceScopedMixin, SameProvinceAssignmentFormSet
 from .models import Agency, AgencyGroup, Membership, Plan, Target, Task, TaskAssignment
+from .reorganisation import reorganise
 
 
 @admin.register(Agency)
@@ -14,6 +17,43 @@ class AgencyAdmin(ProvinceScopedMixin, admin.ModelAdmin):
     list_filter = [("province", admin.RelatedOnlyFieldListFilter), "kind", "is_coordinator"]
     search_fields = ["name", "short_name"]
     list_select_related = ["province"]
+    actions = ["move_to_successor"]
+
+    @admin.action(description=_("Chuyển cơ quan, tài khoản, nhóm của tỉnh cũ sang đơn vị sau sắp xếp 01/07/2025"))
+    def move_to_successor(self, request, queryset):
+        """For the former provinces of the agencies chosen (the coordinator's own, or any for an
+        administrator): a dry run listed on a page, then the move itself once confirmed."""
+        # The queryset is the user's own provinces' agencies (admin_scope): only those provinces move.
+        former = list(Province.objects.filter(pk__in=queryset.values("province_id"), successor__isnull=False).order_by("name"))
+        if not former:
+            self.message_user(
+                request, _("Các cơ quan đã chọn không thuộc tỉnh nào đã sắp xếp ngày 01/07/2025."), messages.WARNING
+            )
+            return None
+        confirmed = request.POST.get("confirm") == "yes"
+        units = {province.successor for province in former}
+        results = [
+            reorganise(unit, former=[p for p in former if p.successor_id == unit.pk], dry_run=not confirmed)
+            for unit in sorted(units, key=lambda unit: unit.name)
+        ]
+        if confirmed:
+            for result in results:
+                self.message_user(
+                    request,
+                    _("Đã chuyển sang %(unit)s: %(count)s việc.") % {"unit": result.unit.name, "count": len(result.steps)},
+                    messages.SUCCESS,
+                )
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Chuyển sang đơn vị sau sắp xếp"),
+            "results": results,
+            "queryset": queryset,
+            "action": "move_to_successor",
+            "opts": self.model._meta,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/plans/reorganise_confirm.html", context)
 
 
 @admin.register(AgencyGroup)
@@ -72,6 +112,21 @@ class PlanAdmin(ProvinceScopedMixin, admin.ModelAdmin):
         (_("Văn bản"), {"fields": ["document_number", "issue_date", "issuer", "signer", "signer_title"]}),
         (_("Mục tiêu"), {"fields": ["baseline_year", "goal", "rank_goal", "group_goal"]}),
     ]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "province" and field is not None:
+            # Which units a year's plan is for (Plan.clean): the 34 from 2025, the 63 before.
+            units = list(field.queryset)
+            field.choices = [
+                ("", "---------"),
+                (_("Từ năm 2025: đơn vị sau sắp xếp 01/07/2025"), [(p.pk, p.name) for p in units if p.valid_for_plan_year(2025)]),
+                (
+                    _("Đến năm 2024: tỉnh, thành phố trước sắp xếp"),
+                    [(p.pk, str(p)) for p in units if p.valid_for_plan_year(2024)],
+                ),
+            ]
+        return field
 
 
 @admin.register(Target)

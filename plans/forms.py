@@ -5,19 +5,6 @@ from indicators.models import PerformanceGroup
 
 from .models import AgencyKind
 
-MAX_SCORE_FILE_BYTES = 5 * 1024 * 1024
-
-
-class ScoreImportForm(forms.Form):
-    file = forms.FileField(label=_("Tệp điểm PAPI (.xlsx hoặc .csv)"))
-    year = forms.IntegerField(label=_("Năm (nếu tệp không có cột năm)"), required=False, min_value=2006, max_value=2100)
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > MAX_SCORE_FILE_BYTES:
-            raise forms.ValidationError(_("Tệp quá 5 MB."))
-        return upload
-
 
 class TargetForm(forms.Form):
     """A dimension's target: a score, a group, or both; both empty removes it."""
@@ -73,3 +60,29 @@ class AgencyMappingForm(forms.Form):
 
     def mapping(self):
         return {name: self.cleaned_data[f"map-{index}"] for index, name in enumerate(self.names)}
+
+
+class CommuneChoiceForm(forms.Form):
+    """The communes of the statistics office's list to create committees for: every one not yet
+    there is ticked at first."""
+
+    communes = forms.TypedMultipleChoiceField(
+        label=_("Xã, phường, đặc khu"),
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Hãy chọn ít nhất một xã, phường.")},
+    )
+
+    def __init__(self, *args, communes, present, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.committees = {commune.committee for commune in communes}
+        field = self.fields["communes"]
+        field.choices = [(c.code, c.name) for c in communes]
+        field.initial = [c.code for c in communes if c.committee not in present]
+
+
+class AgencyImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Danh sách cơ quan (.xlsx hoặc .csv): tên cơ quan, tên viết tắt, loại, thư điện tử"),
+        error_messages={"empty": _("Tệp trống.")},
+    )

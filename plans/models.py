@@ -88,8 +88,49 @@ class Agency(models.Model):
         return self.name
 
 
+class AgencyGroupQuerySet(models.QuerySet):
+    """Group membership, the one rule (with AgencyGroup.members_condition for one group): a
+    group's members are the agencies it names, plus, when its member_kind is set, every agency
+    of that kind in the group's province. Each reading of the rule keeps the query shape its
+    page was measured with (subqueries, literal ids): see DEVELOPING.md, "Speed"."""
+
+    def containing(self, agency):
+        """The groups the agency belongs to: by its kind, or by name."""
+        return self.filter(Q(province_id=agency.province_id, member_kind=agency.kind) | Q(members=agency)).distinct()
+
+    def members_condition(self, province_id):
+        """A condition on Agency: a member of any of these groups, all of `province_id` (a plan's
+        groups are its province's: TaskAssignment.clean). Subqueries, not joins, so the database
+        need not sort out duplicates."""
+        kinds = self.exclude(member_kind="").values("member_kind")
+        named = AgencyGroup.members.through.objects.filter(agencygroup__in=self).values("agency_id")
+        return Q(province_id=province_id, kind__in=kinds) | Q(pk__in=named)
+
+    def member_ids(self):
+        """{group id: {agency id…}} for these groups, in at most three queries whatever their
+        number: for pages that expand many groups in memory."""
+        groups = {pk: (province_id, kind) for pk, province_id, kind in self.values_list("pk", "province_id", "member_kind")}
+        result = {pk: set() for pk in groups}
+        for group_id, agency_id in AgencyGroup.members.through.objects.filter(agencygroup_id__in=list(groups)).values_list(
+            "agencygroup_id", "agency_id"
+        ):
+            result[group_id].add(agency_id)
+        kinds = {(province_id, kind) for province_id, kind in groups.values() if kind}
+        if kinds:
+            by_kind = {pair: set() for pair in kinds}
+            # Two IN lists (a query of fixed size), then the exact pairs kept here.
+            candidates = Agency.objects.filter(province_id__in={p for p, _ in kinds}, kind__in={k for _, k in kinds})
+            for pk, province_id, kind in candidates.values_list("pk", "province_id", "kind"):
+                if (province_id, kind) in by_kind:
+                    by_kind[(province_id, kind)].add(pk)
+            for pk, pair in groups.items():
+                result[pk] |= by_kind.get(pair, set())
+        return result
+
+
 class AgencyGroup(models.Model):
-    """A named set of agencies a task can be assigned to, e.g. "UBND cấp xã"."""
+    """A named set of agencies a task can be assigned to, e.g. "UBND cấp xã". Who belongs to
+    it: AgencyGroupQuerySet."""
 
     province = models.ForeignKey(
         Province, verbose_name=_("tỉnh, thành phố"), on_delete=models.PROTECT, related_name="agency_groups"
@@ -105,6 +146,8 @@ class AgencyGroup(models.Model):
     members = models.ManyToManyField(Agency, verbose_name=_("thành viên khác"), blank=True, related_name="explicit_groups")
     aliases = models.JSONField(_("tên gọi khác"), default=list, blank=True, validators=[validate_aliases])
 
+    objects = AgencyGroupQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("nhóm cơ quan")
         verbose_name_plural = pgettext_lazy("plural", "nhóm cơ quan")
@@ -114,12 +157,19 @@ class AgencyGroup(models.Model):
     def __str__(self):
         return self.name
 
-    def agencies(self):
-        """Every agency in the group: those of its kind in the province, plus named members."""
-        condition = Q(explicit_groups=self)
+    def members_condition(self, path=""):
+        """A condition on Agency (or, given a path to an agency such as "report__agency", on the
+        rows that lead to one) that holds for this group's members: the rule of AgencyGroupQuerySet."""
+        prefix = f"{path}__" if path else ""
+        named = AgencyGroup.members.through.objects.filter(agencygroup=self.pk).values("agency_id")
+        condition = Q(**{f"{path}__in" if path else "pk__in": named})
         if self.member_kind:
-            condition |= Q(province_id=self.province_id, kind=self.member_kind)
-        return Agency.objects.filter(condition).distinct()
+            condition |= Q(**{f"{prefix}province_id": self.province_id, f"{prefix}kind": self.member_kind})
+        return condition
+
+    def agencies(self):
+        """Every agency in the group."""
+        return Agency.objects.filter(self.members_condition())
 
 
 class Membership(models.Model):
@@ -183,7 +233,7 @@ class Plan(models.Model):
     )
     group_goal = models.PositiveSmallIntegerField(_("mục tiêu nhóm"), choices=PerformanceGroup, null=True, blank=True)
     status = models.CharField(_("trạng thái"), max_length=10, choices=Status, default=Status.ACTIVE)
-    # Raised by every write that can change the plan's progress figures (reporting.signals), so
+    # Raised by every write that can change the plan's progress figures (reporting/figures.py), so
     # figures cached under the old value are never read again.
     progress_version = models.PositiveBigIntegerField(default=0, editable=False)
 
@@ -211,8 +261,22 @@ class Plan(models.Model):
 
     def clean(self):
         errors = plan_date_errors(self, issue_date=self.issue_date)
+        if self.province_id and self.date_bounds() and not self.province.valid_for_plan_year(self.year):
+            errors["province"] = ValidationError(self._unit_in_force_message())
         if errors:
             raise ValidationError(errors)
+
+    def _unit_in_force_message(self):
+        """A plan is made for a unit in force in its year: from 2025 the 34 units of 1/7/2025,
+        before that the 63 provinces; say which to choose."""
+        if self.province.successor_id:
+            return _("Từ năm 2025, kế hoạch lập cho đơn vị sau sắp xếp ngày 01/07/2025: hãy chọn %(unit)s.") % {
+                "unit": self.province.successor.name
+            }
+        names = ", ".join(p.name for p in self.province.predecessors.order_by("name"))
+        return _("Trước năm 2025, kế hoạch lập cho tỉnh, thành phố trước sắp xếp: hãy chọn %(units)s (trước 01/07/2025).") % {
+            "units": names
+        }
 
     def date_bounds(self):
         """The first and last day a person may give as a date of this plan (its issue date,

@@ -23,6 +23,7 @@ from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
 from indicators.models import Dimension, SubDimension
+from papi_tracker import signed_preview
 from papi_tracker.limits import MAX_TASKS_PER_PLAN
 from papi_tracker.spreadsheets import SpreadsheetError, check_xlsx
 
@@ -117,8 +118,8 @@ def split_names(value):
     return [part.strip(" .-–+\t") for part in re.split(r"[;\n]+", value or "") if part.strip(" .-–+\t")]
 
 
-def _sections(plan):
-    dimensions = list(Dimension.objects.for_year(plan.year).order_by("number"))
+def _sections(year):
+    dimensions = list(Dimension.objects.for_year(year).order_by("number"))
     return dimensions, {normalise(d.name_vi): d for d in dimensions}
 
 
@@ -178,7 +179,27 @@ def _header(sheet):
 
 def parse(content, plan):
     """The rows of the file, each with the problems found in it. Raises PlanImportError when
-    the file as a whole cannot be read."""
+    the file as a whole cannot be read. In three steps: reading (the cells out of the
+    workbook), classifying (a section heading or a task row) and validating each task row;
+    the year's framework is read once, not per row."""
+    sheet = _first_sheet(content)
+    header_row, columns = _header(sheet)
+    _refuse_merged_cells(sheet, header_row, min(columns.values()))
+    framework = Framework.of(plan.year)
+    existing = set(Task.objects.filter(plan=plan).values_list("number", flat=True))
+    rows = _classify(_lines(sheet, header_row, columns), plan, framework)
+    check_existing(rows, plan, existing)
+    if not any(r.values for r in rows):
+        raise PlanImportError(_("Tệp không có nhiệm vụ nào dưới dòng tiêu đề."))
+    check_size(plan, rows)
+    return rows
+
+
+# --- reading: the cells out of the workbook -----------------------------------------------
+
+
+def _first_sheet(content):
+    """The workbook's first sheet, sized before openpyxl builds a cell."""
     if not content:
         raise PlanImportError(_("Tệp trống."))
     if len(content) > MAX_BYTES:
@@ -198,30 +219,39 @@ def parse(content, plan):
     sheet = book.worksheets[0]
     if sheet.max_row > MAX_ROWS:
         raise PlanImportError(_("Tệp có hơn %(count)s dòng.") % {"count": MAX_ROWS})
-    header_row, columns = _header(sheet)
-    headings = {spec.key: spec.heading for spec in COLUMNS}
-    by_index = {index: key for key, index in columns.items()}
-    first, last = min(columns.values()), max(columns.values())
+    return sheet
 
-    # A merge across a whole row is a section heading; any other hides values of some rows.
-    problems = []
-    for merged in sheet.merged_cells.ranges:
-        if merged.max_row <= header_row:
-            continue
-        if merged.min_row != merged.max_row or merged.min_col > first:
-            problems.append(
-                _("Các ô %(cells)s (dòng %(first)s–%(last)s) đang được gộp: hãy bỏ gộp ô và điền đủ từng dòng.")
-                % {"cells": merged.coord, "first": merged.min_row, "last": merged.max_row}
-            )
+
+def _refuse_merged_cells(sheet, header_row, first_column):
+    """A merge across a whole row is a section heading; any other hides values of some rows."""
+    problems = [
+        _("Các ô %(cells)s (dòng %(first)s–%(last)s) đang được gộp: hãy bỏ gộp ô và điền đủ từng dòng.")
+        % {"cells": merged.coord, "first": merged.min_row, "last": merged.max_row}
+        for merged in sheet.merged_cells.ranges
+        if merged.max_row > header_row and (merged.min_row != merged.max_row or merged.min_col > first_column)
+    ]
     if problems:
         raise PlanImportError(" ".join(problems))
 
-    dimensions, by_name = _sections(plan)
-    existing = set(Task.objects.filter(plan=plan).values_list("number", flat=True))
-    rows, seen, dimension = [], {}, None
-    in_section = False
-    for cells in sheet.iter_rows(min_row=header_row + 1, min_col=first, max_col=last):
-        line = cells[0].row
+
+@dataclass
+class Line:
+    """A row of the sheet below the header: its cells' values and their text as shown, by
+    column key, and the cells that cannot be read (formulas)."""
+
+    line: int
+    values: dict
+    texts: dict
+    errors: list
+
+
+HEADINGS = {spec.key: spec.heading for spec in COLUMNS}
+
+
+def _lines(sheet, header_row, columns):
+    """Each non-empty row below the header."""
+    by_index = {index: key for key, index in columns.items()}
+    for cells in sheet.iter_rows(min_row=header_row + 1, min_col=min(columns.values()), max_col=max(columns.values())):
         values, formats, errors = {}, {}, []
         for cell in cells:
             key = by_index.get(cell.column)
@@ -230,59 +260,100 @@ def parse(content, plan):
             if cell.data_type == "f":
                 errors.append(
                     _("Cột “%(column)s”: ô chứa công thức (%(formula)s); hãy dán giá trị thay cho công thức.")
-                    % {"column": headings[key], "formula": str(cell.value)[:40]}
+                    % {"column": HEADINGS[key], "formula": str(cell.value)[:40]}
                 )
                 continue
             values[key] = cell.value
             formats[key] = cell.number_format
         texts = {key: _cell_text(value, formats.get(key)) for key, value in values.items()}
-        if not any(texts.values()) and not errors:
-            continue  # an empty row
-        others = [key for key, text in texts.items() if text and key not in ("number", "title")]
-        if not others and not errors:
-            heading, found = _section_of(texts.get("number", ""), texts.get("title", ""), dimensions, by_name)
-            if heading:
-                if found is False:
-                    rows.append(
-                        ImportRow(line, None, {}, [], [], [
-                            _("Không nhận ra chỉ số nội dung của năm %(year)s trong tiêu đề “%(text)s”.")
-                            % {"year": plan.year, "text": texts.get("title") or texts.get("number")}
-                        ])
-                    )  # fmt: skip
-                    in_section, dimension = False, None
-                else:
-                    in_section, dimension = True, found
-                continue
-        row = ImportRow(line, dimension.pk if dimension else None, {}, [], [], errors)
-        if not in_section:
-            row.errors.append(_("Nhiệm vụ nằm trước dòng tiêu đề chỉ số nội dung (ví dụ “I. Chỉ số 1: …”)."))
-        for key in TEXT_COLUMNS:
-            row.values[key] = texts.get(key, "")
-        for key in ("number", "title"):
-            if not row.values[key]:
-                row.errors.append(_("Cột “%(column)s” đang trống.") % {"column": headings[key]})
-        row.values["sub_dimension_id"] = _sub_dimension(texts.get("sub_dimension", ""), dimension, headings, row.errors)
-        row.values["timeframe_kind"] = _timeframe_kind(texts.get("timeframe_kind", ""), headings, row.errors)
-        row.values["measure_value"] = _number(values.get("measure_value"), headings["measure_value"], row.errors)
-        row.values["due_date"] = _date(values.get("due_date"), headings["due_date"], row.errors)
-        _check_bounds(plan, row, headings)
-        row.leads = split_names(texts.get("leads", ""))
-        row.coordinating = split_names(texts.get("coordinating", ""))
-        if not row.leads:
-            row.errors.append(_("Cột “%(column)s” đang trống.") % {"column": headings["leads"]})
-        for key, limit in LIMITS.items():
-            if len(row.values[key]) > limit:
-                row.errors.append(_("Cột “%(column)s” dài quá %(limit)s ký tự.") % {"column": headings[key], "limit": limit})
-        number = row.values["number"]
-        if number and number in seen:
-            row.errors.append(_("Số thứ tự %(number)s trùng với dòng %(line)s.") % {"number": number, "line": seen[number]})
-        seen.setdefault(number, line)
-        rows.append(row)
-    check_existing(rows, plan, existing)
-    if not any(r.values for r in rows):
-        raise PlanImportError(_("Tệp không có nhiệm vụ nào dưới dòng tiêu đề."))
-    check_size(plan, rows)
+        if any(texts.values()) or errors:  # else an empty row
+            yield Line(cells[0].row, values, texts, errors)
+
+
+# --- classifying: a section heading or a task row ---------------------------------------------
+
+
+@dataclass
+class Framework:
+    """The year's dimensions, by number and by name, and their sub-dimensions by code: read
+    once for the file (two queries), not per row."""
+
+    dimensions: list
+    by_name: dict
+    sub_dimensions: dict  # {(dimension id, code): sub-dimension id}
+
+    @classmethod
+    def of(cls, year):
+        dimensions, by_name = _sections(year)
+        # Codes are unique: a code of one of these dimensions names the same row, whatever its years.
+        sub_dimensions = {
+            (dimension_id, code): pk
+            for pk, dimension_id, code in SubDimension.objects.filter(dimension__in=dimensions).values_list(
+                "pk", "dimension_id", "code"
+            )
+        }
+        return cls(dimensions, by_name, sub_dimensions)
+
+
+def _classify(lines, plan, framework):
+    """Section headings set the dimension of the task rows below them; each task row validated."""
+    rows, seen, dimension, in_section = [], {}, None, False
+    for line in lines:
+        heading, found = _heading(line, framework)
+        if heading and found is False:
+            rows.append(
+                ImportRow(line.line, None, {}, [], [], [
+                    _("Không nhận ra chỉ số nội dung của năm %(year)s trong tiêu đề “%(text)s”.")
+                    % {"year": plan.year, "text": line.texts.get("title") or line.texts.get("number")}
+                ])
+            )  # fmt: skip
+            in_section, dimension = False, None
+        elif heading:
+            in_section, dimension = True, found
+        else:
+            rows.append(_task_row(line, plan, framework, dimension, in_section, seen))
     return rows
+
+
+def _heading(line, framework):
+    """_section_of for a row with only its number and title filled (and no formula)."""
+    others = [key for key, text in line.texts.items() if text and key not in ("number", "title")]
+    if others or line.errors:
+        return False, None
+    return _section_of(line.texts.get("number", ""), line.texts.get("title", ""), framework.dimensions, framework.by_name)
+
+
+# --- validating a task row ------------------------------------------------------------------
+
+
+def _task_row(line, plan, framework, dimension, in_section, seen):
+    """The task a row describes, with each of its problems; seen: {number: line} so far."""
+    texts, values, headings = line.texts, line.values, HEADINGS
+    row = ImportRow(line.line, dimension.pk if dimension else None, {}, [], [], line.errors)
+    if not in_section:
+        row.errors.append(_("Nhiệm vụ nằm trước dòng tiêu đề chỉ số nội dung (ví dụ “I. Chỉ số 1: …”)."))
+    for key in TEXT_COLUMNS:
+        row.values[key] = texts.get(key, "")
+    for key in ("number", "title"):
+        if not row.values[key]:
+            row.errors.append(_("Cột “%(column)s” đang trống.") % {"column": headings[key]})
+    row.values["sub_dimension_id"] = _sub_dimension(texts.get("sub_dimension", ""), dimension, framework, row.errors)
+    row.values["timeframe_kind"] = _timeframe_kind(texts.get("timeframe_kind", ""), headings, row.errors)
+    row.values["measure_value"] = _number(values.get("measure_value"), headings["measure_value"], row.errors)
+    row.values["due_date"] = _date(values.get("due_date"), headings["due_date"], row.errors)
+    _check_bounds(plan, row, headings)
+    row.leads = split_names(texts.get("leads", ""))
+    row.coordinating = split_names(texts.get("coordinating", ""))
+    if not row.leads:
+        row.errors.append(_("Cột “%(column)s” đang trống.") % {"column": headings["leads"]})
+    for key, limit in LIMITS.items():
+        if len(row.values[key]) > limit:
+            row.errors.append(_("Cột “%(column)s” dài quá %(limit)s ký tự.") % {"column": headings[key], "limit": limit})
+    number = row.values["number"]
+    if number and number in seen:
+        row.errors.append(_("Số thứ tự %(number)s trùng với dòng %(line)s.") % {"number": number, "line": seen[number]})
+    seen.setdefault(number, line.line)
+    return row
 
 
 def check_existing(rows, plan, existing=None):
@@ -345,18 +416,16 @@ def _check_bounds(plan, row, headings):
             row.errors.append(_("Cột “%(column)s”: %(problem)s") % {"column": headings[name], "problem": message})
 
 
-def _sub_dimension(text, dimension, headings, errors):
+def _sub_dimension(text, dimension, framework, errors):
     if not text:
         return None
     code = text.strip().upper()
     code = code if code.startswith("D") else f"D{code}"
-    found = (
-        SubDimension.objects.filter(code=code, dimension=dimension).values_list("pk", flat=True).first() if dimension else None
-    )
+    found = framework.sub_dimensions.get((dimension.pk, code)) if dimension else None
     if found is None:
         errors.append(
             _("Cột “%(column)s”: “%(value)s” không phải chỉ số thành phần của chỉ số nội dung này.")
-            % {"column": headings["sub_dimension"], "value": text}
+            % {"column": HEADINGS["sub_dimension"], "value": text}
         )
     return found
 
@@ -573,3 +642,66 @@ def from_payload(plan, data):
     if not isinstance(data, dict) or data.get("plan") != plan.pk:
         return None
     return check_existing([ImportRow(**item) for item in data["rows"]], plan)
+
+
+# --- the page's steps ---------------------------------------------------------------------
+
+PREVIEW_SALT = "papi.plan-import"
+
+
+def read_upload(plan, upload):
+    """(rows, signed payload) of an uploaded file; raises PlanImportError."""
+    if upload.size > MAX_BYTES:
+        raise PlanImportError(_("Tệp lớn hơn 5 MB."))
+    rows = parse(upload.read(), plan)
+    return rows, signed_preview.sign(to_payload(plan, rows), PREVIEW_SALT)
+
+
+def load_preview(plan, payload):
+    """The rows of a signed preview made for this plan; raises signed_preview.InvalidPreview."""
+    rows = from_payload(plan, signed_preview.load(payload, PREVIEW_SALT))
+    if rows is None:  # a preview made for another plan
+        raise signed_preview.InvalidPreview
+    return rows
+
+
+@dataclass
+class Review:
+    """The rows checked against the province's names and the coordinator's mapping, and what
+    saving them did when asked."""
+
+    rows: list
+    blocked: bool  # some row has errors before saving: the file itself must be corrected
+    added: int | None = None  # tasks saved
+    saved_before: bool = False  # the same preview was saved already (a double click on "Lưu")
+    error: str = ""  # why saving failed
+
+    @property
+    def complete(self):
+        """No row has errors (saving may add some: tasks added since the preview) and every
+        name is mapped."""
+        return not any(row.errors or row.unmapped for row in self.rows)
+
+    @property
+    def error_count(self):
+        return sum(1 for row in self.rows if row.errors)
+
+    @property
+    def task_count(self):
+        return sum(1 for row in self.rows if row.values)
+
+
+def review(plan, rows, names, mapping, saving):
+    """Check the rows (names: directory(); mapping: the coordinator's choices) and, if saving
+    and nothing is left to do, save them."""
+    check(rows, names, mapping)
+    result = Review(rows, blocked=any(row.errors for row in rows))
+    if saving and result.complete:
+        try:
+            result.added = save(plan, rows, mapping)
+        except PlanImportError as error:
+            if already_saved(plan, rows):
+                result.saved_before = True
+            else:
+                result.error = str(error)
+    return result

@@ -6,9 +6,11 @@ from decimal import Decimal
 
 from django.db import transaction
 
+from indicators.derived import derived_scores
 from indicators.history import national_statistics
 from indicators.models import Dimension, Score
 
+from . import access
 from .models import Target
 
 
@@ -20,6 +22,9 @@ class TargetHint:
     reference_year: int | None  # the latest year published before the plan's
     median: Decimal | None
     best: Decimal | None
+    # A unit formed on 1/7/2025 without published scores yet: its baseline is derived from its
+    # former provinces' (indicators.derived), said so here, and never recorded as the target's.
+    baseline_source: str = ""
 
     @property
     def below_baseline(self):
@@ -41,6 +46,7 @@ def target_hints(plan):
             province_id=plan.province_id, year=plan.baseline_year, dimension__isnull=False, sub_dimension__isnull=True
         ).values_list("dimension_id", "value")
     )
+    derived = derived_scores(plan.province, plan.baseline_year) if not baselines and plan.province.valid_from else {}
     reference_year = Score.objects.filter(year__lt=plan.year).order_by("-year").values_list("year", flat=True).first()
     stats = national_statistics([reference_year]) if reference_year else {}
     hints = []
@@ -48,7 +54,10 @@ def target_hints(plan):
         median, best, _ = stats.get((reference_year, dimension.pk), (None, None, 0))
         target = targets.get(dimension.pk)
         baseline = target.baseline_score if target and target.baseline_score is not None else baselines.get(dimension.pk)
-        hints.append(TargetHint(dimension, target, baseline, reference_year, median, best))
+        source = ""
+        if baseline is None and dimension.pk in derived:
+            baseline, source = derived[dimension.pk].value, derived[dimension.pk].source
+        hints.append(TargetHint(dimension, target, baseline, reference_year, median, best, source))
     return hints
 
 
@@ -66,8 +75,14 @@ def save_targets(plan, hints, values):
             continue
         target = hint.target or Target(plan=plan, dimension=hint.dimension)
         target.target_score, target.target_group = score, group
-        if target.baseline_score is None:
+        if target.baseline_score is None and not hint.baseline_source:  # a derived baseline stays derived
             target.baseline_score = hint.baseline
         target.save()
         hint.target = target
     return hints
+
+
+def visible_targets(user, province):
+    """The targets, with their plan, of the province's plans the user may see (beside the
+    province's scores on its PAPI page, through `indicators.hooks`)."""
+    return Target.objects.filter(plan__in=access.visible_plans(user), plan__province=province).select_related("plan")

@@ -9,6 +9,7 @@ urlpatterns = [
     path("ke-hoach/<int:pk>/danh-muc.xlsx", views.plan_excel, name="plan_excel"),
     path("ke-hoach/<int:pk>/nhap-nhiem-vu/", views.plan_task_import, name="plan_task_import"),
     path("mau-danh-muc-nhiem-vu.xlsx", views.plan_template, name="plan_template"),
-    path("tinh/<slug:code>/", views.province_detail, name="province_detail"),
-    path("diem-papi/nhap/", views.score_import, name="score_import"),
+    # A unit's own set-up by its coordinators: commune committees, agencies in bulk.
+    path("don-vi/<slug:code>/xa-phuong/", views.province_communes, name="province_communes"),
+    path("don-vi/<slug:code>/nhap-co-quan/", views.agency_import_page, name="agency_import"),
 ]

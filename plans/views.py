@@ -1,25 +1,22 @@
 import re
 
 from django.contrib import messages
-from django.core import signing
-from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import floatformat
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from indicators import score_import as score_import_rules
-from indicators.charts import province_charts
-from indicators.history import province_history
-from indicators.models import Dimension, Province
+from indicators.models import Dimension
+from papi_tracker import signed_preview
 from papi_tracker.downloads import PDF, XLSX, attachment
 from papi_tracker.pdf import blank_date_line, render_pdf, vietnamese_date
 
-from . import access, plan_import
+from . import access, agency_import, plan_import
 from . import targets as target_rules
+from .communes import communes_of, create_commune_committees
 from .excel import plan_workbook, sections
-from .forms import AgencyMappingForm, PlanImportForm, ScoreImportForm, TargetForm
-from .models import Agency, AgencyGroup, Target, Task
+from .forms import AgencyImportForm, AgencyMappingForm, CommuneChoiceForm, PlanImportForm, TargetForm
+from .models import Agency, AgencyGroup, AgencyKind, Target, Task
 
 
 def plan_detail(request, pk):
@@ -44,85 +41,6 @@ def plan_detail(request, pk):
             "can_manage": access.managed_plans(request.user).filter(pk=plan.pk).exists(),
         },
     )
-
-
-def province_detail(request, code):
-    """A province's published PAPI scores since 2011 beside the nation's median and best, with
-    the targets of its plans the user may see. Published scores are public: any user reads them."""
-    province = get_object_or_404(Province.objects.select_related("successor"), code=code)
-    history = province_history(province)
-    targets = {
-        (t.plan.year, t.dimension_id): t
-        for t in Target.objects.filter(plan__in=access.visible_plans(request.user), plan__province=province).select_related(
-            "plan"
-        )
-    }
-    rows = []
-    for index, year in enumerate(history.years):
-        cells = []
-        for series in history.dimensions:
-            point = series.point(year)
-            if point is not None:
-                cells.append((series.dimension, point, targets.get((year, series.dimension.pk))))
-            else:
-                cells.append((series.dimension, None, None))
-        rows.append({"year": year, "total": history.total.points[index], "cells": cells})
-    return render(
-        request,
-        "plans/province_detail.html",
-        {
-            "province": province,
-            "history": history,
-            "rows": rows,
-            "dimensions": [s.dimension for s in history.dimensions],
-            "charts": province_charts(history, {key: t.target_score for key, t in targets.items() if t.target_score is not None})
-            if rows
-            else [],
-        },
-    )
-
-
-IMPORT_SALT = "papi.score-import"
-
-
-def score_import(request):
-    """Published scores of a year: upload, read the preview with every row's errors, then save
-    all or nothing. The checked rows travel to the confirm step signed, so any server can save them.
-    Scores are national reference data (every province's rank follows them): administrators only."""
-    if not access.may_import_scores(request.user):
-        raise Http404
-    form, preview, payload = ScoreImportForm(), None, ""
-    if request.method == "POST" and "payload" in request.POST:
-        try:
-            raw = signing.loads(request.POST["payload"], salt=IMPORT_SALT, max_age=3600, serializer=signing.JSONSerializer)
-        except signing.BadSignature:
-            return HttpResponseBadRequest(_("Dữ liệu xem trước không hợp lệ hoặc đã quá 1 giờ; hãy tải tệp lên lại."))
-        preview = score_import_rules.check([score_import_rules.ScoreRow(*fields) for fields in raw])
-        try:
-            new, changed = score_import_rules.save(preview)
-        except score_import_rules.ImportFileError as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(request, _("Đã lưu %(new)s điểm mới, %(changed)s điểm thay đổi; xếp hạng và nhóm đã được tính lại.")
-                             % {"new": new, "changed": changed})  # fmt: skip
-            return redirect("score_import")
-    elif request.method == "POST":
-        form = ScoreImportForm(request.POST, request.FILES)
-        if form.is_valid():
-            upload = form.cleaned_data["file"]
-            try:
-                rows = score_import_rules.parse(upload.name, upload.read(), form.cleaned_data["year"])
-            except score_import_rules.ImportFileError as error:
-                form.add_error("file", str(error))
-            else:
-                preview = score_import_rules.check(rows)
-                if not preview.errors:
-                    fields = [[r.line, r.province_text, r.year, r.dimension_text, r.sub_text, r.value_text] for r in rows]
-                    payload = signing.dumps(fields, salt=IMPORT_SALT, serializer=signing.JSONSerializer, compress=True)
-    counts = {}
-    if preview is not None:
-        counts = {f"{state}_count": preview.count(state) for state in ("new", "changed", "unchanged")}
-    return render(request, "plans/score_import.html", {"form": form, "preview": preview, "payload": payload, **counts})
 
 
 def plan_targets(request, pk):
@@ -175,78 +93,60 @@ def plan_template(request):
     return attachment(plan_workbook(None), "mau-danh-muc-nhiem-vu.xlsx", XLSX)
 
 
-IMPORT_PLAN_SALT = "papi.plan-import"
-
-
 def plan_task_import(request, pk):
     """Tasks from Excel into a plan: upload; map the agency names the province does not know;
     read the preview with every row's problems; save all or nothing. The parsed rows travel
-    between the steps signed, so any server can take the next step."""
+    between the steps signed (papi_tracker.signed_preview), so any server can take the next step."""
     plan = get_object_or_404(access.managed_plans(request.user).select_related("province"), pk=pk)
-    names = plan_import.directory(plan.province)
-    upload_form, rows, mapping_form, payload = PlanImportForm(), None, None, ""
-    status = 200
+    upload_form, rows, payload = PlanImportForm(), None, ""
     if request.method == "POST" and "payload" in request.POST:
         try:
-            data = signing.loads(request.POST["payload"], salt=IMPORT_PLAN_SALT, max_age=3600, serializer=signing.JSONSerializer)
-        except signing.BadSignature:
-            return HttpResponseBadRequest(_("Dữ liệu xem trước không hợp lệ hoặc đã quá 1 giờ; hãy tải tệp lên lại."))
-        rows = plan_import.from_payload(plan, data)
-        if rows is None:  # a preview made for another plan
-            return HttpResponseBadRequest(_("Dữ liệu xem trước không hợp lệ hoặc đã quá 1 giờ; hãy tải tệp lên lại."))
+            rows = plan_import.load_preview(plan, request.POST["payload"])
+        except signed_preview.InvalidPreview:
+            return signed_preview.refused()
         if "save" in request.POST and plan_import.already_saved(plan, rows):
             return _saved_before(request, plan)
         payload = request.POST["payload"]
     elif request.method == "POST":
         upload_form = PlanImportForm(request.POST, request.FILES)
         if upload_form.is_valid():
-            upload = upload_form.cleaned_data["file"]
             try:
-                if upload.size > plan_import.MAX_BYTES:
-                    raise plan_import.PlanImportError(_("Tệp lớn hơn 5 MB."))
-                rows = plan_import.parse(upload.read(), plan)
+                rows, payload = plan_import.read_upload(plan, upload_form.cleaned_data["file"])
             except plan_import.PlanImportError as error:
                 upload_form.add_error("file", str(error))
-            else:
-                payload = signing.dumps(
-                    plan_import.to_payload(plan, rows), salt=IMPORT_PLAN_SALT, serializer=signing.JSONSerializer, compress=True
-                )
-        if rows is None:
-            status = 400
-    if rows is not None:
-        unknown = plan_import.unknown_names(rows, names)
-        agencies = Agency.objects.filter(province=plan.province).order_by("name")
-        groups = AgencyGroup.objects.filter(province=plan.province).order_by("name")
-        bound = "payload" in request.POST and unknown
-        mapping_form = AgencyMappingForm(request.POST if bound else None, names=unknown, agencies=agencies, groups=groups)
-        mapping = mapping_form.mapping() if bound and mapping_form.is_valid() else {}
-        plan_import.check(rows, names, mapping)
-        blocked = any(row.errors for row in rows)  # the file itself must be corrected
-        complete = not blocked and not any(row.unmapped for row in rows)
-        if "save" in request.POST and complete:
-            try:
-                count = plan_import.save(plan, rows, mapping)
-            except plan_import.PlanImportError as error:
-                if plan_import.already_saved(plan, rows):
-                    return _saved_before(request, plan)
-                messages.error(request, str(error))
-            else:
-                messages.success(request, _("Đã thêm %(count)s nhiệm vụ vào kế hoạch.") % {"count": count})
-                return redirect("plan_detail", plan.pk)
-        if blocked or "save" in request.POST:
-            status = 400
     context = {
         "plan": plan,
         "upload_form": upload_form,
-        "rows": rows,
-        "mapping_form": mapping_form,
         "payload": payload,
-        "error_count": sum(1 for row in rows or [] if row.errors),
-        "task_count": sum(1 for row in rows or [] if row.values),
-        "complete": rows is not None and not any(row.errors or row.unmapped for row in rows),
         "dimensions": {d.pk: d for d in Dimension.objects.all()},
     }
+    if rows is None:
+        status = 400 if request.method == "POST" else 200
+        context |= {"rows": None, "mapping_form": None, "error_count": 0, "task_count": 0, "complete": False}
+        return render(request, "plans/plan_import.html", context, status=status)
+    names = plan_import.directory(plan.province)
+    mapping_form = _mapping_form(request, plan, plan_import.unknown_names(rows, names))
+    mapping = mapping_form.mapping() if mapping_form.is_bound and mapping_form.is_valid() else {}
+    result = plan_import.review(plan, rows, names, mapping, saving="save" in request.POST)
+    if result.saved_before:
+        return _saved_before(request, plan)
+    if result.added is not None:
+        messages.success(request, _("Đã thêm %(count)s nhiệm vụ vào kế hoạch.") % {"count": result.added})
+        return redirect("plan_detail", plan.pk)
+    if result.error:
+        messages.error(request, result.error)
+    context |= {"rows": rows, "mapping_form": mapping_form, "error_count": result.error_count}
+    context |= {"task_count": result.task_count, "complete": result.complete}
+    status = 400 if result.blocked or "save" in request.POST else 200
     return render(request, "plans/plan_import.html", context, status=status)
+
+
+def _mapping_form(request, plan, unknown):
+    """A choice for each name the province does not know; bound once the preview is posted."""
+    agencies = Agency.objects.filter(province=plan.province).order_by("name")
+    groups = AgencyGroup.objects.filter(province=plan.province).order_by("name")
+    bound = "payload" in request.POST and unknown
+    return AgencyMappingForm(request.POST if bound else None, names=unknown, agencies=agencies, groups=groups)
 
 
 def _saved_before(request, plan):
@@ -278,3 +178,76 @@ def plan_pdf(request, pk):
         "heading": heading,
     }
     return attachment(render_pdf("plans/plan_pdf.html", context), f"{slugify(plan.document_number)}-ke-hoach.pdf", PDF)
+
+
+def _managed_province(request, code):
+    """A unit the user coordinates (or any, for an administrator); 404 otherwise."""
+    return get_object_or_404(access.managed_provinces(request.user), code=code)
+
+
+def province_communes(request, code):
+    """The commune committees of a unit in force, created in one step from the statistics
+    office's list (plans.communes), all or the ones ticked; those already there are shown so."""
+    province = _managed_province(request, code)
+    communes = communes_of(province)
+    present = set(Agency.objects.filter(province=province).values_list("name", flat=True))
+    form = CommuneChoiceForm(request.POST or None, communes=communes, present=present)
+    if request.method == "POST" and form.is_valid():
+        setup = create_commune_committees(province, codes=form.cleaned_data["communes"])
+        messages.success(
+            request,
+            _("Đã tạo %(created)s UBND cấp xã trong nhóm “%(group)s”; %(existing)s đã có từ trước.")
+            % {"created": len(setup.created), "group": setup.group.name, "existing": len(setup.existing)},
+        )
+        return redirect("province_communes", province.code)
+    present_codes = {commune.code for commune in communes if commune.committee in present}
+    context = {"province": province, "form": form, "communes": communes, "present_codes": present_codes}
+    context["present_count"] = len(present_codes)
+    return render(request, "plans/province_communes.html", context, status=400 if form.errors else 200)
+
+
+AGENCY_IMPORT_SALT = "papi.agency-import"
+
+
+def agency_import_page(request, code):
+    """Departments and other agencies from an Excel or CSV list: preview, then all or nothing."""
+    province = _managed_province(request, code)
+    form, rows, payload = AgencyImportForm(), None, ""
+    if request.method == "POST" and "payload" in request.POST:
+        try:
+            raw = signed_preview.load(request.POST["payload"], AGENCY_IMPORT_SALT)
+        except signed_preview.InvalidPreview:
+            return signed_preview.refused()
+        if raw.get("province") != province.pk:
+            return signed_preview.refused()
+        rows = agency_import.check(province, [agency_import.AgencyRow(*fields) for fields in raw["rows"]])
+        try:
+            created = agency_import.save(province, rows)
+        except agency_import.AgencyImportError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Đã thêm %(count)s cơ quan.") % {"count": created})
+            return redirect("agency_import", province.code)
+    elif request.method == "POST":
+        form = AgencyImportForm(request.POST, request.FILES)
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                rows = agency_import.check(province, agency_import.read_rows(upload.name, upload.read()))
+            except agency_import.AgencyImportError as error:
+                form.add_error("file", str(error))
+            else:
+                if not any(row.errors for row in rows):
+                    fields = [[r.line, r.name, r.short_name, r.kind_text, r.email] for r in rows]
+                    payload = signed_preview.sign({"province": province.pk, "rows": fields}, AGENCY_IMPORT_SALT)
+    context = {
+        "province": province,
+        "form": form,
+        "rows": rows,
+        "payload": payload,
+        "new_count": sum(1 for row in rows or [] if not row.exists and not row.errors),
+        "error_count": sum(1 for row in rows or [] if row.errors),
+        "kinds": dict(AgencyKind.choices),
+    }
+    status = 400 if request.method == "POST" and (rows is None or context["error_count"]) else 200
+    return render(request, "plans/agency_import.html", context, status=status)

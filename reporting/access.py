@@ -6,21 +6,22 @@ here; anything out of scope is a 404, the same answer as for what does not exist
   the agency's own until it is sent);
 - viewers: the same, read only;
 - reporters: their own agency's reports, in any state; they edit them while draft or returned.
+
+An export (a background file) is its requester's alone, while they may still make it.
 """
 
 from django.db.models import Prefetch, Q
 from django.http import Http404
 
 from plans import access as plan_access
-from plans.models import Agency, AgencyGroup, Membership, TaskAssignment
+from plans.models import Agency, Membership, TaskAssignment
 from plans.obligations import assignments_of, groups_of
 
-from .models import EvidenceFile, Report, ReportingPeriod, TaskProgress
+from .models import EvidenceFile, Export, Report, ReportingPeriod, TaskProgress
 
-SENT = [Report.Status.SUBMITTED, Report.Status.RETURNED, Report.Status.ACCEPTED]
-# What other agencies may read: a returned report is being edited again, so it is not.
-FINAL = [Report.Status.SUBMITTED, Report.Status.ACCEPTED]
-EDITABLE = [Report.Status.DRAFT, Report.Status.RETURNED]
+# The status sets are Report's (reporting.models); these names stay for the modules that still
+# read them here (reporting.views' report pages, signals, compiled, benchmark, progress' answers).
+SENT, FINAL, EDITABLE = Report.SENT, Report.FINAL, Report.EDITABLE
 
 
 def reporter_agencies(user):
@@ -40,7 +41,7 @@ def visible_reports(user):
         return Report.objects.all()
     return Report.objects.filter(
         Q(agency__in=reporter_agencies(user))
-        | Q(status__in=SENT, period__plan__province_id__in=plan_access.reading_province_ids(user))
+        | Q(status__in=Report.SENT, period__plan__province_id__in=plan_access.reading_province_ids(user))
     ).filter(period__plan__in=plan_access.visible_plans(user))
 
 
@@ -48,7 +49,7 @@ def get_report_for_user(user, pk, write=False):
     """The report, if the user may see it (and, with write, edit it now); otherwise 404."""
     queryset = visible_reports(user)
     if write:
-        queryset = queryset.filter(agency__in=reporter_agencies(user), status__in=EDITABLE)
+        queryset = queryset.filter(agency__in=reporter_agencies(user)).editable()
     try:
         return queryset.select_related("agency", "period", "period__plan", "period__plan__province").get(pk=pk)
     except Report.DoesNotExist:
@@ -80,7 +81,7 @@ def get_period_for_user(user, pk, manage=False):
 
 def can_see_review_queue(user, period):
     return plan_access.is_administrator(user) or period.plan.province_id in set(
-        plan_access.reading_province_ids(user).values_list("agency__province_id", flat=True)
+        plan_access.reading_province_ids(user).values_list("pk", flat=True)
     )
 
 
@@ -93,15 +94,12 @@ def colleague_progress(agency, groups, led=None):
     99's answers on every task."""
     if led is None:
         led = assignments_of(agency, TaskAssignment.Role.LEAD, [group.pk for group in groups]).values("task_id")
-    answers = TaskProgress.objects.filter(task__in=led, report__status__in=FINAL).exclude(report__agency=agency)
+    answers = TaskProgress.objects.final().filter(task__in=led).exclude(report__agency=agency)
     # For each group of the agency: on the tasks that group leads, its members are peers.
     peers = Q()
     for group in groups:
-        members = Q(report__agency__in=AgencyGroup.members.through.objects.filter(agencygroup=group).values("agency_id"))
-        if group.member_kind:
-            members |= Q(report__agency__province_id=group.province_id, report__agency__kind=group.member_kind)
         led_by_group = TaskAssignment.objects.filter(role=TaskAssignment.Role.LEAD, group=group).values("task_id")
-        peers |= Q(task__in=led_by_group) & members
+        peers |= Q(task__in=led_by_group) & group.members_condition("report__agency")
     return answers.exclude(peers) if peers else answers
 
 
@@ -137,3 +135,32 @@ def visible_evidence(user):
         )
         readable |= Q(progress__in=colleagues.values("pk"))
     return EvidenceFile.objects.filter(readable)
+
+
+def may_export_national(user):
+    return plan_access.is_administrator(user)
+
+
+def exportable_plans(user):
+    """The plans whose whole year the user may export: those they manage."""
+    return plan_access.managed_plans(user)
+
+
+def visible_exports(user):
+    """The exports the user asked for (no one else's, whatever their role)."""
+    if not user.is_authenticated:
+        return Export.objects.none()
+    return Export.objects.filter(requested_by=user)
+
+
+def get_export_for_user(user, pk):
+    """The export, for the user who asked for it while they may still make it: a coordinator
+    who has left the province no longer downloads its plan-year. Otherwise 404."""
+    try:
+        export = visible_exports(user).select_related("plan").get(pk=pk)
+    except Export.DoesNotExist:
+        raise Http404 from None
+    plan = export.plan_id
+    if not (may_export_national(user) if plan is None else exportable_plans(user).filter(pk=plan).exists()):
+        raise Http404
+    return export

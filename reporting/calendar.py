@@ -2,12 +2,15 @@
 
 Data cut-off windows run from the 15th of the month before to the 14th of the
 period's last month; the due date is set by the province. By default it falls a
-number of working days after the cut-off (the decree asks for at least one).
+number of working days after the cut-off (the decree asks for at least one), counted without
+weekends and Vietnamese public holidays.
 """
 
 import datetime
+import functools
 from dataclasses import dataclass
 
+import holidays
 from django.db import transaction
 
 from .models import ReportingPeriod
@@ -23,13 +26,34 @@ class PeriodWindow:
     end: datetime.date
 
 
+def is_working_day(day):
+    """Monday to Friday, and not a Vietnamese public holiday: Tết by the lunar calendar, 30/4,
+    1/5, 2/9, Giỗ Tổ Hùng Vương and the days off the government adds or moves (the `holidays`
+    library's calendar for Vietnam)."""
+    return day.weekday() < 5 and day not in _holidays(day.year)
+
+
+@functools.cache
+def _holidays(year):
+    return holidays.country_holidays("VN", years=year)
+
+
 def add_working_days(day, count):
-    """Monday–Friday only; public holidays are left to the coordinator to adjust."""
+    """The day `count` working days after `day` (is_working_day). A coordinator can still move
+    any date the calendar proposes."""
     while count > 0:
         day += datetime.timedelta(days=1)
-        if day.weekday() < 5:
+        if is_working_day(day):
             count -= 1
     return day
+
+
+def working_days_between(start, end):
+    """Working days from `start` (excluded) to `end` (included); negative when `end` is earlier:
+    "còn 3 ngày làm việc", "quá hạn 2 ngày làm việc"."""
+    if end < start:
+        return -working_days_between(end, start)
+    return sum(1 for offset in range(1, (end - start).days + 1) if is_working_day(start + datetime.timedelta(days=offset)))
 
 
 def year_window(year):

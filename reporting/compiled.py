@@ -9,7 +9,6 @@ from django.utils.translation import gettext_lazy as _
 from plans.excel import section_number
 from plans.models import TaskAssignment
 
-from .access import FINAL
 from .models import Report
 from .progress import COMPLETED, TASK_STATUS_LABELS, plan_progress
 
@@ -148,7 +147,7 @@ def compiled_report(plan, period, today=None):
         sections.append(Section(number, row, tasks))
 
     notes = {}
-    reports = list(Report.objects.filter(period=period, status__in=FINAL).select_related("agency")) if period else []
+    reports = list(Report.objects.filter(period=period, status__in=Report.FINAL).select_related("agency")) if period else []
     for report in reports:
         if report.difficulties.strip() or report.proposals.strip():
             notes[report.agency_id] = AgencyNotes(report.agency.name, report.difficulties.strip(), report.proposals.strip())

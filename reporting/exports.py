@@ -65,9 +65,12 @@ def national_workbook(export):
         put(sheet, 3, column, heading, bold=True, align=CENTRE, fill=HEADER_FILL)
         sheet.column_dimensions[sheet.cell(row=3, column=column).column_letter].width = 14 if column > 1 else 24
     for line, row in enumerate(rows, start=4):
-        values = [row.unit.name, row.plan.document_number, row.plan.year, row.tally.total, row.tally.completed,
-                  row.tally.completed_percent, row.tally.overdue, row.period.label if row.period else "", row.expected,
-                  row.sent, row.reporting_rate, row.on_time_rate]  # fmt: skip
+        if row.plan is None:  # a unit in force without a plan yet
+            values = [row.unit.name, "chưa có kế hoạch"]
+        else:
+            values = [row.unit.name, row.plan.document_number, row.plan.year, row.tally.total, row.tally.completed,
+                      row.tally.completed_percent, row.tally.overdue, row.period.label if row.period else "",
+                      row.expected, row.sent, row.reporting_rate, row.on_time_rate]  # fmt: skip
         for column, value in enumerate(values, start=1):
             put(sheet, line, column, str(value) if isinstance(value, str) else value)
         _step(export, line - 3, len(rows))

@@ -139,6 +139,17 @@ class PeriodReopening(models.Model):
         return f"{self.agency} · {self.period.label} → {self.until:%d/%m/%Y}"
 
 
+class ReportQuerySet(models.QuerySet):
+    def sent(self):
+        return self.filter(status__in=Report.SENT)
+
+    def final(self):
+        return self.filter(status__in=Report.FINAL)
+
+    def editable(self):
+        return self.filter(status__in=Report.EDITABLE)
+
+
 class Report(models.Model):
     """One agency's report for one period: draft → submitted → accepted, or returned."""
 
@@ -147,6 +158,14 @@ class Report(models.Model):
         SUBMITTED = "submitted", _("Đã gửi")
         RETURNED = "returned", _("Trả lại để bổ sung")
         ACCEPTED = "accepted", _("Đã tiếp nhận")
+
+    # The sets of statuses, spelled here only (with ReportQuerySet's methods of the same names):
+    # sent to the department, whoever holds it now (the province's coordinators and viewers read it);
+    SENT = (Status.SUBMITTED, Status.RETURNED, Status.ACCEPTED)
+    # what other agencies may read and what the figures count: a returned report is being edited again;
+    FINAL = (Status.SUBMITTED, Status.ACCEPTED)
+    # what the agency still edits and sends.
+    EDITABLE = (Status.DRAFT, Status.RETURNED)
 
     agency = models.ForeignKey(Agency, verbose_name=_("cơ quan"), on_delete=models.PROTECT, related_name="reports")
     period = models.ForeignKey(ReportingPeriod, verbose_name=_("kỳ báo cáo"), on_delete=models.PROTECT, related_name="reports")
@@ -177,6 +196,7 @@ class Report(models.Model):
     # Raised by every save: a form posted with an older version was edited by someone else meanwhile.
     version = models.PositiveIntegerField(_("phiên bản"), default=0)
 
+    objects = ReportQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
@@ -203,6 +223,12 @@ class Report(models.Model):
 
 
 NEGATIVE_ACHIEVED_VALUE = _("Giá trị đạt được không được âm.")
+
+
+class TaskProgressQuerySet(models.QuerySet):
+    def final(self):
+        """Answers of final reports (Report.FINAL): what colleagues read and the figures count."""
+        return self.filter(report__status__in=Report.FINAL)
 
 
 class TaskProgress(models.Model):
@@ -238,6 +264,7 @@ class TaskProgress(models.Model):
     # difficulties field holds what concerns the agency's work as a whole.
     difficulties = models.TextField(_("khó khăn, vướng mắc"), max_length=TASK_DIFFICULTIES_MAX_LENGTH, blank=True)
 
+    objects = TaskProgressQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -329,7 +356,7 @@ class ProgressSnapshot(models.Model):
     """A plan's row of the national view as computed on `day` at the plan's progress_version:
     kept so the view need not read every answer of every province at each request. A row
     whose version or day is not the plan's current one is never read (see
-    reporting.progress.cached_plan_summaries)."""
+    reporting/figures.py)."""
 
     plan = models.OneToOneField(Plan, on_delete=models.CASCADE, primary_key=True, related_name="+")
     version = models.PositiveBigIntegerField()

@@ -18,20 +18,20 @@ Each function runs a fixed number of queries whatever the number of tasks, agenc
 """
 
 import datetime
-import threading
-from collections import OrderedDict, defaultdict
+from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from indicators.models import Dimension, Score
+from indicators.derived import derived_scores
+from indicators.models import Dimension, Province, Score
 from plans.models import Agency, Plan, Task, TaskAssignment
 from plans.obligations import agencies_owing, assignees
 
-from .access import FINAL
-from .models import ProgressSnapshot, Report, ReportingPeriod, TaskProgress
+from . import figures
+from .models import Report, ReportingPeriod, TaskProgress
 from .workflow import is_on_time
 
 COMPLETED = TaskProgress.Status.COMPLETED
@@ -44,6 +44,22 @@ LEAD, COORDINATING = TaskAssignment.Role.LEAD, TaskAssignment.Role.COORDINATING
 def percent(part, whole):
     """A whole percent, rounded half up as the tables and charts write numbers (12.5 → 13)."""
     return (200 * part + whole) // (2 * whole) if whole else 0
+
+
+class ReportingRates:
+    """DHIS2's rates of a period, the one place they are computed (the review queue, the
+    dashboard, the compiled report and the national view read them): reporting rate = reports
+    sent / reports expected; on-time rate = reports first sent by the due date / reports
+    expected. A report counts as sent from its first submission (returned since or not). The
+    class gives `expected`, `sent_count` and `on_time_count`."""
+
+    @property
+    def reporting_rate(self):
+        return percent(self.sent_count, self.expected)
+
+    @property
+    def on_time_rate(self):
+        return percent(self.on_time_count, self.expected)
 
 
 # --- task status ---------------------------------------------------------------------
@@ -118,7 +134,7 @@ def latest_answers(plans, until=None, with_text=False, period=None):
     the answer of `period` (the one looked at) wins, then that of the longer period; when it
     was sent does not matter, so sending a report again never changes which answer counts.
     One query; the narratives are read only `with_text`, for the compiled report."""
-    answers = TaskProgress.objects.filter(report__period__plan__in=plans, report__status__in=FINAL)
+    answers = TaskProgress.objects.filter(report__period__plan__in=plans, report__status__in=Report.FINAL)
     if until is not None:
         answers = answers.filter(report__period__end__lte=until)
     fields = ["task_id", "report__agency_id", "report_id", "report__period_id", "status", "percent_done", "difficulties"]
@@ -229,9 +245,8 @@ class Entry:
 
 
 @dataclass
-class PeriodDiscipline:
-    """Who reported for a period, with DHIS2's rates: reporting rate = reports sent / reports
-    expected; on-time rate = reports sent by the due date / reports expected."""
+class PeriodDiscipline(ReportingRates):
+    """Who reported for a period, with its rates (ReportingRates)."""
 
     period: ReportingPeriod
     expected: int
@@ -249,12 +264,12 @@ class PeriodDiscipline:
         return len(self.missing) + len(self.pending)
 
     @property
-    def reporting_rate(self):
-        return percent(self.sent, self.expected)
+    def sent_count(self):
+        return self.sent
 
     @property
-    def on_time_rate(self):
-        return percent(len(self.on_time), self.expected)
+    def on_time_count(self):
+        return len(self.on_time)
 
 
 @dataclass
@@ -360,6 +375,9 @@ class DimensionProgress:
     dimension: Dimension | None  # None: general tasks of direction (chỉ đạo, điều hành)
     target: object = None  # plans.Target
     baseline: Decimal | None = None
+    # Where the baseline comes from when it is not published: "ước tính từ An Giang 4,27 và…"
+    # (a unit formed on 1/7/2025, indicators.derived); empty for a published score.
+    baseline_source: str = ""
     actual: Decimal | None = None
     actual_group: int | None = None
     actual_rank: int | None = None
@@ -433,12 +451,17 @@ def dimension_progress(plan, states, reference_date, scores):
     general = DimensionProgress(None)
     for state in states:
         rows.get(state.task.dimension_id, general).tasks.add(state)
+    derived = {}
+    if plan.province.valid_from is not None and not any(year == plan.baseline_year for year, _d in scores):
+        derived = derived_scores(plan.province, plan.baseline_year)  # a unit of 1/7/2025: two queries
     for dimension_id, row in rows.items():
         row.target = targets.get(dimension_id)
         baseline = scores.get((plan.baseline_year, dimension_id))
         row.baseline = row.target.baseline_score if row.target and row.target.baseline_score is not None else None
         if row.baseline is None and baseline:
             row.baseline = baseline.value
+        elif row.baseline is None and dimension_id in derived:
+            row.baseline, row.baseline_source = derived[dimension_id].value, derived[dimension_id].source
         actual = scores.get((plan.year, dimension_id))
         if actual:
             row.actual, row.actual_group, row.actual_rank = actual.value, actual.group, actual.rank
@@ -502,47 +525,26 @@ def plan_progress(plan, period=None, today=None, with_text=False):
     )
 
 
-# The answers' half of plan_progress, kept in this process for the plan's progress_version: every
-# write that can change it raises the version (reporting.signals), so an entry is never stale,
-# and any server can compute its own. Entries are read-only once stored.
-_TASK_PARTS = OrderedDict()
-_TASK_PARTS_SIZE = 16
-_TASK_PARTS_LOCK = threading.Lock()
-
-
-def forget_task_parts():
-    """Empty this process's store (tests roll the database back, so versions repeat)."""
-    with _TASK_PARTS_LOCK:
-        _TASK_PARTS.clear()
-
-
 def _task_part(plan, period, reference_date, until, with_text):
-    """(task states, agencies owing, reports) of the plan as plan_progress needs them."""
-    # The version as committed now, not as the caller's copy of the plan may remember it.
-    version = Plan.objects.filter(pk=plan.pk).values_list("progress_version", flat=True).first()
-    key = (plan.pk, version, period.pk if period else None, reference_date, until, with_text)
-    with _TASK_PARTS_LOCK:
-        if key in _TASK_PARTS:
-            _TASK_PARTS.move_to_end(key)
-            return _TASK_PARTS[key]
-    tasks = list(Task.objects.filter(plan=plan).listed())
-    states = task_states([plan], reference_date, until=until, tasks=tasks, with_text=with_text, period=period)[plan.pk]
-    agencies = list(agencies_owing(plan))
-    by_id = {a.pk: a for a in agencies}
-    for state in states:
-        for answer in state.answers.values():
-            answer.agency = by_id.get(answer.agency_id)
-    part = (states, agencies, plan_reports(plan))
-    with _TASK_PARTS_LOCK:
-        _TASK_PARTS[key] = part
-        while len(_TASK_PARTS) > _TASK_PARTS_SIZE:
-            _TASK_PARTS.popitem(last=False)
-    return part
+    """(task states, agencies owing, reports) of the plan as plan_progress needs them, kept
+    between requests by reporting.figures for the plan's progress version."""
+
+    def compute():
+        tasks = list(Task.objects.filter(plan=plan).listed())
+        states = task_states([plan], reference_date, until=until, tasks=tasks, with_text=with_text, period=period)[plan.pk]
+        agencies = list(agencies_owing(plan))
+        by_id = {a.pk: a for a in agencies}
+        for state in states:
+            for answer in state.answers.values():
+                answer.agency = by_id.get(answer.agency_id)
+        return (states, agencies, plan_reports(plan))
+
+    return figures.cached(plan, ("task-part", period.pk if period else None, reference_date, until, with_text), compute)
 
 
 @dataclass
-class PlanSummary:
-    """A row of the national view."""
+class PlanSummary(ReportingRates):
+    """A row of the national view, with the current period's rates (ReportingRates)."""
 
     plan: object
     tally: TaskTally
@@ -553,12 +555,12 @@ class PlanSummary:
     unit: object = None  # the province in force today the plan counts for
 
     @property
-    def reporting_rate(self):
-        return percent(self.sent, self.expected)
+    def sent_count(self):
+        return self.sent
 
     @property
-    def on_time_rate(self):
-        return percent(self.on_time, self.expected)
+    def on_time_count(self):
+        return self.on_time
 
 
 def plan_summaries(plans, today=None):
@@ -588,38 +590,28 @@ def plan_summaries(plans, today=None):
 
 
 def cached_plan_summaries(plans, today=None):
-    """plan_summaries, each plan's row kept as a ProgressSnapshot for the day and the plan's
-    progress_version: every write that can change the figures raises the version in its own
-    transaction (reporting.signals), so a row is never older than the last save, and deadlines
-    are judged afresh each day. Queries: snapshots and their periods; for the plans without a
-    current snapshot, plan_summaries' queries and one to store theirs."""
+    """plan_summaries, each plan's row kept for the day and the plan's progress version by
+    reporting.figures, so a row is never older than the last save and deadlines are judged
+    afresh each day. Queries: the stored rows and their periods; for the plans without a
+    current row, plan_summaries' queries and one to store theirs."""
     today = today or timezone.localdate()
     plans = list(plans)
-    stored = {s.plan_id: s for s in ProgressSnapshot.objects.filter(plan__in=plans, day=today)}
-    fresh = {plan.pk: stored[plan.pk] for plan in plans if plan.pk in stored and stored[plan.pk].version == plan.progress_version}
+    fresh = figures.stored_rows(plans, today)
     missing = [plan for plan in plans if plan.pk not in fresh]
     computed = {row.plan.pk: row for row in plan_summaries(missing, today)} if missing else {}
-    ProgressSnapshot.objects.bulk_create(
-        [
-            ProgressSnapshot(plan=row.plan, version=row.plan.progress_version, day=today, figures=_figures(row))
-            for row in computed.values()
-        ],
-        update_conflicts=True,
-        unique_fields=["plan"],
-        update_fields=["version", "day", "figures"],
-    )
-    periods = ReportingPeriod.objects.in_bulk([s.figures["period"] for s in fresh.values() if s.figures["period"]])
+    figures.store_rows([(row.plan, _figures(row)) for row in computed.values()], today)
+    periods = ReportingPeriod.objects.in_bulk([row["period"] for row in fresh.values() if row["period"]])
     rows = []
     for plan in plans:
         if plan.pk in computed:
             rows.append(computed[plan.pk])
             continue
-        figures = fresh[plan.pk].figures
-        period = periods.get(figures["period"])
+        stored = fresh[plan.pk]
+        period = periods.get(stored["period"])
         if period is not None:
             period.plan = plan  # its label reads the plan's year
-        counts = TaskTally(**figures["tally"])
-        rows.append(PlanSummary(plan, counts, period, figures["expected"], figures["sent"], figures["on_time"]))
+        counts = TaskTally(**stored["tally"])
+        rows.append(PlanSummary(plan, counts, period, stored["expected"], stored["sent"], stored["on_time"]))
     return rows
 
 
@@ -656,11 +648,14 @@ NATIONAL_SORTS = {
 
 def national_overview(sort="province", today=None):
     """Every province's current plan with task completion and reporting rate, sorted by a
-    key of NATIONAL_SORTS ("-" in front for descending); an unknown key sorts by province."""
+    key of NATIONAL_SORTS ("-" in front for descending; an unknown key sorts by province), then
+    the units in force without a plan (plan None), by name."""
     key = sort.removeprefix("-")
     latest = current_plans()
     rows = cached_plan_summaries(list(latest.values()), today)
     for row, unit in zip(rows, latest, strict=True):
         row.unit = unit
     rows.sort(key=NATIONAL_SORTS.get(key, NATIONAL_SORTS["province"]), reverse=sort.startswith("-") and key in NATIONAL_SORTS)
-    return rows
+    # Every unit in force has its row, after those with a plan: "chưa có kế hoạch".
+    in_force = Province.objects.valid_on(today or timezone.localdate()).order_by("name")
+    return rows + [PlanSummary(None, TaskTally(), None, 0, 0, 0, unit=unit) for unit in in_force if unit not in latest]

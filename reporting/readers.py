@@ -16,7 +16,7 @@ from plans.obligations import agencies_owing, assignments_of, tasks_for_agency
 
 from . import access
 from .models import PeriodReopening, Report, ReportingPeriod, TaskProgress
-from .progress import percent
+from .progress import ReportingRates
 from .workflow import days_until, is_on_time, submission_block
 
 NOT_STARTED = "not_started"
@@ -49,7 +49,7 @@ class TodoItem(ReportState):
 
     @property
     def editable(self):
-        return self.block is None and self.status in (NOT_STARTED, Report.Status.DRAFT, Report.Status.RETURNED)
+        return self.block is None and self.status in (NOT_STARTED, *Report.EDITABLE)
 
 
 def todo_list(user, today=None):
@@ -83,7 +83,9 @@ def todo_list(user, today=None):
                 continue
             report = reports.get(key)
             concerned = (
-                period.status == ReportingPeriod.Status.OPEN or key in reopened or (report and report.status == "returned")
+                period.status == ReportingPeriod.Status.OPEN
+                or key in reopened
+                or (report and report.status == Report.Status.RETURNED)
             )
             if concerned:
                 block = submission_block(period, agency, today, reopened=key in reopened)
@@ -170,7 +172,7 @@ class QueueRow(ReportState):
 
 
 @dataclass
-class ReviewQueue:
+class ReviewQueue(ReportingRates):
     period: ReportingPeriod
     rows: list  # after filtering
     expected: int
@@ -184,12 +186,12 @@ class ReviewQueue:
         return timezone.localdate() > self.period.due_date
 
     @property
-    def reporting_rate(self):
-        return percent(self.submitted, self.expected)
+    def sent_count(self):
+        return self.submitted
 
     @property
-    def on_time_rate(self):
-        return percent(self.on_time, self.expected)
+    def on_time_count(self):
+        return self.on_time
 
 
 class QueueFilter(django_filters.FilterSet):

@@ -21,9 +21,9 @@ from plans.models import Membership, Plan
 from plans.obligations import agencies_owing
 
 from .models import ReminderLog, Report, ReportingPeriod
-from .workflow import submission_block
+from .workflow import days_until, submission_block
 
-PENDING = [None, Report.Status.DRAFT, Report.Status.RETURNED]
+PENDING = (None, *Report.EDITABLE)  # no report yet, or one the agency still edits
 
 
 @dataclass
@@ -104,17 +104,17 @@ def _send_reminder(agency, periods, addresses, today):
     overdue = [p for p in periods if p.due_date < today]
     first = periods[0]
     if overdue:
-        days_late = (today - overdue[0].due_date).days
+        days_late = -days_until(overdue[0].due_date, today)
         subject = ngettext(
-            "[PAPI] Báo cáo kỳ %(period)s đã quá hạn %(days)s ngày",
-            "[PAPI] Báo cáo kỳ %(period)s đã quá hạn %(days)s ngày",
+            "[PAPI] Báo cáo kỳ %(period)s đã quá hạn %(days)s ngày làm việc",
+            "[PAPI] Báo cáo kỳ %(period)s đã quá hạn %(days)s ngày làm việc",
             days_late,
         ) % {"period": overdue[0].label, "days": days_late}
     else:
-        days_left = (first.due_date - today).days
+        days_left = days_until(first.due_date, today)
         subject = ngettext(
-            "[PAPI] Nhắc hạn báo cáo kỳ %(period)s: còn %(days)s ngày",
-            "[PAPI] Nhắc hạn báo cáo kỳ %(period)s: còn %(days)s ngày",
+            "[PAPI] Nhắc hạn báo cáo kỳ %(period)s: còn %(days)s ngày làm việc",
+            "[PAPI] Nhắc hạn báo cáo kỳ %(period)s: còn %(days)s ngày làm việc",
             days_left,
         ) % {"period": first.label, "days": days_left}
     lines = "\n".join(

@@ -1,6 +1,6 @@
-"""Keep cached progress figures honest: any write that can change a plan's figures raises the
-plan's progress_version in the same transaction, so what was cached under the old value is
-never read again (reporting.progress.cached_plan_summaries).
+"""Keep stored progress figures honest (reporting/figures.py): any write that can change a plan's
+figures raises the plan's progress_version in the same transaction, so what was kept under the
+old value is never read again.
 
 Signals catch every path that saves through the ORM (pages, the admin, imports); the few bulk
 writes call plans.models.touch_plans themselves."""
@@ -10,7 +10,6 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_sa
 
 from plans.models import Agency, AgencyGroup, Plan, Task, TaskAssignment, touch_plans
 
-from .access import FINAL
 from .models import Report, ReportingPeriod, TaskProgress
 
 
@@ -24,7 +23,7 @@ def _plan_of(sender, instance, raw=False, **kwargs):
             return
         plans = ReportingPeriod.objects.filter(pk=instance.period_id).values("plan_id")
     elif sender is TaskProgress:
-        plans = ReportingPeriod.objects.filter(reports=instance.report_id, reports__status__in=FINAL).values("plan_id")
+        plans = ReportingPeriod.objects.filter(reports=instance.report_id, reports__status__in=Report.FINAL).values("plan_id")
     elif sender is TaskAssignment:
         plans = Task.objects.filter(pk=instance.task_id).values("plan_id")
     else:  # Task, ReportingPeriod
@@ -55,7 +54,8 @@ def _province_plans(sender, instance, raw=False, **kwargs):
         return
     provinces = Q(province_id=instance.province_id)
     if sender is Agency and instance.pk is not None:
-        provinces |= Q(province__agency_groups__members=instance.pk)
+        # Its groups by kind are its province's; by name, any province's.
+        provinces |= Q(province__in=AgencyGroup.objects.containing(instance).values("province_id"))
     touch_plans(Plan.objects.filter(provinces).values("pk"))
 
 

@@ -17,17 +17,15 @@ from plans import access as plan_access
 from plans.models import Target, Task
 from plans.obligations import agencies_owing
 
-from . import access, charts, compiled, excel, exports, pdf, progress, readers, workflow
+from . import access, charts, compiled, excel, exports, pdf, progress, readers, report_entry, workflow
 from .calendar import create_periods
 from .forms import (
     CompiledReportForm,
     GeneratePeriodsForm,
     PeriodForm,
     ReopenForm,
-    ReportForm,
     ReturnForm,
     TaskFilterForm,
-    TaskProgressForm,
 )
 from .models import Export, Report, TaskProgress
 
@@ -57,90 +55,28 @@ def home(request):
     return render(request, "reporting/home.html", context)
 
 
-def _task_forms(sheet, data=None, files=None):
-    forms = {}
-    for section in sheet.sections:
-        for row in section.rows:
-            initial = {}
-            if row.progress:
-                initial = {name: getattr(row.progress, name) for name in workflow.PROGRESS_FIELDS}
-            forms[row.task.pk] = TaskProgressForm(data, files, prefix=f"t{row.task.pk}", initial=initial, task=row.task)
-    return forms
-
-
 def report_form(request, period_pk, agency_pk):
-    """The one-page form: every task the agency reports on, save as draft or submit."""
+    """The one-page form: every task the agency reports on, save as draft or submit
+    (reporting.report_entry decides what the request does)."""
     agency = access.get_reporting_agency(request.user, agency_pk)
     period = get_object_or_404(
         access.visible_periods(request.user).select_related("plan", "plan__province"),
         pk=period_pk,
         plan__province=agency.province,
     )
-    report = Report.objects.filter(agency=agency, period=period).first()
-    locked_out = report is not None and report.status not in access.EDITABLE
-    if locked_out and request.method != "POST":
-        return redirect("report_detail", report.pk)
-    block = workflow.submission_block(period, agency)
-    sheet = readers.report_sheet(request.user, agency, period, report)
-
-    if locked_out:
-        # Sent by a colleague after this page was opened: keep what was typed, save nothing.
-        report_form, task_forms = ReportForm(request.POST), _task_forms(sheet, request.POST)
-        messages.error(
-            request,
-            _("Báo cáo đã được gửi (%(status)s) sau khi bạn mở trang nên không lưu được. Nội dung bạn nhập vẫn còn bên dưới.")
-            % {"status": report.get_status_display()},
-        )
-    elif request.method == "POST":
-        report_form = ReportForm(request.POST)
-        task_forms = _task_forms(sheet, request.POST, request.FILES)
-        if report_form.is_valid() and all(form.is_valid() for form in task_forms.values()):
-            try:
-                report = workflow.save_draft(
-                    agency=agency,
-                    period=period,
-                    user=request.user,
-                    seen_version=report_form.cleaned_data["version"],
-                    difficulties=report_form.cleaned_data["difficulties"],
-                    proposals=report_form.cleaned_data["proposals"],
-                    progress={task_id: form.progress_values() for task_id, form in task_forms.items()},
-                    files={task_id: form.cleaned_data["files"] for task_id, form in task_forms.items()},
-                )
-                if "submit" not in request.POST:
-                    messages.success(request, _("Đã lưu nháp báo cáo."))
-                    return redirect(request.path)
-                workflow.submit_report(report, request.user, report.version)
-                messages.success(request, _("Đã gửi báo cáo đến Sở Nội vụ."))
-                return redirect("report_detail", report.pk)
-            except workflow.SubmissionProblems as problems:
-                # The draft was saved; keep what was typed and show each problem by its field.
-                data = request.POST.copy()
-                data["version"] = report.version
-                report_form = ReportForm(data)
-                task_forms = _task_forms(sheet, data)
-                for task_id, fields in problems.by_task.items():
-                    for name, message in fields.items():
-                        task_forms[task_id].add_error(name, message)
-                messages.error(request, str(problems))
-                sheet = readers.report_sheet(request.user, agency, period, report)
-            except workflow.WorkflowError as error:
-                messages.error(request, str(error))
-        else:
-            messages.error(request, _("Một số ô nhập chưa đúng, xem các dòng báo đỏ bên dưới."))
-    else:
-        report_form = ReportForm(
-            initial={
-                "version": report.version if report else 0,
-                "difficulties": report.difficulties if report else "",
-                "proposals": report.proposals if report else "",
-            }
-        )
-        task_forms = _task_forms(sheet)
-    for section in sheet.sections:
-        for row in section.rows:
-            row.form = task_forms[row.task.pk]
-    context = {"sheet": sheet, "report": report, "report_form": report_form, "task_forms": task_forms, "closed_reason": block}
-    return render(request, "reporting/report_form.html", {**context, "locked_out": locked_out})
+    posted = request.method == "POST"
+    data, files = (request.POST, request.FILES) if posted else (None, None)
+    entry = report_entry.open_form(request.user, agency, period, data, files)
+    if entry.outcome == report_entry.SAVED:
+        messages.success(request, _("Đã lưu nháp báo cáo."))
+        return redirect(request.path)
+    if entry.outcome == report_entry.SUBMITTED:
+        messages.success(request, _("Đã gửi báo cáo đến Sở Nội vụ."))
+    if entry.outcome:  # submitted, or sent already
+        return redirect("report_detail", entry.report.pk)
+    for error in entry.errors:
+        messages.error(request, error)
+    return render(request, "reporting/report_form.html", entry.context())
 
 
 def _change_kind(record):
@@ -173,7 +109,7 @@ def _history(report):
 
 def _report_page(request, report, return_form=None, status=200):
     can_review = access.can_review(request.user, report.period)
-    can_edit = report.status in access.EDITABLE and access.reporter_agencies(request.user).filter(pk=report.agency_id).exists()
+    can_edit = report.status in Report.EDITABLE and access.reporter_agencies(request.user).filter(pk=report.agency_id).exists()
     context = {
         "report": report,
         "sheet": readers.report_sheet(request.user, report.agency, report.period, report),
@@ -270,7 +206,7 @@ def plan_periods(request, plan_pk):
         created = create_periods(plan, form.cleaned_data["working_days"], form.cleaned_data["year_due_date"])
         messages.success(request, _("Đã tạo %(count)s kỳ báo cáo.") % {"count": len(created)})
         return redirect("plan_periods", plan.pk)
-    sent = Count("reports", filter=~Q(reports__status=Report.Status.DRAFT))
+    sent = Count("reports", filter=Q(reports__status__in=Report.SENT))
     periods = plan.periods.annotate(submitted_count=sent).order_by("end", "kind")
     return render(request, "reporting/plan_periods.html", {"plan": plan, "periods": periods, "form": form})
 
@@ -383,7 +319,7 @@ def compiled_excel(request, pk):
 @require_POST
 def plan_year_export(request, pk):
     """Queue the export of a whole plan-year: every period's compiled appendix and the task list."""
-    plan = get_object_or_404(plan_access.managed_plans(request.user), pk=pk)
+    plan = get_object_or_404(access.exportable_plans(request.user), pk=pk)
     export = exports.request_export(request.user, Export.Kind.PLAN_YEAR, plan)
     return redirect("export_detail", export.pk)
 
@@ -391,33 +327,20 @@ def plan_year_export(request, pk):
 @require_POST
 def national_export(request):
     """Queue the national table for administrators."""
-    if not plan_access.is_administrator(request.user):
+    if not access.may_export_national(request.user):
         raise Http404
     export = exports.request_export(request.user, Export.Kind.NATIONAL)
     return redirect("export_detail", export.pk)
 
 
-def _own_export(request, pk):
-    """The export, for the user who asked for it while they may still make it: a coordinator
-    who has left the province no longer downloads its plan-year."""
-    export = get_object_or_404(Export.objects.select_related("plan"), pk=pk, requested_by=request.user)
-    if export.plan_id is None:
-        allowed = plan_access.is_administrator(request.user)
-    else:
-        allowed = plan_access.managed_plans(request.user).filter(pk=export.plan_id).exists()
-    if not allowed:
-        raise Http404
-    return export
-
-
 def export_detail(request, pk):
     """The job's progress; the page reloads itself until the file is ready."""
-    context = {"export": _own_export(request, pk), "keep_days": settings.EXPORT_KEEP_DAYS}
+    context = {"export": access.get_export_for_user(request.user, pk), "keep_days": settings.EXPORT_KEEP_DAYS}
     return render(request, "reporting/export_detail.html", context)
 
 
 def export_download(request, pk):
-    export = _own_export(request, pk)
+    export = access.get_export_for_user(request.user, pk)
     if export.status != Export.Status.DONE or not export.file:
         raise Http404
     return FileResponse(export.file.open("rb"), as_attachment=True, filename=export.filename)

@@ -19,6 +19,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from plans.obligations import tasks_for_agency
 
+from .calendar import working_days_between
 from .models import EvidenceFile, PeriodReopening, Report, ReportingPeriod, TaskProgress
 
 PROGRESS_FIELDS = ["status", "percent_done", "achieved_value", "narrative", "evidence", "difficulties"]
@@ -77,7 +78,7 @@ def _history_as(obj, user):
 
 def _bump_version(report, seen_version):
     """Claim the next version, or fail if someone saved since `seen_version` was read."""
-    updated = Report.objects.filter(pk=report.pk, version=seen_version).update(version=F("version") + 1)
+    updated = Report.objects.filter(pk=report.pk, version=seen_version).update(version=F("version") + 1)  # figures: unchanged
     if not updated:
         raise StaleReport(_(STALE_MESSAGE))
     report.version = seen_version + 1
@@ -104,7 +105,7 @@ def save_draft(*, agency, period, user, seen_version, difficulties, proposals, p
         except IntegrityError:  # created by someone else this very moment
             raise StaleReport(_(STALE_MESSAGE)) from None
     else:
-        if report.status not in (Report.Status.DRAFT, Report.Status.RETURNED):
+        if report.status not in Report.EDITABLE:
             raise WorkflowError(_("Báo cáo đã gửi hoặc đã được tiếp nhận nên không sửa được nữa."))
         _bump_version(report, seen_version)
     report.difficulties, report.proposals = difficulties, proposals
@@ -169,7 +170,7 @@ def submission_problems(report):
 def submit_report(report, user, seen_version):
     """Send a draft or returned report to the department."""
     report = Report.objects.select_for_update(of=("self",)).get(pk=report.pk)
-    if report.status not in (Report.Status.DRAFT, Report.Status.RETURNED):
+    if report.status not in Report.EDITABLE:
         raise WorkflowError(_("Báo cáo này đã được gửi."))
     block = submission_block(report.period, report.agency)
     if block:
@@ -253,8 +254,9 @@ def reopen_for_agency(period, agency, user, until, reason):
 
 
 def days_until(day, today=None):
-    """Positive: days left; negative: days overdue."""
-    return (day - (today or timezone.localdate())).days
+    """Working days left until `day` (positive) or overdue since (negative), as officials count
+    them: without weekends and public holidays (reporting.calendar)."""
+    return working_days_between(today or timezone.localdate(), day)
 
 
 def is_on_time(report):

@@ -8,7 +8,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in
 
-from accounts.tooling import pass_without_code
+from devtools.two_factor import pass_without_code
 from indicators.reference import load_all
 from reporting.demo import load_demo
 
@@ -43,11 +43,11 @@ def two_factor_passed(request):
 def fresh_progress_store():
     """Each test rolls the database back, so plans' progress versions repeat between tests:
     what one test's pages stored in the process must not answer the next's."""
-    from reporting.progress import forget_task_parts
+    from reporting import figures
 
-    forget_task_parts()
+    figures.forget()
     yield
-    forget_task_parts()
+    figures.forget()
 
 
 def _user(username):

@@ -5,7 +5,7 @@ import datetime
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from plans.models import Agency, AgencyGroup, AgencyKind, Membership, Task, TaskAssignment
+from plans.models import Agency, AgencyGroup, AgencyKind, Membership, Plan, Task, TaskAssignment, touch_plans
 from reporting.models import Report, TaskProgress
 
 
@@ -24,14 +24,17 @@ def add_tasks(plan, count, agency_name="Sở Nội vụ", role="lead"):
         for i in range(count)
     )
     TaskAssignment.objects.bulk_create(TaskAssignment(task=t, role=role, agency=agency) for t in tasks)
+    touch_plans([plan.pk])  # bulk inserts send no signal (reporting/figures.py)
     return tasks
 
 
 def add_communes(province, count, start=1):
     """`count` commune People's Committees, members of the province's "UBND cấp xã" by kind."""
-    return Agency.objects.bulk_create(
+    communes = Agency.objects.bulk_create(
         Agency(province=province, name=f"UBND xã Thử {start + i}", kind=AgencyKind.COMMUNE_COMMITTEE) for i in range(count)
     )
+    touch_plans(Plan.objects.filter(province=province).values("pk"))  # they join groups by kind
+    return communes
 
 
 def make_reporter(username, agency, email=""):
@@ -87,3 +90,4 @@ def grow_plan(plan, tasks, communes):
             TaskProgress(report=made, task=t, status="in_progress", difficulties="x")
             for t in Task.objects.filter(plan=plan, number__startswith="X.")[:5]
         )
+    touch_plans([plan.pk])

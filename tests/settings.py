@@ -14,6 +14,12 @@ os.environ["SECURE_HSTS_SECONDS"] = "0"
 
 from papi_tracker.settings import *  # noqa: E402,F403
 
+# The tests use the project's tools (benchmark, load test, the two-factor helper): installed here,
+# never by the production settings (tests/test_devtools.py).
+DEVTOOLS = True
+if "devtools" not in INSTALLED_APPS:  # noqa: F405
+    INSTALLED_APPS = [*INSTALLED_APPS, "devtools"]  # noqa: F405
+
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
 STORAGES = {

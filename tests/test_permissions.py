@@ -130,6 +130,9 @@ MATRIX = {
     "plan_excel": ("get", lambda w: reverse("plan_excel", args=[w["plan"].pk]), None, PROVINCE),
     "plan_template": ("get", lambda w: reverse("plan_template"), None, OK_ALL),
     "plan_task_import": ("get", lambda w: reverse("plan_task_import", args=[w["plan"].pk]), None, MANAGERS),
+    # A unit's own set-up (its commune committees, its agencies in bulk): its coordinators.
+    "province_communes": ("get", lambda w: reverse("province_communes", args=[w["plan"].province.code]), None, MANAGERS),
+    "agency_import": ("get", lambda w: reverse("agency_import", args=[w["plan"].province.code]), None, MANAGERS),
     # Background exports: queued by those who manage the plan (or, nationally, administer);
     # seen and downloaded by the one who asked only.
     "plan_year_export": ("post", lambda w: reverse("plan_year_export", args=[w["plan"].pk]), lambda w: {}, ACT),
@@ -156,10 +159,31 @@ MATRIX = {
     "evidence_download": ("get", lambda w: reverse("evidence_download", args=[w["file"].pk]), None, REPORT),
     # Each user's own second factor: no object in the URL, so nobody reaches another's.
     "two_factor_setup": ("get", lambda w: reverse("two_factor_setup"), None, OK_ALL),
+    # The province's people (accounts.access): its coordinators and the administrators; the
+    # account here is Sở Y tế An Giang's reporter. Any coordinator has its own province's list.
+    "account_list": ("get", lambda w: reverse("account_list"), None, {**MANAGERS, "other_province_coordinator": 200}),
+    "account_create": ("get", lambda w: reverse("account_create"), None, {**MANAGERS, "other_province_coordinator": 200}),
+    "account_import": ("get", lambda w: reverse("account_import"), None, {**MANAGERS, "other_province_coordinator": 200}),
+    "account_import_template": (
+        "get",
+        lambda w: reverse("account_import_template"),
+        None,
+        {**MANAGERS, "other_province_coordinator": 200},
+    ),
+    "account_detail": ("get", lambda w: reverse("account_detail", args=[_account(w)]), None, MANAGERS),
+    "account_reset_two_factor": ("get", lambda w: reverse("account_reset_two_factor", args=[_account(w)]), None, MANAGERS),
+    "account_set_active": ("post", lambda w: reverse("account_set_active", args=[_account(w)]), lambda w: {"active": "0"}, ACT),
+    "account_invite": ("post", lambda w: reverse("account_invite", args=[_account(w)]), lambda w: {}, ACT),
 }
 # Django's own pages: login, logout, language, admin (scoped in tests/plans/test_admin.py).
 # health: tests/test_security.py; the login's second step: tests/test_two_factor.py.
-NOT_APP_URLS = {"login", "two_factor_verify", "logout", "set_language", "health"}
+# "Quên mật khẩu" and the password link, open to anyone: tests/accounts/test_password_reset.py.
+NOT_APP_URLS = {"login", "two_factor_verify", "logout", "set_language", "health", "password_reset", "password_reset_done",
+                "password_reset_confirm", "password_reset_complete"}  # fmt: skip
+
+
+def _account(world):
+    return world["plan"].province.agencies.get(name="Sở Y tế").memberships.get(user__username="syt.angiang").user_id
 
 
 def _app_url_names(patterns, inside_admin=False):

@@ -11,7 +11,7 @@ from django.conf import settings
 
 BASE = Path(settings.BASE_DIR)
 PO = BASE / "locale" / "en" / "LC_MESSAGES" / "django.po"
-SOURCES = ["manage.py", "papi_tracker", "accounts", "indicators", "plans", "reporting", "templates", "locale"]
+SOURCES = ["manage.py", "papi_tracker", "accounts", "indicators", "plans", "reporting", "devtools", "templates", "locale"]
 
 
 @pytest.fixture(scope="module")

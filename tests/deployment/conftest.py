@@ -6,8 +6,8 @@ transactional, they leave an empty database behind, so each loads the data it ne
 import pytest
 from django.db import connection
 
+from devtools import servers
 from indicators.reference import load_all
-from papi_tracker import servers
 from reporting.demo import load_demo
 
 

@@ -4,7 +4,7 @@ database, runs locust, and checks the database against what the server acknowled
 import pytest
 from django.core.management import call_command
 
-from reporting.loadtest import data
+from devtools.loadtest import data
 from reporting.models import Report
 
 pytestmark = [pytest.mark.servers]

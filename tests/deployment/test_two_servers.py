@@ -20,7 +20,7 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from openpyxl import load_workbook
 
-from papi_tracker import servers
+from devtools import servers
 from plans.models import Agency, Plan
 from reporting.models import EvidenceFile, Export
 

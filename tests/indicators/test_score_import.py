@@ -1,4 +1,4 @@
-"""Published scores have one importer, the score import page (tests/plans/test_score_import.py):
+"""Published scores have one importer, the score import page (tests/indicators/test_score_import_page.py):
 the admin's django-import-export resource for scores exports only."""
 
 import pytest

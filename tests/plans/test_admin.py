@@ -253,3 +253,23 @@ def test_the_plan_pages_task_rows_together_cannot_take_a_plan_past_its_limit(rf,
         }
     formset = formset_class(data, instance=plan, prefix="tasks")
     assert not formset.is_valid() and formset.non_form_errors()
+
+
+def test_the_reference_admin_asks_nothing_of_plans():
+    """indicators imports nothing of plans: its admin lets in whoever the admin lets in (staff,
+    which coordinators are) to look things up, and the model permissions decide writes."""
+    import ast
+    from pathlib import Path
+
+    import indicators.admin
+
+    tree = ast.parse(Path(indicators.admin.__file__).read_text())
+    imported = [node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.level == 0]
+    imported += [alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names]
+    assert not [name for name in imported if name.split(".")[0] in ("plans", "reporting")]
+
+
+def test_reference_data_is_hidden_from_users_outside_the_admin(client, viewer, lead_reporter):
+    for user in (viewer, lead_reporter):
+        client.force_login(user)
+        assert client.get(reverse("admin:indicators_score_changelist")).status_code == 404

@@ -4,6 +4,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 
 from indicators.models import Dimension
 from plans.models import Agency, AgencyGroup, Membership, Plan, Target, Task, TaskAssignment
@@ -167,3 +168,40 @@ def test_an_agencys_other_names_are_a_list_of_short_names(an_giang_plan, aliases
     agency = Agency.objects.get(province=an_giang_plan.province, name="Sở Y tế")
     agency.aliases = aliases
     assert set(errors_of(agency)) == {"aliases"}
+
+
+@pytest.mark.parametrize(
+    ("code", "year", "message"),
+    [
+        ("an-giang", 2026, "Từ năm 2025, kế hoạch lập cho đơn vị sau sắp xếp ngày 01/07/2025: hãy chọn An Giang."),
+        ("an-giang", 2025, "hãy chọn An Giang."),
+        ("an-giang-2025", 2020, "Trước năm 2025, kế hoạch lập cho tỉnh, thành phố trước sắp xếp: hãy chọn An Giang, Kiên Giang"),
+    ],
+)
+def test_a_plan_is_made_for_a_unit_in_force_in_its_year(code, year, message):
+    from indicators.models import Province
+
+    plan = Plan(province=Province.objects.get(code=code), year=year, title="x", document_number="1/KH", baseline_year=2019)
+    with pytest.raises(ValidationError) as refused:
+        plan.full_clean()
+    assert message in " ".join(refused.value.message_dict["province"])
+
+
+@pytest.mark.parametrize(
+    ("code", "year"), [("an-giang-2025", 2026), ("an-giang-2025", 2025), ("an-giang", 2024), ("dak-nong", 2020)]
+)
+def test_a_unit_in_force_in_the_plans_year_is_accepted(code, year):
+    from indicators.models import Province
+
+    plan = Plan(province=Province.objects.get(code=code), year=year, title="x", document_number="1/KH", baseline_year=2019)
+    plan.full_clean()
+
+
+def test_the_admin_offers_the_units_by_the_years_they_serve(client, administrator):
+    client.force_login(administrator)
+    page = client.get(reverse("admin:plans_plan_add")).text
+    after, before = page.split("Từ năm 2025: đơn vị sau sắp xếp 01/07/2025")[1].split(
+        "Đến năm 2024: tỉnh, thành phố trước sắp xếp"
+    )
+    assert ">An Giang<" in after and "Kiên Giang" not in after
+    assert ">An Giang (trước 01/07/2025)<" in before and ">Kiên Giang (trước 01/07/2025)<" in before

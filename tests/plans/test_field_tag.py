@@ -10,7 +10,7 @@ from django.utils import translation
 
 from reporting.forms import ReportForm, TaskProgressForm
 
-FAST = Template("{% load papi %}{% field f %}")
+FAST = Template("{% load common_tags %}{% field f %}")
 DJANGO = Template("{{ f.label_tag }} {{ f }}{{ f.errors }}")
 
 
@@ -68,7 +68,7 @@ def test_many_forms_on_one_page_share_labels_and_options_but_keep_their_own_valu
         for n, status in enumerate(["", "in_progress", "completed", "not_started"])
     ]
     fields = [form[name] for form in forms for name in form.fields]
-    fast = Template("{% load papi %}{% for f in fields %}{% field f %}{% endfor %}").render(Context({"fields": fields}))
+    fast = Template("{% load common_tags %}{% for f in fields %}{% field f %}{% endfor %}").render(Context({"fields": fields}))
     loop = Template("{% for f in fields %}{{ f.label_tag }} {{ f }}{{ f.errors }}{% endfor %}")
     django = loop.render(Context({"fields": fields}))
     assert parse_html(fast) == parse_html(django)
@@ -78,7 +78,7 @@ def test_many_forms_on_one_page_share_labels_and_options_but_keep_their_own_valu
 def test_url_for_is_what_url_reverses_also_under_a_script_prefix():
     from django.urls import reverse, set_script_prefix
 
-    from plans.templatetags.papi import url_for
+    from papi_tracker.fast_html import url_for
 
     for pk in (1, 42, 987654321):
         assert url_for(pk, "report_detail") == reverse("report_detail", args=[pk])

@@ -29,3 +29,18 @@ def test_an_explicit_member_counts_too(dak_nong_plan):
 def test_an_agency_of_another_province_reports_on_nothing_here(an_giang_plan):
     dak_nong_commune = Agency.objects.get(name="UBND xã Đắk Nia")
     assert not tasks_for_agency(dak_nong_commune, plan=an_giang_plan).exists()
+
+
+def test_every_reading_of_group_membership_agrees(an_giang_plan, dak_nong_plan):
+    """One rule (plans.models.AgencyGroupQuerySet), read four ways: a group's agencies, the
+    groups in memory, the plan's groups as one condition, and an agency's groups."""
+    groups = AgencyGroup.objects.filter(province__in=[an_giang_plan.province, dak_nong_plan.province])
+    in_memory = groups.member_ids()
+    assert any(group.member_kind for group in groups) and any(group.members.exists() for group in groups)
+    for group in groups:
+        members = set(group.agencies().values_list("pk", flat=True))
+        assert members == in_memory[group.pk]
+        one = AgencyGroup.objects.filter(pk=group.pk).members_condition(group.province_id)
+        assert set(Agency.objects.filter(one).values_list("pk", flat=True)) == members
+        for agency in Agency.objects.filter(province=group.province):
+            assert (group in AgencyGroup.objects.containing(agency)) == (agency.pk in members), (group, agency)

@@ -11,9 +11,9 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
+from devtools import benchmark, simulation
 from papi_tracker.limits import MAX_TASKS_PER_PLAN
 from plans.models import Plan, Task
-from reporting import benchmark, simulation
 from reporting.models import Report
 
 pytestmark = pytest.mark.django_db

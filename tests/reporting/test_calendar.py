@@ -1,6 +1,6 @@
 import datetime
 
-from reporting.calendar import add_working_days, default_due_date, national_windows
+from reporting.calendar import add_working_days, default_due_date, is_working_day, national_windows, working_days_between
 
 
 def test_it_gives_the_seven_decree_09_windows():
@@ -26,3 +26,18 @@ def test_working_days_skip_the_weekend():
 def test_the_default_due_date_leaves_working_days_after_the_cutoff():
     q1 = national_windows(2020)[0]  # cut-off Saturday 14/3/2020
     assert default_due_date(q1) == datetime.date(2020, 3, 17)
+
+
+def test_a_due_date_across_tet_2027_lands_after_the_holidays():
+    """Tết Đinh Mùi: 4–10/2/2027 are days off (29 Tết to mùng năm); 2 working days after
+    Wednesday 3/2 are Thursday 11 and Friday 12."""
+    assert add_working_days(datetime.date(2027, 2, 3), 1) == datetime.date(2027, 2, 11)
+    assert add_working_days(datetime.date(2027, 2, 3), 2) == datetime.date(2027, 2, 12)
+
+
+def test_national_days_off_are_not_working_days():
+    assert not is_working_day(datetime.date(2026, 9, 2))  # Quốc khánh, a Wednesday
+    assert not is_working_day(datetime.date(2026, 4, 30)) and not is_working_day(datetime.date(2026, 5, 1))
+    assert is_working_day(datetime.date(2026, 12, 3))
+    assert working_days_between(datetime.date(2026, 4, 29), datetime.date(2026, 5, 5)) == 2  # Mon 4, Tue 5
+    assert working_days_between(datetime.date(2026, 5, 5), datetime.date(2026, 4, 29)) == -2

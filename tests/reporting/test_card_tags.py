@@ -104,7 +104,7 @@ def test_the_punctuality_cells_are_written_as_their_template_wrote_them(language
     from reporting.progress import AgencyRecord, Entry, Punctuality
 
     reference = Template(
-        "{% load i18n papi %}{% for record in records %}"
+        "{% load i18n common_tags %}{% for record in records %}"
         + (Path(__file__).parent / "punctuality_reference.html").read_text()
         + "{% endfor %}"
     )

@@ -77,8 +77,9 @@ def test_the_to_do_list_counts_days_left_or_overdue(district_reporter):
     from reporting.readers import todo_list
 
     todo = {item.period.label: item for item in todo_list(district_reporter, today=datetime.date(2020, 12, 20))}
-    assert todo["Năm 2020"].days_left == 9  # due 29/12/2020
-    assert todo["Quý 4/2020"].days_left == -4  # due 16/12/2020: Monday 14/12 + 2 working days
+    # Working days, from Sunday 20/12/2020: Mon 21 … Fri 25, Mon 28, Tue 29.
+    assert todo["Năm 2020"].days_left == 7  # due 29/12/2020
+    assert todo["Quý 4/2020"].days_left == -2  # due Wed 16/12/2020 (Monday 14/12 + 2 working days): Thu 17, Fri 18
 
 
 def test_a_returned_report_shows_the_reviewers_note_on_the_list(client, district_reporter, coordinator, an_giang_plan):

@@ -4,9 +4,9 @@ servers (the whole command runs in tests/deployment/test_load_test.py)."""
 import pytest
 from django.contrib.auth import get_user_model
 
+from devtools.loadtest import data, verify
 from plans.models import Agency, Plan
 from reporting import workflow
-from reporting.loadtest import data, verify
 from reporting.models import ReportingPeriod
 
 pytestmark = pytest.mark.django_db

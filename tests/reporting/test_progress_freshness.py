@@ -74,8 +74,8 @@ def test_the_dashboard_and_the_national_view_count_a_member_from_another_provinc
 
 
 def test_sample_reports_and_the_load_tests_agencies_show(an_giang_plan):
+    from devtools.loadtest import data
     from reporting.demo import load_demo_reports
-    from reporting.loadtest import data
 
     before = stored(an_giang_plan)
     assert load_demo_reports(an_giang_plan)

@@ -310,7 +310,7 @@ def test_the_task_forms_of_a_page_share_their_fields_but_not_their_answers_or_er
     assert not wrong.is_valid() and right.is_valid()
     wrong.add_error("narrative", "Cần ghi kết quả.")
     assert set(wrong.errors) == {"percent_done", "status", "narrative"} and not right.errors
-    page = Template("{% load papi %}{% for f in forms %}{% field f.percent_done %}{% field f.narrative %}{% endfor %}")
+    page = Template("{% load common_tags %}{% for f in forms %}{% field f.percent_done %}{% field f.narrative %}{% endfor %}")
     html = page.render(Context({"forms": [wrong, right]}))
     assert html.count("errorlist") == 2 and 'name="t2-percent_done" value="40"' in html
     assert state(TaskProgressForm()) == before  # nothing a form did changed the shared fields

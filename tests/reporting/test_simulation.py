@@ -6,9 +6,9 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
+from devtools import simulation
 from plans.models import Plan, Task
 from plans.obligations import assignees
-from reporting import simulation
 from reporting.models import Report, TaskProgress
 
 pytestmark = pytest.mark.django_db

@@ -6,8 +6,8 @@ from accounts import two_factor
 
 class Command(BaseCommand):
     help = (
-        "Remove a user's two-factor device (lost phone): they set up a new one at their next login. "
-        "For when no administrator can log in to do it in the admin."
+        "Remove a user's two-factor devices (lost phone): the authenticator and the backup codes; they set up "
+        "a new one at their next login. For when no administrator can log in to do it in the admin."
     )
 
     def add_arguments(self, parser):

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from plans.demo import DEMO_PASSWORD, DEMO_USERS
+from reporting import demo_2026
 from reporting.demo import load_demo, load_demo_reports
 
 
@@ -24,9 +25,14 @@ class Command(BaseCommand):
                 f"Plan {plan}: {plan.targets.count()} targets, {plan.tasks.count()} tasks, {plan.periods.count()} periods"
                 + (f", {reports} sample reports." if reports else ".")
             )
+        plan = demo_2026.load_merged_unit_demo()
+        self.stdout.write(
+            f"Plan {plan}: a province of 2026 (An Giang formed on 1/7/2025), {plan.province.agencies.count()} agencies "
+            f"with its communes, {plan.tasks.count()} made-up tasks, baselines derived from An Giang and Kiên Giang."
+        )
         if not quiet_logins:
             self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD}):")
-            for demo in DEMO_USERS:
+            for demo in [*DEMO_USERS, *demo_2026.USERS]:
                 self.stdout.write(f"  {demo.username:<16} {demo.description}")
             if settings.TWO_FACTOR_REQUIRED:
                 self.stdout.write(

@@ -1,0 +1,59 @@
+"""Scores of a unit formed on 1/7/2025 before PAPI publishes its own: derived from its
+predecessors', never published.
+
+The rule, one for every use (baselines of targets, the province page): a dimension's derived
+score for a year is the plain mean of the published scores of the unit's former provinces
+that year, rounded to 4 decimals as PAPI publishes. A population-weighted mean would be
+closer, but no population figures of the 63 former provinces are shipped with the reference
+data (fixtures/reference/provinces_2025.json has the new units' only), so the plain mean is
+used and said.
+
+Derived scores are computed here on demand and never stored as Score rows, so they never enter
+ranks, groups or national statistics (indicators.standings, indicators.history read Score only).
+"""
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.template.defaultfilters import floatformat
+from django.utils.translation import gettext as _
+
+from .models import Score
+
+PLACES = Decimal("0.0001")
+
+
+@dataclass(frozen=True)
+class DerivedScore:
+    """A derived score and what it was derived from: [(former province, its published score)]."""
+
+    value: Decimal
+    parts: tuple
+
+    derived = True
+
+    @property
+    def source(self):
+        """ "ước tính từ An Giang 4,56 và Kiên Giang 4,31" (the parts in the page's language)."""
+        items = [f"{province.name} {floatformat(value, 2)}" for province, value in self.parts]
+        joined = items[0] if len(items) == 1 else _("%(first)s và %(last)s") % {"first": ", ".join(items[:-1]), "last": items[-1]}
+        return _("ước tính từ %(parts)s") % {"parts": joined}
+
+
+def derived_scores(unit, year):
+    """{dimension id (None for the total): DerivedScore} of a unit with former provinces, for a
+    year in which the unit itself has no published score; {} otherwise. Two queries at most."""
+    if Score.objects.filter(province=unit, year=year, sub_dimension__isnull=True).exists():
+        return {}
+    former = list(unit.predecessors.order_by("name"))
+    if not former:
+        return {}
+    by_dimension = {}
+    scores = Score.objects.filter(province__in=former, year=year, sub_dimension__isnull=True).order_by("province__name")
+    for score in scores.select_related("province"):
+        by_dimension.setdefault(score.dimension_id, []).append((score.province, score.value))
+    return {
+        dimension: DerivedScore((sum(value for _p, value in parts) / len(parts)).quantize(PLACES, ROUND_HALF_UP), tuple(parts))
+        for dimension, parts in by_dimension.items()
+        if len(parts) == len(former)  # a mean of some predecessors only would mislead
+    }

@@ -1,0 +1,93 @@
+"""PAPI's own pages: a province's published scores, and the import of a year's scores. What they
+need of plans (who may import, which targets a user may see) comes through `indicators.hooks`."""
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from papi_tracker import signed_preview
+
+from . import hooks
+from . import score_import as score_import_rules
+from .charts import former_provinces_chart, province_charts
+from .derived import derived_scores
+from .forms import ScoreImportForm
+from .history import province_history
+from .models import Province
+
+
+def province_detail(request, code):
+    """A province's published PAPI scores since 2011 beside the nation's median and best, with
+    the targets of its plans the user may see. Published scores are public: any user reads them."""
+    province = get_object_or_404(Province.objects.select_related("successor"), code=code)
+    history = province_history(province)
+    targets = {(t.plan.year, t.dimension_id): t for t in hooks.visible_targets(request.user, province)}
+    rows = []
+    for index, year in enumerate(history.years):
+        cells = []
+        for series in history.dimensions:
+            point = series.point(year)
+            if point is not None:
+                cells.append((series.dimension, point, targets.get((year, series.dimension.pk))))
+            else:
+                cells.append((series.dimension, None, None))
+        rows.append({"year": year, "total": history.total.points[index], "cells": cells})
+    former_rows, former_chart = [], None
+    if not rows and history.former:  # a unit of 1/7/2025 before its own scores: its predecessors'
+        former_rows, former_chart = _former_rows(history), former_provinces_chart(history)
+    latest = former_rows[-1]["year"] if former_rows else None
+    return render(
+        request,
+        "indicators/province_detail.html",
+        {
+            "province": province,
+            "history": history,
+            "former_rows": former_rows,
+            "former_chart": former_chart,
+            "derived": derived_scores(province, latest).get(None) if latest else None,
+            "derived_year": latest,
+            "rows": rows,
+            "dimensions": [s.dimension for s in history.dimensions],
+            "charts": province_charts(history, {key: t.target_score for key, t in targets.items() if t.target_score is not None})
+            if rows
+            else [],
+        },
+    )
+
+
+def _former_rows(history):
+    """Each year any former province has a total: [{year, cells: [(former history, point)]}]."""
+    years = sorted({p.year for former in history.former for p in former.total.points})
+    return [{"year": year, "cells": [(former, former.total.point(year)) for former in history.former]} for year in years]
+
+
+def score_import(request):
+    """Published scores of a year: upload, read the preview with every row's errors, then save
+    all or nothing. The checked rows travel to the confirm step signed (papi_tracker.signed_preview),
+    so any server can save them. Scores are national reference data (every province's rank
+    follows them): administrators only."""
+    if not hooks.may_import_scores(request.user):
+        raise Http404
+    form, step = ScoreImportForm(), score_import_rules.Step()
+    if request.method == "POST" and "payload" in request.POST:
+        try:
+            step = score_import_rules.confirm(request.POST["payload"])
+        except signed_preview.InvalidPreview:
+            return signed_preview.refused()
+        if step.saved:
+            new, changed = step.saved
+            messages.success(request, _("Đã lưu %(new)s điểm mới, %(changed)s điểm thay đổi; xếp hạng và nhóm đã được tính lại.")
+                             % {"new": new, "changed": changed})  # fmt: skip
+            return redirect("score_import")
+        messages.error(request, step.error)
+    elif request.method == "POST":
+        form = ScoreImportForm(request.POST, request.FILES)
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                step = score_import_rules.read_upload(upload.name, upload.read(), form.cleaned_data["year"])
+            except score_import_rules.ImportFileError as error:
+                form.add_error("file", str(error))
+    context = {"form": form, "preview": step.preview, "payload": step.payload, **step.counts()}
+    return render(request, "indicators/score_import.html", context)

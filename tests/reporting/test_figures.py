@@ -1,0 +1,93 @@
+"""The figures' invalidation (reporting/figures.py): no write path may forget to raise the plans'
+progress version, and a cached entry is never read after a change."""
+
+import ast
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.cache import caches
+
+from plans.models import Plan, touch_plans
+from reporting import figures, progress
+from tests.factories import add_tasks
+
+BASE = Path(settings.BASE_DIR)
+# Runtime and tooling code alike, and the tests' data builders: a bulk write anywhere can leave
+# stored figures stale (a query-count test once passed only because a later save raised the version).
+SOURCES = [path for path in BASE.glob("*/**/*.py") if not {"tests", ".venv", "migrations"} & set(path.parts)]
+SOURCES.append(BASE / "tests" / "factories.py")
+BULK = {"bulk_create", "bulk_update", "update"}
+# A bulk write that cannot change any figure says so on its line, with the reason.
+EXEMPT = "# figures: unchanged"
+
+
+def _root_model(node):
+    """The model name a call chain starts from: Report.objects.filter(…).update → "Report"."""
+    while isinstance(node, ast.Call | ast.Attribute):
+        node = node.func if isinstance(node, ast.Call) else node.value
+    return node.id if isinstance(node, ast.Name) else None
+
+
+def _bulk_writes_without_touch():
+    missing = []
+    for path in SOURCES:
+        text = path.read_text(encoding="utf-8")
+        lines = text.splitlines()
+        tree = ast.parse(text)
+        for function in ast.walk(tree):
+            if not isinstance(function, ast.FunctionDef):
+                continue
+            calls = [node for node in ast.walk(function) if isinstance(node, ast.Call)]
+            touches = any(isinstance(c.func, ast.Name | ast.Attribute) and "touch_plans" in ast.unparse(c.func) for c in calls)
+            for call in calls:
+                if not (isinstance(call.func, ast.Attribute) and call.func.attr in BULK):
+                    continue
+                if _root_model(call.func.value) not in figures.FIGURE_MODELS or touches:
+                    continue
+                if EXEMPT not in lines[call.lineno - 1] and EXEMPT not in lines[call.end_lineno - 1]:
+                    missing.append(f"{path.relative_to(BASE)}:{call.lineno} {function.name}")
+    return missing
+
+
+def test_every_bulk_write_to_a_figure_model_raises_the_plans_version():
+    """bulk_create, update and bulk_update send no signal: the function that calls one on a
+    model the figures read must call plans.models.touch_plans too (or say why not)."""
+    assert _bulk_writes_without_touch() == []
+
+
+def test_the_check_finds_a_write_that_forgets(tmp_path, monkeypatch):
+    forgetful = tmp_path / "forgetful.py"
+    forgetful.write_text("def add(plan):\n    Task.objects.bulk_create([Task(plan=plan)])\n", encoding="utf-8")
+    monkeypatch.setattr(f"{__name__}.SOURCES", [forgetful])
+    monkeypatch.setattr(f"{__name__}.BASE", tmp_path)
+    assert _bulk_writes_without_touch() == ["forgetful.py:2 add"]
+
+
+@pytest.mark.django_db
+def test_tasks_added_in_bulk_show_at_once_on_the_dashboard(an_giang_plan):
+    before = progress.plan_progress(an_giang_plan).tally.total
+    add_tasks(an_giang_plan, 3)  # bulk_create, then touch_plans
+    assert progress.plan_progress(Plan.objects.get(pk=an_giang_plan.pk)).tally.total == before + 3
+
+
+@pytest.mark.django_db
+def test_the_figures_live_in_djangos_cache_keyed_by_the_version(an_giang_plan):
+    computed = []
+    assert figures.cached(an_giang_plan, ("x",), lambda: computed.append(1) or "first") == "first"
+    assert figures.cached(an_giang_plan, ("x",), lambda: computed.append(1) or "second") == "first"
+    touch_plans([an_giang_plan.pk])
+    assert figures.cached(an_giang_plan, ("x",), lambda: computed.append(1) or "third") == "third"
+    assert computed == [1, 1]
+    version = Plan.objects.get(pk=an_giang_plan.pk).progress_version
+    assert caches[figures.FIGURES_CACHE].get(f"{figures.KEY_PREFIX}:{an_giang_plan.pk}:{version}:x") == "third"
+
+
+def test_cache_url_chooses_the_backend():
+    from papi_tracker.settings import cache_from_url
+
+    assert cache_from_url("locmem://")["BACKEND"].endswith("LocMemCache")
+    redis = cache_from_url("redis://127.0.0.1:6379/1")
+    assert redis["BACKEND"] == "django.core.cache.backends.redis.RedisCache" and redis["LOCATION"] == "redis://127.0.0.1:6379/1"
+    with pytest.raises(ValueError, match="CACHE_URL"):
+        cache_from_url("memcached://x")
