@@ -21,7 +21,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.tokens import default_token_generator
 from django.contrib.auth.validators import UnicodeUsernameValidator
-from django.core.cache import cache
+from django.core.cache import caches
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
 from django.core.validators import validate_email
@@ -56,6 +56,22 @@ ROLE_WORDS = {
     Membership.Role.COORDINATOR: ["dieu phoi", "dieu phoi so noi vu", "coordinator"],
 }
 ROLES_BY_WORD = {word: role for role, words in ROLE_WORDS.items() for word in words}
+
+# The user's e-mail column (auth.User.email).
+EMAIL_MAX_LENGTH = 254
+
+
+class Caseless(set):
+    """A set of user names that answers `in` and `add` without regard to case."""
+
+    def __init__(self, names=()):
+        super().__init__(name.lower() for name in names)
+
+    def __contains__(self, name):
+        return super().__contains__(name.lower())
+
+    def add(self, name):
+        super().add(name.lower())
 
 
 class AccountError(Exception):
@@ -110,7 +126,9 @@ def check_rows(by, rows, agencies=None):
     taken_emails = set(User.objects.annotate(address=Lower("email")).filter(address__in=emails).values_list("address", flat=True))
     wanted = {row.username.strip() or username_base(row.email) for row in rows}
     candidates = {f"{base}{suffix}" for base in wanted for suffix in ["", *range(2, 10)]}
-    taken_names = set(User.objects.filter(username__in=candidates).values_list("username", flat=True))
+    # Compared without case: "Nguyenvana" beside "nguyenvana" would be two people no one tells apart.
+    lowered = User.objects.annotate(lowered=Lower("username")).filter(lowered__in={c.lower() for c in candidates})
+    taken_names = Caseless(lowered.values_list("lowered", flat=True))
     seen_emails, allowed = set(), {agency.pk for agency in agencies}
     for row in rows:
         _check_row(row, by_name, allowed, taken_emails, seen_emails, taken_names)
@@ -140,6 +158,8 @@ def _check_row(row, by_name, allowed, taken_emails, seen_emails, taken_names):
     address = row.email.lower()
     try:
         validate_email(row.email)
+        if len(row.email) > EMAIL_MAX_LENGTH:  # validate_email takes 320; the column holds 254
+            raise ValidationError("too long")
     except ValidationError:
         errors.append(("email", _("Địa chỉ thư điện tử không hợp lệ.")))
     else:
@@ -301,12 +321,14 @@ def send_link_emails(kind, user_ids):
 
 def reset_email_allowed(email, address):
     """Whether one more "Quên mật khẩu" e-mail may go for this address typed and this client
-    address: at most PASSWORD_RESET_LIMIT_PER_HOUR of each an hour, counted in the default cache
-    whether the address has an account or not (so the limit tells nothing either)."""
+    address: at most PASSWORD_RESET_LIMIT_PER_HOUR of each an hour, counted in the "limits" cache
+    (apart from the figures, which could evict them), whether the address has an account or not
+    (so the limit tells nothing either)."""
     limit = settings.PASSWORD_RESET_LIMIT_PER_HOUR
     typed = hashlib.sha256(email.strip().casefold().encode()).hexdigest()
     allowed = True
     for key in (f"papi:reset:email:{typed}", f"papi:reset:client:{address}"):
+        cache = caches["limits"]
         cache.add(key, 0, timeout=3600)  # the hour starts with the first request
         try:
             count = cache.incr(key)

@@ -42,7 +42,7 @@ class DerivedScore:
 
 def derived_scores(unit, year):
     """{dimension id (None for the total): DerivedScore} of a unit with former provinces, for a
-    year in which the unit itself has no published score; {} otherwise. Two queries at most."""
+    year in which the unit itself has no published score; {} otherwise. Three queries at most."""
     if Score.objects.filter(province=unit, year=year, sub_dimension__isnull=True).exists():
         return {}
     former = list(unit.predecessors.order_by("name"))

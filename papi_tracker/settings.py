@@ -180,7 +180,11 @@ def cache_from_url(url):
 
 # Plans' progress figures are kept here between requests (reporting/figures.py): with several
 # app servers, point them all at one Redis so a change made through one is seen by all at once.
-CACHES = {"default": cache_from_url(os.environ.get("CACHE_URL", "locmem://"))}
+# Rate limits ("Quên mật khẩu") count apart, so that figures filling the cache never evict them.
+CACHES = {
+    "default": cache_from_url(os.environ.get("CACHE_URL", "locmem://")),
+    "limits": {**cache_from_url(os.environ.get("CACHE_URL", "locmem://limits")), "KEY_PREFIX": "papi-limits"},
+}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

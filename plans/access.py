@@ -87,3 +87,14 @@ def managed_provinces(user):
     if is_administrator(user):
         return Province.objects.all()
     return Province.objects.filter(pk__in=coordinated_province_ids(user))
+
+
+def may_move_onto(user, unit):
+    """Who moves former provinces' working data onto a unit of 1/7/2025 (plans.reorganisation):
+    an administrator; the unit's own coordinators; or a former province's coordinator while the
+    unit has no coordinator yet (the first Sở Nội vụ to move becomes the unit's). Once the unit
+    has one, a former province's coordinator cannot make themselves the unit's coordinator."""
+    if is_administrator(user) or managed_provinces(user).filter(pk=unit.pk).exists():
+        return True
+    unit_has_coordinator = Membership.objects.filter(agency__province=unit, role=Membership.Role.COORDINATOR).exists()
+    return not unit_has_coordinator and managed_provinces(user).filter(successor=unit).exists()

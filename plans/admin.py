@@ -6,6 +6,7 @@ from django.utils.translation import pgettext_lazy
 from indicators.models import Province
 from papi_tracker.limits import MAX_TASKS_PER_PLAN
 
+from . import access
 from .admin_scope import ProvinceScopedMixin, SameProvinceAssignmentFormSet
 from .models import Agency, AgencyGroup, Membership, Plan, Target, Task, TaskAssignment
 from .reorganisation import reorganise
@@ -21,20 +22,27 @@ class AgencyAdmin(ProvinceScopedMixin, admin.ModelAdmin):
 
     @admin.action(description=_("Chuyển cơ quan, tài khoản, nhóm của tỉnh cũ sang đơn vị sau sắp xếp 01/07/2025"))
     def move_to_successor(self, request, queryset):
-        """For the former provinces of the agencies chosen (the coordinator's own, or any for an
-        administrator): a dry run listed on a page, then the move itself once confirmed."""
-        # The queryset is the user's own provinces' agencies (admin_scope): only those provinces move.
-        former = list(Province.objects.filter(pk__in=queryset.values("province_id"), successor__isnull=False).order_by("name"))
-        if not former:
-            self.message_user(
-                request, _("Các cơ quan đã chọn không thuộc tỉnh nào đã sắp xếp ngày 01/07/2025."), messages.WARNING
-            )
+        """For the provinces of the agencies chosen (the user's own, admin_scope): a former province
+        moves onto its unit; a unit takes in all its former provinces. A dry run listed on a page,
+        then the move once confirmed; plans.access.may_move_onto decides, at both steps."""
+        chosen = Province.objects.filter(pk__in=queryset.values("province_id")).select_related("successor")
+        former = set()
+        for province in chosen:
+            former |= {province} if province.successor_id else set(province.predecessors.all())
+        units = sorted({province.successor for province in former}, key=lambda unit: unit.name)
+        allowed = [unit for unit in units if access.may_move_onto(request.user, unit)]
+        for unit in units:
+            if unit not in allowed:
+                message = _("%(unit)s đã có Sở Nội vụ điều phối: việc chuyển do Sở Nội vụ của %(unit)s hoặc quản trị viên làm.")
+                self.message_user(request, message % {"unit": unit.name}, messages.WARNING)
+        if not units:
+            message = _("Các cơ quan đã chọn không thuộc tỉnh nào đã sắp xếp ngày 01/07/2025.")
+            self.message_user(request, message, messages.WARNING)
+        if not allowed:
             return None
         confirmed = request.POST.get("confirm") == "yes"
-        units = {province.successor for province in former}
         results = [
-            reorganise(unit, former=[p for p in former if p.successor_id == unit.pk], dry_run=not confirmed)
-            for unit in sorted(units, key=lambda unit: unit.name)
+            reorganise(unit, former=[p for p in former if p.successor_id == unit.pk], dry_run=not confirmed) for unit in allowed
         ]
         if confirmed:
             for result in results:

@@ -30,6 +30,7 @@ HEADINGS = {
 }
 NAME_MAX = Agency._meta.get_field("name").max_length
 SHORT_MAX = Agency._meta.get_field("short_name").max_length
+EMAIL_MAX = Agency._meta.get_field("email").max_length
 
 
 class AgencyImportError(ValueError):
@@ -117,9 +118,13 @@ def check(province, rows):
         row.kind = kinds.get(normalise(row.kind_text), "") if row.kind_text else AgencyKind.DEPARTMENT
         if not row.kind:
             row.errors.append(_("Không rõ loại cơ quan “%(kind)s”.") % {"kind": row.kind_text[:60]})
+        elif row.kind == AgencyKind.DISTRICT_COMMITTEE and province.valid_from is not None:
+            row.errors.append(_("Từ 01/07/2025 không còn cấp huyện: hãy nhập UBND cấp xã từ danh mục xã, phường."))
         if row.email:
             try:
                 validate_email(row.email)
+                if len(row.email) > EMAIL_MAX:  # validate_email takes 320; the column holds 254
+                    raise ValidationError("too long")
             except ValidationError:
                 row.errors.append(_("Thư điện tử “%(email)s” không hợp lệ.") % {"email": row.email[:100]})
         key = normalise(row.name)

@@ -1,5 +1,5 @@
 """The commune-level units of a province in force since 1/7/2025 (xã, phường, đặc khu), from the
-`vietnam-provinces` library (the National Statistics Office's list: 34 units, 3,321 communes),
+`vietnam-provinces` library (the statistics office's list, Cục Thống kê: 34 units, 3,321 communes),
 made into the province's commune People's Committees in one step.
 
 Each becomes an agency "UBND <commune>" ("UBND phường Long Xuyên", "UBND đặc khu Phú Quốc") of
@@ -75,16 +75,24 @@ def create_commune_committees(province, codes=None):
     """Create the commune committees of the province (all, or those whose codes are given),
     each in the group "UBND cấp xã", which is created if missing. Returns what was created and
     what was there already."""
+    # Two requests at once (a double click, an agency list saved meanwhile) queue here.
+    type(province).objects.select_for_update(of=("self",)).only("pk").get(pk=province.pk)
     wanted = [c for c in communes_of(province) if codes is None or c.code in set(codes)]
     group, _new = AgencyGroup.objects.get_or_create(
         province=province, name=GROUP_NAME, defaults={"member_kind": AgencyKind.COMMUNE_COMMITTEE}
     )
-    present = set(Agency.objects.filter(province=province, name__in=[c.committee for c in wanted]).values_list("name", flat=True))
-    missing = [c for c in wanted if c.committee not in present]
+    present = present_names(province)
+    missing = [c for c in wanted if normalise(c.committee) not in present]
     Agency.objects.bulk_create(
         Agency(province=province, name=commune.committee, kind=AgencyKind.COMMUNE_COMMITTEE) for commune in missing
     )
     if group.member_kind != AgencyKind.COMMUNE_COMMITTEE:  # a group named so by hand: name them
         group.members.add(*Agency.objects.filter(province=province, name__in=[c.committee for c in missing]))
     touch_plans(Plan.objects.filter(province=province).values("pk"))  # new members of groups by kind
-    return CommuneSetup(created=missing, existing=[c for c in wanted if c.committee in present], group=group)
+    return CommuneSetup(created=missing, existing=[c for c in wanted if normalise(c.committee) in present], group=group)
+
+
+def present_names(province):
+    """The province's agency names as names are compared (case, diacritics, "UBND" aside): an
+    agency typed "UBND Phường Long Xuyên" is that commune's committee."""
+    return {normalise(name) for name in Agency.objects.filter(province=province).values_list("name", flat=True)}

@@ -4,6 +4,9 @@ from django.utils.translation import gettext_lazy as _
 from indicators.models import PerformanceGroup
 
 from .models import AgencyKind
+from .plan_import import normalise
+
+AGENCY_LIST_MAX_BYTES = 2 * 1024 * 1024
 
 
 class TargetForm(forms.Form):
@@ -64,7 +67,7 @@ class AgencyMappingForm(forms.Form):
 
 class CommuneChoiceForm(forms.Form):
     """The communes of the statistics office's list to create committees for: every one not yet
-    there is ticked at first."""
+    there (`present`: plans.communes.present_names) is ticked at first."""
 
     communes = forms.TypedMultipleChoiceField(
         label=_("Xã, phường, đặc khu"),
@@ -75,10 +78,9 @@ class CommuneChoiceForm(forms.Form):
 
     def __init__(self, *args, communes, present, **kwargs):
         super().__init__(*args, **kwargs)
-        self.committees = {commune.committee for commune in communes}
         field = self.fields["communes"]
         field.choices = [(c.code, c.name) for c in communes]
-        field.initial = [c.code for c in communes if c.committee not in present]
+        field.initial = [c.code for c in communes if normalise(c.committee) not in present]
 
 
 class AgencyImportForm(forms.Form):
@@ -86,3 +88,9 @@ class AgencyImportForm(forms.Form):
         label=_("Danh sách cơ quan (.xlsx hoặc .csv): tên cơ quan, tên viết tắt, loại, thư điện tử"),
         error_messages={"empty": _("Tệp trống.")},
     )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > AGENCY_LIST_MAX_BYTES:  # refused before it is read
+            raise forms.ValidationError(_("Tệp lớn hơn 2 MB."))
+        return upload

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from .models import Agency, AgencyGroup, AgencyKind, Membership, touch_plans
+from .models import MAX_ALIASES, Agency, AgencyGroup, AgencyKind, Membership, touch_plans
 from .plan_import import normalise
 
 # Districts ended with the two-tier local government of 1/7/2025.
@@ -71,6 +71,8 @@ def reorganise(unit, former=None, dry_run=False):
 
 def _move(result):
     unit = result.unit
+    # Two runs at once (a double click on "Thực hiện") queue here; the second finds the work done.
+    type(unit).objects.select_for_update(of=("self",)).only("pk").get(pk=unit.pk)
     targets = {}  # former agency id → the unit's agency
     for former in result.former:
         for agency in Agency.objects.filter(province=former).order_by("-is_coordinator", "name"):
@@ -89,7 +91,15 @@ def _target_agency(result, agency):
     unit = result.unit
     if agency.is_coordinator:
         target = Agency.objects.filter(province=unit, is_coordinator=True).first()
-        if target is None:
+        namesake = next((a for a in Agency.objects.filter(province=unit) if normalise(a.name) == normalise(agency.name)), None)
+        if target is None and namesake is not None:  # e.g. from a list of agencies: it becomes the coordinating one
+            namesake.is_coordinator = True
+            namesake.save(update_fields=["is_coordinator"])
+            result.steps.append(
+                _("%(agency)s là cơ quan thường trực của %(unit)s.") % {"agency": namesake.name, "unit": unit.name}
+            )
+            target = namesake
+        elif target is None:
             target = _copy(result, agency, is_coordinator=True)
         return target
     if agency.kind in NOT_CARRIED:
@@ -145,20 +155,28 @@ def _leave(result, agency, reason):
 def _carry_aliases(result, agency, target):
     names = [*agency.aliases, *([agency.name] if agency.name != target.name else [])]
     new = [name for name in names if name not in target.aliases and normalise(name) != normalise(target.name)]
+    new = new[: max(0, MAX_ALIASES - len(target.aliases))]  # the field's own bound (validate_aliases)
     if new:
         target.aliases = [*target.aliases, *new]
         target.save(update_fields=["aliases"])
         result.steps.append(_("%(agency)s: thêm tên gọi khác %(names)s.") % {"agency": target.name, "names": ", ".join(new)})
 
 
+# A person with a role at both agencies keeps the one that lets them do more.
+ROLE_RANK = {Membership.Role.VIEWER: 0, Membership.Role.REPORTER: 1, Membership.Role.COORDINATOR: 2}
+
+
 def _move_memberships(result, agency, target):
     for membership in agency.memberships.select_related("user"):
-        duplicate = Membership.objects.filter(user_id=membership.user_id, agency=target).exists()
-        if duplicate:
-            membership.delete()
-        else:
+        existing = Membership.objects.filter(user_id=membership.user_id, agency=target).first()
+        if existing is None:
             membership.agency = target
             membership.save(update_fields=["agency"])
+        else:
+            if ROLE_RANK.get(membership.role, 0) > ROLE_RANK.get(existing.role, 0):
+                existing.role = membership.role
+                existing.save(update_fields=["role"])
+            membership.delete()
         result.steps.append(
             _("Chuyển tài khoản %(user)s từ %(agency)s (%(former)s) sang %(target)s.")
             % {

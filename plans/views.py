@@ -13,10 +13,11 @@ from papi_tracker.pdf import blank_date_line, render_pdf, vietnamese_date
 
 from . import access, agency_import, plan_import
 from . import targets as target_rules
-from .communes import communes_of, create_commune_committees
+from .communes import communes_of, create_commune_committees, present_names
 from .excel import plan_workbook, sections
 from .forms import AgencyImportForm, AgencyMappingForm, CommuneChoiceForm, PlanImportForm, TargetForm
 from .models import Agency, AgencyGroup, AgencyKind, Target, Task
+from .plan_import import normalise
 
 
 def plan_detail(request, pk):
@@ -155,6 +156,14 @@ def _saved_before(request, plan):
     return redirect("plan_detail", plan.pk)
 
 
+def _local_committees(province):
+    """The level below the province as the plan's unit has it: districts until 30/6/2025, then
+    communes, wards and special zones (two-tier local government)."""
+    if province.valid_from is not None:
+        return "UBND các xã, phường, đặc khu;"
+    return "UBND các huyện, thị xã, thành phố;"
+
+
 def plan_pdf(request, pk):
     """The plan as an official document: targets, then the DANH MỤC of tasks in landscape."""
     plan = get_object_or_404(access.visible_plans(request.user).select_related("province"), pk=pk)
@@ -167,7 +176,7 @@ def plan_pdf(request, pk):
         "date_line": vietnamese_date(plan.issue_date) if plan.issue_date else blank_date_line(plan.year),
         "doc_type": "KẾ HOẠCH",
         "summary": plan.title,
-        "recipient_lines": ["Các sở, ban, ngành tỉnh;", "UBND các huyện, thị xã, thành phố;", "Lưu: VT."],
+        "recipient_lines": ["Các sở, ban, ngành tỉnh;", _local_committees(plan.province), "Lưu: VT."],
         "signer_lines": [line for line in re.split(r"\s*[/;\n]\s*", plan.signer_title) if line],
         "signer_name": plan.signer,
     }
@@ -190,7 +199,7 @@ def province_communes(request, code):
     office's list (plans.communes), all or the ones ticked; those already there are shown so."""
     province = _managed_province(request, code)
     communes = communes_of(province)
-    present = set(Agency.objects.filter(province=province).values_list("name", flat=True))
+    present = present_names(province)
     form = CommuneChoiceForm(request.POST or None, communes=communes, present=present)
     if request.method == "POST" and form.is_valid():
         setup = create_commune_committees(province, codes=form.cleaned_data["communes"])
@@ -200,7 +209,7 @@ def province_communes(request, code):
             % {"created": len(setup.created), "group": setup.group.name, "existing": len(setup.existing)},
         )
         return redirect("province_communes", province.code)
-    present_codes = {commune.code for commune in communes if commune.committee in present}
+    present_codes = {commune.code for commune in communes if normalise(commune.committee) in present}
     context = {"province": province, "form": form, "communes": communes, "present_codes": present_codes}
     context["present_count"] = len(present_codes)
     return render(request, "plans/province_communes.html", context, status=400 if form.errors else 200)

@@ -125,12 +125,14 @@ def save_draft(*, agency, period, user, seen_version, difficulties, proposals, p
             for name in PROGRESS_FIELDS:
                 setattr(row, name, values[name])
             to_update.append(row)
+    # A draft's or returned report's answers (Report.EDITABLE) count for no figure until it is sent,
+    # and sending saves the report, which raises the plan's version (reporting.signals).
     if to_create:
-        bulk_create_with_history(to_create, TaskProgress, default_user=user)
+        bulk_create_with_history(to_create, TaskProgress, default_user=user)  # figures: unchanged
         created_ids = [p.task_id for p in to_create]
         existing.update({p.task_id: p for p in TaskProgress.objects.filter(report=report, task_id__in=created_ids)})
     if to_update:
-        bulk_update_with_history(to_update, TaskProgress, PROGRESS_FIELDS, default_user=user)
+        bulk_update_with_history(to_update, TaskProgress, PROGRESS_FIELDS, default_user=user)  # figures: unchanged
 
     for task_id, uploads in (files or {}).items():
         if task_id not in allowed or not uploads:
@@ -254,9 +256,15 @@ def reopen_for_agency(period, agency, user, until, reason):
 
 
 def days_until(day, today=None):
-    """Working days left until `day` (positive) or overdue since (negative), as officials count
-    them: without weekends and public holidays (reporting.calendar)."""
-    return working_days_between(today or timezone.localdate(), day)
+    """Working days left until `day` (positive), 0 on the day itself, or overdue since it
+    (negative), as officials count them: without weekends and public holidays
+    (reporting.calendar). Whether it is due or overdue is the calendar's say: a day past due is
+    at least 1 day overdue even over a weekend or Tết, and a day ahead at least 1 left."""
+    today = today or timezone.localdate()
+    if day == today:
+        return 0
+    count = abs(working_days_between(today, day))
+    return max(1, count) if day > today else -max(1, count)
 
 
 def is_on_time(report):

@@ -124,3 +124,14 @@ def test_the_template_has_the_columns(client, coordinator):
         "Vai trò",
         "Tên đăng nhập (không bắt buộc)",
     ]
+
+
+def test_a_user_name_differing_only_in_case_is_taken(coordinator):
+    from django.contrib.auth import get_user_model
+
+    get_user_model().objects.create_user("Nguyenvana", password="x")
+    typed = services.AccountRow(2, "Sở Y tế", "Nguyễn Văn A", "a@angiang.gov.vn", "Báo cáo viên", username="nguyenvana")
+    made = services.AccountRow(3, "Sở Y tế", "Nguyễn Văn A", "NGUYENVANA@angiang.gov.vn", "Báo cáo viên")
+    typed, made = services.check_rows(coordinator, [typed, made])
+    assert "Tên đăng nhập này đã có người dùng." in " ".join(message for _field, message in typed.errors)
+    assert made.username.lower() != "nguyenvana"  # the one made from the e-mail takes the next free name

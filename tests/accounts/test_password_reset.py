@@ -5,7 +5,7 @@ import re
 import pytest
 from django.contrib.auth import get_user_model
 from django.core import mail
-from django.core.cache import cache
+from django.core.cache import caches
 from django.urls import reverse
 
 from .helpers import link_in
@@ -17,9 +17,9 @@ RESET = reverse("password_reset")
 
 @pytest.fixture(autouse=True)
 def fresh_counts():
-    cache.clear()
+    caches["limits"].clear()
     yield
-    cache.clear()
+    caches["limits"].clear()
 
 
 @pytest.fixture

@@ -26,6 +26,10 @@ def test_a_coordinator_enrols_at_the_first_login_and_types_a_code_at_the_next(de
     secret = page.inner_text("code.secret")
     page.fill("#id_code", code(secret))
     page.get_by_role("button", name="Xác nhận và bật").click()
+    page.wait_for_selector("ol.backup-codes")  # ten backup codes, shown this once
+    assert page.locator("ol.backup-codes li").count() == 10
+    shoot(page, "two-factor-01b-backup-codes")
+    page.get_by_role("link", name="Đã cất giữ mã: tiếp tục").click()
     page.wait_for_url(lambda url: url.endswith("/quan-tri/"))
 
     page.goto("/")

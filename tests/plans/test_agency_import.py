@@ -93,3 +93,15 @@ def test_the_page_previews_then_saves_once_and_refuses_another_province(client, 
     assert client.get(url).status_code == 404
     assert client.post(url, {"payload": payload, "save": "1"}).status_code == 404
     assert client.post(reverse("agency_import", args=["an-giang"]), {"payload": payload, "save": "1"}).status_code == 400
+
+
+def test_a_unit_of_2025_takes_no_district_committee():
+    unit, rows = rows_of("Tên cơ quan,Loại\nUBND huyện Chợ Mới,UBND cấp huyện\n")
+    assert "không còn cấp huyện" in " ".join(rows[0].errors)
+    former = Province.objects.get(code="an-giang")
+    assert (
+        agency_import.check(former, agency_import.read_rows("x.csv", "Tên cơ quan,Loại\nUBND huyện X,UBND cấp huyện\n".encode()))[
+            0
+        ].errors
+        == []
+    )

@@ -83,3 +83,12 @@ def test_the_page_queries_do_not_grow_with_the_communes(client, administrator, d
         # session, user, province, agencies present, messages, menu
         with django_assert_max_num_queries(12):
             assert client.get(reverse("province_communes", args=[code])).status_code == 200
+
+
+def test_a_committee_typed_with_other_capitals_counts_as_there():
+    """The review: "UBND Phường Long Xuyên" from a typed list made the creation fail (500)."""
+    an_giang = Province.objects.get(code="an-giang-2025")
+    Agency.objects.create(province=an_giang, name="UBND Phường Long Xuyên", kind=AgencyKind.COMMUNE_COMMITTEE)
+    setup = create_commune_committees(an_giang)
+    assert len(setup.created) == 101 and [c.name for c in setup.existing] == ["Phường Long Xuyên"]
+    assert Agency.objects.filter(province=an_giang, kind=AgencyKind.COMMUNE_COMMITTEE).count() == 102

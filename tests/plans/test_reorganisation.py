@@ -135,3 +135,40 @@ def test_after_the_move_the_units_people_read_the_former_plans_as_history_but_do
     assert (
         not access.visible_plans(Membership.objects.get(user__username="snv.daknong").user).filter(pk=an_giang_plan.pk).exists()
     )
+
+
+def test_a_former_provinces_coordinator_cannot_take_over_a_unit_that_has_its_own(client, kien_giang):
+    """The review's attack: Kiên Giang's coordinator moved Kiên Giang onto An Giang, became its
+    coordinator and locked An Giang's own coordinator out."""
+    unit = Province.objects.get(code="an-giang-2025")
+    home = Agency.objects.create(province=unit, name="Sở Nội vụ", is_coordinator=True)
+    own = make_reporter("snv.unit", home)
+    Membership.objects.filter(user=own).update(role=Membership.Role.COORDINATOR)
+    intruder = Membership.objects.get(user__username="snv.kiengiang").user
+    type(own).objects.filter(pk__in=[own.pk, intruder.pk]).update(is_staff=True)  # coordinators work in the admin
+    client.force_login(intruder)
+    url = reverse("admin:plans_agency_changelist")
+    mine = Agency.objects.get(province=kien_giang, name="Sở Y tế")
+    answer = client.post(url, {"action": "move_to_successor", "_selected_action": [mine.pk], "confirm": "yes"}, follow=True)
+    assert "đã có Sở Nội vụ điều phối" in answer.text
+    assert Membership.objects.get(user=intruder).agency.province == kien_giang  # nothing moved
+    # The unit's own coordinator takes Kiên Giang in, from the unit's side.
+    client.force_login(own)
+    done = client.post(url, {"action": "move_to_successor", "_selected_action": [home.pk], "confirm": "yes"})
+    assert done.status_code == 302
+    assert set(home.memberships.values_list("user__username", "role")) == {
+        ("snv.unit", "coordinator"),
+        ("snv.kiengiang", "coordinator"),
+        ("snv.angiang", "coordinator"),
+    }
+
+
+def test_a_namesake_sở_nội_vụ_becomes_the_coordinating_agency_and_the_stronger_role_is_kept(kien_giang):
+    unit = Province.objects.get(code="an-giang-2025")
+    listed = Agency.objects.create(province=unit, name="SỞ NỘI VỤ")  # from an imported list: not coordinating
+    both = Membership.objects.get(user__username="snv.kiengiang").user
+    Membership.objects.create(user=both, agency=listed, role=Membership.Role.VIEWER)
+    reorganise(unit, former=[kien_giang])
+    listed.refresh_from_db()
+    assert listed.is_coordinator
+    assert list(Membership.objects.filter(user=both).values_list("agency_id", "role")) == [(listed.pk, "coordinator")]

@@ -41,3 +41,14 @@ def test_national_days_off_are_not_working_days():
     assert is_working_day(datetime.date(2026, 12, 3))
     assert working_days_between(datetime.date(2026, 4, 29), datetime.date(2026, 5, 5)) == 2  # Mon 4, Tue 5
     assert working_days_between(datetime.date(2026, 5, 5), datetime.date(2026, 4, 29)) == -2
+
+
+def test_days_left_or_overdue_follow_the_calendar_over_weekends_and_tet():
+    from reporting.workflow import days_until
+
+    friday = datetime.date(2026, 3, 13)
+    assert days_until(friday, datetime.date(2026, 3, 14)) == -1  # Saturday after: overdue, not "today"
+    assert days_until(datetime.date(2026, 2, 13), datetime.date(2026, 2, 19)) == -1  # a week later, over Tết
+    assert days_until(datetime.date(2026, 3, 15), friday) == 1  # due on a Sunday: not "0 left"
+    assert days_until(friday, friday) == 0
+    assert days_until(datetime.date(2026, 3, 20), friday) == 5

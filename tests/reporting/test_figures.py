@@ -17,16 +17,32 @@ BASE = Path(settings.BASE_DIR)
 # stored figures stale (a query-count test once passed only because a later save raised the version).
 SOURCES = [path for path in BASE.glob("*/**/*.py") if not {"tests", ".venv", "migrations"} & set(path.parts)]
 SOURCES.append(BASE / "tests" / "factories.py")
-BULK = {"bulk_create", "bulk_update", "update"}
+BULK = {"bulk_create", "bulk_update", "update", "abulk_create", "abulk_update", "aupdate"}
+# django-simple-history's bulk helpers take the model as an argument.
+WITH_HISTORY = {"bulk_create_with_history", "bulk_update_with_history"}
+# Related managers that reach a figure model: plan.tasks.update(…), report.progress.update(…).
+RELATED = {"tasks", "assignments", "periods", "reports", "progress", "agencies", "agency_groups", "members",
+           "explicit_groups"}  # fmt: skip
 # A bulk write that cannot change any figure says so on its line, with the reason.
 EXEMPT = "# figures: unchanged"
 
 
 def _root_model(node):
-    """The model name a call chain starts from: Report.objects.filter(…).update → "Report"."""
+    """The model name a call chain starts from: Report.objects.filter(…).update → "Report"; a
+    chain through a related manager of a figure model (plan.tasks.update) → that manager's name."""
     while isinstance(node, ast.Call | ast.Attribute):
+        if isinstance(node, ast.Attribute) and node.attr in RELATED:
+            return node.attr
         node = node.func if isinstance(node, ast.Call) else node.value
     return node.id if isinstance(node, ast.Name) else None
+
+
+def _writes_figures(call):
+    if isinstance(call.func, ast.Attribute) and call.func.attr in BULK:
+        root = _root_model(call.func.value)
+        return root in figures.FIGURE_MODELS or root in RELATED
+    name = call.func.id if isinstance(call.func, ast.Name) else getattr(call.func, "attr", None)
+    return name in WITH_HISTORY and any(isinstance(a, ast.Name) and a.id in figures.FIGURE_MODELS for a in call.args)
 
 
 def _bulk_writes_without_touch():
@@ -36,14 +52,12 @@ def _bulk_writes_without_touch():
         lines = text.splitlines()
         tree = ast.parse(text)
         for function in ast.walk(tree):
-            if not isinstance(function, ast.FunctionDef):
+            if not isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
                 continue
             calls = [node for node in ast.walk(function) if isinstance(node, ast.Call)]
             touches = any(isinstance(c.func, ast.Name | ast.Attribute) and "touch_plans" in ast.unparse(c.func) for c in calls)
             for call in calls:
-                if not (isinstance(call.func, ast.Attribute) and call.func.attr in BULK):
-                    continue
-                if _root_model(call.func.value) not in figures.FIGURE_MODELS or touches:
+                if not _writes_figures(call) or touches:
                     continue
                 if EXEMPT not in lines[call.lineno - 1] and EXEMPT not in lines[call.end_lineno - 1]:
                     missing.append(f"{path.relative_to(BASE)}:{call.lineno} {function.name}")
@@ -58,10 +72,18 @@ def test_every_bulk_write_to_a_figure_model_raises_the_plans_version():
 
 def test_the_check_finds_a_write_that_forgets(tmp_path, monkeypatch):
     forgetful = tmp_path / "forgetful.py"
-    forgetful.write_text("def add(plan):\n    Task.objects.bulk_create([Task(plan=plan)])\n", encoding="utf-8")
+    forgetful.write_text(
+        "def add(plan):\n    Task.objects.bulk_create([Task(plan=plan)])\n"
+        "def rename(plan):\n    plan.tasks.update(title='x')\n"
+        "def answers(rows, user):\n    bulk_update_with_history(rows, TaskProgress, ['status'], default_user=user)\n"
+        "async def later(plan):\n    await Report.objects.filter(period__plan=plan).aupdate(status='accepted')\n"
+        "def fine(plan):\n    Export.objects.filter(plan=plan).update(progress=1)\n",
+        encoding="utf-8",
+    )
     monkeypatch.setattr(f"{__name__}.SOURCES", [forgetful])
     monkeypatch.setattr(f"{__name__}.BASE", tmp_path)
-    assert _bulk_writes_without_touch() == ["forgetful.py:2 add"]
+    assert _bulk_writes_without_touch() == ["forgetful.py:2 add", "forgetful.py:4 rename", "forgetful.py:6 answers",
+                                            "forgetful.py:8 later"]  # fmt: skip
 
 
 @pytest.mark.django_db
