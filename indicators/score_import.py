@@ -236,10 +236,10 @@ def check(rows):
 
 
 def _province_by_name(by_name, name, year):
-    """The province of that name in that year (a name such as "An Giang" is two units over time)."""
-    day = datetime.date(year, 6, 1)
+    """The province of that name in that year (a name such as "An Giang" is two units over time):
+    the survey of 2025 onward is of the 34 units of 1/7/2025, as plans of those years are."""
     for province in by_name.get(name.strip().casefold(), []):
-        if (province.valid_from or day) <= day <= (province.valid_until or day):
+        if province.valid_for_plan_year(year):
             return province
     return None
 

@@ -72,14 +72,16 @@ def test_importing_the_same_file_again_changes_nothing(client, administrator):
 
 
 def test_the_wide_excel_layout_with_the_year_given_on_the_form(client, administrator):
-    response = preview(client, administrator, xlsx_file(WIDE), year="2025")
+    wide = [WIDE[0]] + [[name] + ["5,5"] * 8 for name in ("An Giang", "Lâm Đồng", "Hà Nội")]
+    response = preview(client, administrator, xlsx_file(wide), year="2025")
     assert not response.context["preview"].errors
     assert response.context["new_count"] == 24  # 2025 has no published scores yet
     client.post(URL, {"payload": response.context["payload"]})
     assert Score.objects.filter(year=2025, dimension__isnull=False).count() == 24
     assert Score.objects.filter(year=2025, dimension__isnull=True).count() == 3  # totals of the complete provinces
-    # "Hà Nội" in 2025 is the former province (valid until 30/6/2025) by its name that year.
-    assert Score.objects.filter(year=2025, province__code="ha-noi").exists()
+    # From the 2025 survey on, "Hà Nội" is the unit of 1/7/2025 (as plans of those years are).
+    assert Score.objects.filter(year=2025, province__code="ha-noi-2025").exists()
+    assert not Score.objects.filter(year=2025, province__code="ha-noi").exists()
 
 
 @pytest.mark.parametrize(
@@ -257,3 +259,14 @@ def test_a_sheet_of_blank_rows_without_a_dimension_stops_at_the_limit(client, ad
     blank = _with_sheet(_sheet_xml("".join(f'<row r="{n}"/>' for n in range(2, 60_000))))
     response = preview(client, administrator, SimpleUploadedFile("papi.xlsx", blank))
     assert "Tệp có quá 20000 dòng." in str(response.context["form"].errors["file"])
+
+
+def test_the_2025_survey_is_of_the_new_units_and_ranks_among_them(client, administrator):
+    """From 2025 on a name is the unit formed on 1/7/2025 ("An Giang" = An Giang + Kiên Giang)."""
+    lines = ["province,year,dimension,value"] + [f"{name},2025,1,{value}" for name, value in
+                                                   [("An Giang", "5.20"), ("Hà Nội", "5.60"), ("Lâm Đồng", "4.90")]]  # fmt: skip
+    response = preview(client, administrator, csv_file("\n".join(lines) + "\n"))
+    assert not response.context["preview"].errors
+    client.post(URL, {"payload": response.context["payload"]})
+    saved = Score.objects.filter(year=2025, dimension__number=1, sub_dimension=None).select_related("province")
+    assert {(s.province.code, s.rank) for s in saved} == {("ha-noi-2025", 1), ("an-giang-2025", 2), ("lam-dong-2025", 3)}
