@@ -91,4 +91,11 @@ def test_a_coordinator_sets_up_the_merged_an_giang(demo_data, page, shoot, tmp_p
         page.goto(url)
         shoot(page, name)
         assert no_sideways_scroll(page), url
+    page.set_viewport_size({"width": 1366, "height": 900})
+    log_in(page, "admin")
+    page.goto("/toan-quoc/")
+    table = page.inner_text("table.national")
+    assert "MH-01/KH-UBND" in table and "chưa có kế hoạch" in table
+    assert page.locator("table.national tbody tr").count() == 34  # every unit in force
+    shoot(page, "51-national-every-unit")
     assert page.csp_violations == []
