@@ -15,10 +15,11 @@ ranks, groups or national statistics (indicators.standings, indicators.history r
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.db.models import Count, Subquery
 from django.template.defaultfilters import floatformat
 from django.utils.translation import gettext as _
 
-from .models import Score
+from .models import Province, Score
 
 PLACES = Decimal("0.0001")
 
@@ -40,20 +41,26 @@ class DerivedScore:
         return _("ước tính từ %(parts)s") % {"parts": joined}
 
 
-def derived_scores(unit, year):
+def derived_scores(unit, year, unpublished=False):
     """{dimension id (None for the total): DerivedScore} of a unit with former provinces, for a
-    year in which the unit itself has no published score; {} otherwise. Three queries at most."""
-    if Score.objects.filter(province=unit, year=year, sub_dimension__isnull=True).exists():
+    year in which the unit itself has no published score; {} otherwise. One query when the
+    caller already knows the unit has none that year (`unpublished`), two otherwise."""
+    if not unpublished and Score.objects.filter(province=unit, year=year, sub_dimension__isnull=True).exists():
         return {}
-    former = list(unit.predecessors.order_by("name"))
-    if not former:
-        return {}
-    by_dimension = {}
-    scores = Score.objects.filter(province__in=former, year=year, sub_dimension__isnull=True).order_by("province__name")
-    for score in scores.select_related("province"):
+    # The number of former provinces rides along: a mean of some of them only would mislead.
+    former = Province.objects.filter(successor=unit).order_by().values("successor").annotate(n=Count("pk")).values("n")
+    scores = (
+        Score.objects.filter(province__successor=unit, year=year, sub_dimension__isnull=True)
+        .annotate(former_count=Subquery(former))
+        .select_related("province")
+        .order_by("province__name")
+    )
+    by_dimension, expected = {}, 0
+    for score in scores:
+        expected = score.former_count
         by_dimension.setdefault(score.dimension_id, []).append((score.province, score.value))
     return {
         dimension: DerivedScore((sum(value for _p, value in parts) / len(parts)).quantize(PLACES, ROUND_HALF_UP), tuple(parts))
         for dimension, parts in by_dimension.items()
-        if len(parts) == len(former)  # a mean of some predecessors only would mislead
+        if len(parts) == expected
     }

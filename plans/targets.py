@@ -46,7 +46,9 @@ def target_hints(plan):
             province_id=plan.province_id, year=plan.baseline_year, dimension__isnull=False, sub_dimension__isnull=True
         ).values_list("dimension_id", "value")
     )
-    derived = derived_scores(plan.province, plan.baseline_year) if not baselines and plan.province.valid_from else {}
+    derived = (
+        derived_scores(plan.province, plan.baseline_year, unpublished=True) if not baselines and plan.province.valid_from else {}
+    )
     reference_year = Score.objects.filter(year__lt=plan.year).order_by("-year").values_list("year", flat=True).first()
     stats = national_statistics([reference_year]) if reference_year else {}
     hints = []

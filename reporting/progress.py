@@ -453,7 +453,7 @@ def dimension_progress(plan, states, reference_date, scores):
         rows.get(state.task.dimension_id, general).tasks.add(state)
     derived = {}
     if plan.province.valid_from is not None and not any(year == plan.baseline_year for year, _d in scores):
-        derived = derived_scores(plan.province, plan.baseline_year)  # a unit of 1/7/2025: two queries
+        derived = derived_scores(plan.province, plan.baseline_year, unpublished=True)  # a unit of 1/7/2025: one query
     for dimension_id, row in rows.items():
         row.target = targets.get(dimension_id)
         baseline = scores.get((plan.baseline_year, dimension_id))

@@ -52,3 +52,18 @@ def test_days_left_or_overdue_follow_the_calendar_over_weekends_and_tet():
     assert days_until(datetime.date(2026, 3, 15), friday) == 1  # due on a Sunday: not "0 left"
     assert days_until(friday, friday) == 0
     assert days_until(datetime.date(2026, 3, 20), friday) == 5
+
+
+def test_working_days_are_counted_as_walking_each_day_would():
+    import random
+
+    def walked(start, end):
+        if end < start:
+            return -walked(end, start)
+        return sum(1 for n in range(1, (end - start).days + 1) if is_working_day(start + datetime.timedelta(days=n)))
+
+    rng = random.Random(2026)
+    for _ in range(500):
+        start = datetime.date(2019, 1, 1) + datetime.timedelta(days=rng.randrange(3000))
+        end = start + datetime.timedelta(days=rng.randrange(-800, 800))
+        assert working_days_between(start, end) == walked(start, end), (start, end)
