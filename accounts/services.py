@@ -14,7 +14,6 @@ import hashlib
 import io
 import re
 import unicodedata
-import zipfile
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -34,10 +33,9 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import Workbook, load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl import Workbook
 
-from papi_tracker.spreadsheets import SpreadsheetError, check_xlsx
+from papi_tracker.spreadsheets import SpreadsheetError, read_table
 from plans.models import Membership
 from plans.plan_import import normalise
 
@@ -350,25 +348,10 @@ def read_list(content):
     if len(content) > MAX_IMPORT_BYTES:
         raise AccountError(_("Tệp lớn hơn %(size)s MB.") % {"size": MAX_IMPORT_BYTES // (1024 * 1024)})
     try:
-        check_xlsx(content, max_rows=MAX_IMPORT_ROWS + 1)
+        table = read_table("list.xlsx", content, max_rows=MAX_IMPORT_ROWS, max_columns=5, csv_allowed=False)
     except SpreadsheetError as error:
         raise AccountError(str(error)) from None
-    try:
-        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError, SyntaxError, AttributeError, IndexError):
-        raise AccountError(_("Tệp không phải là tệp Excel (.xlsx) đọc được.")) from None
-    try:
-        sheet = book.worksheets[0]
-        rows = []
-        for line, values in enumerate(sheet.iter_rows(min_row=2, max_col=5, values_only=True), start=2):
-            cells = [str(value).strip() if value is not None else "" for value in (*values, "", "", "", "", "")[:5]]
-            if not any(cells):
-                continue
-            if len(rows) >= MAX_IMPORT_ROWS:
-                raise AccountError(_("Tệp có hơn %(count)s dòng.") % {"count": MAX_IMPORT_ROWS})
-            rows.append(AccountRow(line, *cells))
-    finally:
-        book.close()
+    rows = [AccountRow(line, *(cells + [""] * 5)[:5]) for line, cells in enumerate(table[1:], start=2) if any(cells)]
     if not rows:
         raise AccountError(_("Danh sách không có dòng nào."))
     return rows

@@ -30,7 +30,6 @@ from papi_tracker.limits import MAX_TASKS_PER_PLAN
 from plans import excel as plan_excel
 from plans.models import Agency, Membership, Plan, Task, TaskAssignment
 from plans.obligations import assignees, tasks_for_agency
-from reporting.access import FINAL
 from reporting.models import Report, TaskProgress
 from reporting.progress import current_period, current_plans
 
@@ -151,7 +150,7 @@ def reporting_agency(plan, period):
             counts[agency_id] = counts.get(agency_id, 0) + 1
     reports = dict(Report.objects.filter(period=period).values_list("agency_id", "status"))
     # Alike on every plan: an agency that has not started its report, else one still writing it.
-    candidates = [a for a in counts if a not in reports] or [a for a in counts if reports[a] not in FINAL] or list(counts)
+    candidates = [a for a in counts if a not in reports] or [a for a in counts if reports[a] not in Report.FINAL] or list(counts)
     best = max(candidates, key=lambda a: (counts[a], -a))
     return Agency.objects.get(pk=best)
 

@@ -11,10 +11,7 @@ Every row is checked (unknown province or dimension, a dimension not in that yea
 framework, a value off its scale, the same score twice) before anything is saved.
 """
 
-import csv
 import datetime
-import io
-import itertools
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -22,17 +19,15 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
-from openpyxl import load_workbook
 
 from papi_tracker import signed_preview
-from papi_tracker.spreadsheets import SpreadsheetError, check_xlsx
+from papi_tracker.spreadsheets import SpreadsheetError
+from papi_tracker.spreadsheets import read_table as read_spreadsheet
 
 from .models import Dimension, Province, Score, SubDimension
 from .standings import recompute_standings, recompute_totals
 
 MAX_ROWS = 20000
-# Empty rows are skipped, but reading stops here: a sheet of a million blank rows is refused.
-MAX_SCANNED_ROWS = 2 * MAX_ROWS
 MAX_COLUMNS = 60
 # Longer than any province name, code or score: a longer cell is an error on its row, not read further.
 MAX_CELL_CHARS = 100
@@ -85,42 +80,11 @@ class ImportPreview:
 
 
 def read_table(name, content):
-    """Rows of cells (strings) from a .csv or .xlsx file, at most MAX_ROWS + 1 of them (a
-    header and the rows). The file's size is checked before its cells are read."""
-    if name.lower().endswith(".xlsx"):
-        try:
-            check_xlsx(content, max_rows=MAX_ROWS + 1)
-        except SpreadsheetError as error:
-            raise ImportFileError(str(error)) from None
-        try:
-            sheet = load_workbook(io.BytesIO(content), read_only=True, data_only=True).active
-            rows = itertools.islice(sheet.iter_rows(values_only=True), MAX_SCANNED_ROWS + 1)
-            table = [[_cell_text(cell) for cell in row[:MAX_COLUMNS]] for row in rows]
-        except Exception as error:  # openpyxl raises many kinds for a damaged file
-            raise ImportFileError(_("Tệp không phải là tệp Excel (.xlsx) đọc được.")) from error
-    elif name.lower().endswith(".csv"):
-        try:
-            text = content.decode("utf-8-sig")
-        except UnicodeDecodeError as error:
-            raise ImportFileError(_("Tệp CSV phải được lưu với bảng mã UTF-8.")) from error
-        try:
-            rows = itertools.islice(csv.reader(io.StringIO(text)), MAX_SCANNED_ROWS + 1)
-            table = [[cell.strip() for cell in row[:MAX_COLUMNS]] for row in rows]
-        except csv.Error as error:  # e.g. a cell over the csv module's 128 kB field limit
-            raise ImportFileError(_("Tệp CSV có ô quá dài hoặc sai định dạng.")) from error
-    else:
-        raise ImportFileError(_("Chỉ nhận tệp .xlsx hoặc .csv."))
-    if len(table) > MAX_SCANNED_ROWS:
-        raise ImportFileError(_("Tệp có quá %(max)s dòng.") % {"max": MAX_ROWS})
-    return table
-
-
-def _cell_text(value):
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))  # a year typed as a number: 2024.0 reads 2024
-    return str(value).strip()
+    """Rows of cells (strings) from a .csv or .xlsx file, sized before its cells are read."""
+    try:
+        return read_spreadsheet(name, content, max_rows=MAX_ROWS, max_columns=MAX_COLUMNS)
+    except SpreadsheetError as error:
+        raise ImportFileError(str(error)) from None
 
 
 def _header_key(text):

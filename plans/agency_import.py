@@ -4,18 +4,14 @@ row's problems, then all or nothing, as the other imports do. An agency already 
 (case, diacritics and abbreviations aside) is left as it is and said so; importing the same list
 again creates nothing."""
 
-import csv
-import io
-import itertools
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.utils.translation import gettext as _
-from openpyxl import load_workbook
 
-from papi_tracker.spreadsheets import SpreadsheetError, check_xlsx
+from papi_tracker.spreadsheets import SpreadsheetError, read_table
 
 from .models import Agency, AgencyKind, Plan, touch_plans
 from .plan_import import normalise
@@ -78,29 +74,10 @@ def read_rows(filename, content):
 
 
 def _table(filename, content):
-    if filename.lower().endswith(".xlsx"):
-        try:
-            check_xlsx(content, max_rows=MAX_ROWS + 1)
-            sheet = load_workbook(io.BytesIO(content), read_only=True, data_only=True).active
-            rows = itertools.islice(sheet.iter_rows(values_only=True), 2 * MAX_ROWS)
-            table = [["" if value is None else str(value) for value in row[:10]] for row in rows]
-        except SpreadsheetError as error:
-            raise AgencyImportError(str(error)) from None
-        except Exception as error:  # openpyxl raises many kinds for a damaged file
-            raise AgencyImportError(_("Tệp không phải là tệp Excel (.xlsx) đọc được.")) from error
-    elif filename.lower().endswith(".csv"):
-        try:
-            rows = itertools.islice(csv.reader(io.StringIO(content.decode("utf-8-sig"))), 2 * MAX_ROWS)
-            table = [row[:10] for row in rows]
-        except UnicodeDecodeError as error:
-            raise AgencyImportError(_("Tệp CSV phải được lưu với bảng mã UTF-8.")) from error
-        except csv.Error as error:
-            raise AgencyImportError(_("Tệp CSV có ô quá dài hoặc sai định dạng.")) from error
-    else:
-        raise AgencyImportError(_("Chỉ nhận tệp .xlsx hoặc .csv."))
-    if len(table) > MAX_ROWS + 1:
-        raise AgencyImportError(_("Tệp có quá %(max)s dòng.") % {"max": MAX_ROWS})
-    return table
+    try:
+        return read_table(filename, content, max_rows=MAX_ROWS, max_columns=10)
+    except SpreadsheetError as error:
+        raise AgencyImportError(str(error)) from None
 
 
 def check(province, rows):

@@ -42,6 +42,8 @@ class Reorganisation:
     clashes: list = field(default_factory=list)  # what a person must decide
     left: list = field(default_factory=list)  # agencies not carried, with their accounts
     dry_run: bool = False
+    # The unit's agencies by name as names are compared: read once, kept current as agencies are made.
+    agencies: dict = field(default_factory=dict)
 
     @property
     def changed(self):
@@ -73,6 +75,7 @@ def _move(result):
     unit = result.unit
     # Two runs at once (a double click on "Thực hiện") queue here; the second finds the work done.
     type(unit).objects.select_for_update(of=("self",)).only("pk").get(pk=unit.pk)
+    result.agencies = {normalise(a.name): a for a in Agency.objects.filter(province=unit)}
     targets = {}  # former agency id → the unit's agency
     for former in result.former:
         for agency in Agency.objects.filter(province=former).order_by("-is_coordinator", "name"):
@@ -90,8 +93,8 @@ def _move(result):
 def _target_agency(result, agency):
     unit = result.unit
     if agency.is_coordinator:
-        target = Agency.objects.filter(province=unit, is_coordinator=True).first()
-        namesake = next((a for a in Agency.objects.filter(province=unit) if normalise(a.name) == normalise(agency.name)), None)
+        target = next((a for a in result.agencies.values() if a.is_coordinator), None)
+        namesake = result.agencies.get(normalise(agency.name))
         if target is None and namesake is not None:  # e.g. from a list of agencies: it becomes the coordinating one
             namesake.is_coordinator = True
             namesake.save(update_fields=["is_coordinator"])
@@ -105,7 +108,7 @@ def _target_agency(result, agency):
     if agency.kind in NOT_CARRIED:
         _leave(result, agency, _("cấp huyện không còn từ 01/07/2025"))
         return None
-    same = [a for a in Agency.objects.filter(province=unit) if normalise(a.name) == normalise(agency.name)]
+    same = [result.agencies[normalise(agency.name)]] if normalise(agency.name) in result.agencies else []
     if same and same[0].kind != agency.kind:
         result.clashes.append(
             _(
@@ -139,6 +142,7 @@ def _copy(result, agency, is_coordinator=False):
         email=agency.email,
         is_coordinator=is_coordinator,
     )
+    result.agencies[normalise(target.name)] = target
     result.steps.append(_("Tạo %(agency)s ở %(unit)s.") % {"agency": target.name, "unit": result.unit.name})
     return target
 

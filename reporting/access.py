@@ -19,10 +19,6 @@ from plans.obligations import assignments_of, groups_of
 
 from .models import EvidenceFile, Export, Report, ReportingPeriod, TaskProgress
 
-# The status sets are Report's (reporting.models); these names stay for the modules that still
-# read them here (reporting.views' report pages, signals, compiled, benchmark, progress' answers).
-SENT, FINAL, EDITABLE = Report.SENT, Report.FINAL, Report.EDITABLE
-
 
 def reporter_agencies(user):
     return Agency.objects.filter(

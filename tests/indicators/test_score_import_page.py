@@ -251,7 +251,7 @@ def test_a_sheet_claiming_a_million_rows_is_refused_from_its_dimension(client, a
     def no_cells(*args, **kwargs):
         raise AssertionError("a cell was read")
 
-    monkeypatch.setattr(score_import, "load_workbook", no_cells)
+    monkeypatch.setattr("papi_tracker.spreadsheets.load_workbook", no_cells)
     response = preview(client, administrator, SimpleUploadedFile("papi.xlsx", small))
     assert "Tệp có hơn 20001 dòng." in str(response.context["form"].errors["file"])
 
