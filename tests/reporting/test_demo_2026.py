@@ -41,3 +41,18 @@ def test_the_merged_an_giang_starts_2026_and_loading_again_changes_nothing(clien
     client.force_login(Membership.objects.get(user__username="phuong.longxuyen").user)
     home = client.get(reverse("home"))
     assert home.status_code == 200 and "MH-01/KH-UBND" in home.text
+
+
+def test_the_compiled_report_of_a_merged_unit_says_its_baseline_is_derived(client, tmp_path):
+    from django.utils import timezone
+
+    from tests.pdf import pdf_text
+
+    plan = demo_2026.load_merged_unit_demo()
+    client.force_login(Membership.objects.get(user__username="snv.angiang.moi").user)
+    heading = {"number": "1/BC-SNV", "issue_date": f"{timezone.localdate():%d/%m/%Y}", "summary": "Báo cáo",
+               "signer_title": "GIÁM ĐỐC", "signer_name": "Võ Thị Mai", "recipients": "UBND tỉnh"}  # fmt: skip
+    response = client.post(reverse("compiled_report", args=[plan.periods.get(kind="year").pk]), heading)
+    assert response["Content-Type"] == "application/pdf"
+    text = " ".join(pdf_text(response.content, tmp_path).split())
+    assert "năm 2024: 4,20 điểm, ước tính từ An Giang 4,27 và Kiên Giang 4,12" in text
