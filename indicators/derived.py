@@ -15,7 +15,7 @@ ranks, groups or national statistics (indicators.standings, indicators.history r
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Subquery
+from django.db.models import Count, Q, Subquery
 from django.template.defaultfilters import floatformat
 from django.utils.translation import gettext as _
 
@@ -41,20 +41,30 @@ class DerivedScore:
         return _("ước tính từ %(parts)s") % {"parts": joined}
 
 
-def derived_scores(unit, year, unpublished=False):
-    """{dimension id (None for the total): DerivedScore} of a unit with former provinces, for a
-    year in which the unit itself has no published score; {} otherwise. One query when the
-    caller already knows the unit has none that year (`unpublished`), two otherwise."""
-    if not unpublished and Score.objects.filter(province=unit, year=year, sub_dimension__isnull=True).exists():
-        return {}
-    # The number of former provinces rides along: a mean of some of them only would mislead.
-    former = Province.objects.filter(successor=unit).order_by().values("successor").annotate(n=Count("pk")).values("n")
-    scores = (
-        Score.objects.filter(province__successor=unit, year=year, sub_dimension__isnull=True)
-        .annotate(former_count=Subquery(former))
+def former_scores(unit, year):
+    """The published scores of the unit's former provinces that year, each with the number of
+    former provinces (`former_count`): a mean of some of them only would mislead. Callers may
+    OR this condition into a query of their own (reporting.progress.plan_scores)."""
+    return (
+        Score.objects.filter(former_condition(unit, year), sub_dimension__isnull=True)
+        .annotate(former_count=former_count(unit))
         .select_related("province")
         .order_by("province__name")
     )
+
+
+def former_condition(unit, year):
+    return Q(province__successor=unit, year=year)
+
+
+def former_count(unit):
+    """A subquery: how many former provinces the unit has."""
+    return Subquery(Province.objects.filter(successor=unit).order_by().values("successor").annotate(n=Count("pk")).values("n"))
+
+
+def derive(scores):
+    """{dimension id (None for the total): DerivedScore} from rows of former_scores: the
+    dimensions every former province has a score for."""
     by_dimension, expected = {}, 0
     for score in scores:
         expected = score.former_count
@@ -64,3 +74,12 @@ def derived_scores(unit, year, unpublished=False):
         for dimension, parts in by_dimension.items()
         if len(parts) == expected
     }
+
+
+def derived_scores(unit, year, unpublished=False):
+    """{dimension id (None for the total): DerivedScore} of a unit with former provinces, for a
+    year in which the unit itself has no published score; {} otherwise. One query when the
+    caller already knows the unit has none that year (`unpublished`), two otherwise."""
+    if not unpublished and Score.objects.filter(province=unit, year=year, sub_dimension__isnull=True).exists():
+        return {}
+    return derive(former_scores(unit, year))

@@ -160,7 +160,7 @@ def task_head(memo, row):
         }
     task = row.task
     role = "lead" if row.role == "lead" else "coordinating"
-    timeframe = escape(task.timeframe_text or label_of(task.TimeframeKind, task.timeframe_kind))
+    timeframe = escape(task.timeframe_label)
     if task.due_date:
         timeframe += f" ({words['due']} {date_format(task.due_date, 'SHORT_DATE_FORMAT')})"
     facts = []

@@ -29,12 +29,21 @@ def memberships(user):
 
 
 def coordinated_province_ids(user):
-    return memberships(user).filter(role=Membership.Role.COORDINATOR).values("agency__province_id")
+    """Provinces the user coordinates as staff of their Sở Nội vụ."""
+    return (
+        memberships(user).filter(role=Membership.Role.COORDINATOR, agency__is_coordinator=True).values("agency__province_id")
+    )
+
+
+def coordinated_agency_ids(user):
+    """Agencies where the user coordinates: a Sở Nội vụ, or the coordinating agency of a plan issued
+    below the province (Phòng Nội vụ of a district, a commune's committee), whose plans they run."""
+    return memberships(user).filter(role=Membership.Role.COORDINATOR).values("agency_id")
 
 
 def is_coordinator_anywhere(user):
-    """Whether the user coordinates some province (one query)."""
-    return coordinated_province_ids(user).exists()
+    """Whether the user coordinates some province or some plan (one query)."""
+    return coordinated_agency_ids(user).exists()
 
 
 def administers_or_coordinates(user):
@@ -62,15 +71,19 @@ def visible_plans(user):
         return Plan.objects.all()
     member_provinces = with_former(memberships(user).values("agency__province_id"))
     return Plan.objects.filter(
-        Q(province_id__in=member_provinces, status__in=[Plan.Status.ACTIVE, Plan.Status.CLOSED])
-        | Q(province_id__in=coordinated_province_ids(user))
+        Q(province_id__in=member_provinces, status__in=[Plan.Status.ACTIVE, Plan.Status.CLOSED]) | _managed_condition(user)
     )
+
+
+def _managed_condition(user):
+    """The province's coordinators run all its plans; a plan's own coordinating agency's, that plan."""
+    return Q(province_id__in=coordinated_province_ids(user)) | Q(coordinating_agency_id__in=coordinated_agency_ids(user))
 
 
 def managed_plans(user):
     if is_administrator(user):
         return Plan.objects.all()
-    return Plan.objects.filter(province_id__in=coordinated_province_ids(user))
+    return Plan.objects.filter(_managed_condition(user))
 
 
 def followed_plans(user):
@@ -78,7 +91,9 @@ def followed_plans(user):
     the province (an agency's reporter sees its own tasks, not the whole plan's progress)."""
     if is_administrator(user):
         return Plan.objects.all()
-    return visible_plans(user).filter(province_id__in=reading_province_ids(user))
+    return visible_plans(user).filter(
+        Q(province_id__in=reading_province_ids(user)) | Q(coordinating_agency_id__in=coordinated_agency_ids(user))
+    )
 
 
 def managed_provinces(user):

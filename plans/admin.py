@@ -88,10 +88,13 @@ class TargetInline(ProvinceScopedMixin, admin.TabularInline):
     model = Target
     province_path = "plan__province"
     extra = 0
-    fields = ["dimension", "baseline_score", "target_score", "target_group"]
+    fields = [
+        "year", "dimension", "sub_dimension", "baseline_score", "comparator", "target_score", "target_group",
+        "target_rank", "rank_rise", "text",
+    ]  # fmt: skip
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("dimension")  # each row's title names it
+        return super().get_queryset(request).select_related("dimension", "sub_dimension")  # each row's title names it
 
 
 class TaskInline(ProvinceScopedMixin, admin.TabularInline):
@@ -115,9 +118,14 @@ class PlanAdmin(ProvinceScopedMixin, admin.ModelAdmin):
     search_fields = ["document_number", "title"]
     list_select_related = ["province"]
     inlines = [TargetInline, TaskInline]
+    autocomplete_fields = ["issuing_agency", "coordinating_agency", "parent"]
     fieldsets = [
-        (None, {"fields": ["province", "year", "title", "status"]}),
+        (None, {"fields": ["province", "year", "end_year", "title", "status"]}),
         (_("Văn bản"), {"fields": ["document_number", "issue_date", "issuer", "signer", "signer_title"]}),
+        (
+            _("Cấp ban hành"),
+            {"fields": ["issuer_kind", "issuing_agency", "coordinating_agency", "parent"]},
+        ),
         (_("Mục tiêu"), {"fields": ["baseline_year", "goal", "rank_goal", "group_goal"]}),
     ]
 

@@ -7,11 +7,13 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.db.models.functions import Lower
+from django.db.models.functions import Coalesce, Lower
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from indicators.models import Dimension, PerformanceGroup, Province, SubDimension
+from papi_tracker.labels import label_of
 from papi_tracker.limits import (
     FIRST_PLAN_YEAR,
     LAST_PLAN_YEAR,
@@ -196,17 +198,39 @@ class Membership(models.Model):
         return f"{self.user} · {self.agency} · {self.get_role_display()}"
 
     def clean(self):
-        if self.role == self.Role.COORDINATOR and self.agency_id and not self.agency.is_coordinator:
-            raise ValidationError({"role": _("Chỉ cán bộ của cơ quan thường trực (Sở Nội vụ) mới có vai trò điều phối.")})
+        # A plan issued by a district, commune or department names its own coordinating agency
+        # (Phòng Nội vụ, the commune's committee): its staff run that plan, and only that plan.
+        if (
+            self.role == self.Role.COORDINATOR
+            and self.agency_id
+            and not self.agency.is_coordinator
+            and not self.agency.coordinated_plans.exists()
+        ):
+            raise ValidationError(
+                {
+                    "role": _(
+                        "Chỉ cán bộ của cơ quan thường trực (Sở Nội vụ), hoặc của cơ quan điều phối một kế hoạch "
+                        "cấp huyện, cấp xã, cấp sở, mới có vai trò điều phối."
+                    )
+                }
+            )
 
 
 class Plan(models.Model):
-    """A province's yearly PAPI improvement plan (Kế hoạch nâng cao Chỉ số PAPI)."""
+    """A PAPI improvement plan (Kế hoạch nâng cao Chỉ số PAPI) as issued: by the province's
+    People's Committee, or by a department, a district (before 1/7/2025) or a commune committee
+    implementing it; for one year, or several (a programme 2021–2025)."""
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("Đang soạn")
         ACTIVE = "active", _("Đang thực hiện")
         CLOSED = "closed", _("Đã kết thúc")
+
+    class IssuerKind(models.TextChoices):
+        PROVINCE = "province", _("UBND tỉnh, thành phố")
+        DEPARTMENT = "department", _("Sở, ban, ngành")
+        DISTRICT = "district", _("UBND cấp huyện (trước 01/07/2025)")
+        COMMUNE = "commune", _("UBND cấp xã")
 
     province = models.ForeignKey(Province, verbose_name=_("tỉnh, thành phố"), on_delete=models.PROTECT, related_name="plans")
     year = models.PositiveSmallIntegerField(
@@ -218,6 +242,41 @@ class Plan(models.Model):
     issuer = models.CharField(_("cơ quan ban hành"), max_length=200, blank=True)
     signer = models.CharField(_("người ký"), max_length=100, blank=True)
     signer_title = models.CharField(_("chức vụ người ký"), max_length=200, blank=True)
+    issuer_kind = models.CharField(_("cấp ban hành"), max_length=12, choices=IssuerKind, default=IssuerKind.PROVINCE)
+    issuing_agency = models.ForeignKey(
+        Agency,
+        verbose_name=_("cơ quan ban hành"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="issued_plans",
+        help_text=_("Sở, UBND cấp huyện hoặc cấp xã ban hành; để trống cho kế hoạch của UBND tỉnh."),
+    )
+    coordinating_agency = models.ForeignKey(
+        Agency,
+        verbose_name=_("cơ quan điều phối"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="coordinated_plans",
+        help_text=_("Cơ quan theo dõi kế hoạch (ví dụ Phòng Nội vụ); để trống: Sở Nội vụ của tỉnh."),
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("thực hiện kế hoạch"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="children",
+        help_text=_("Kế hoạch cấp trên mà kế hoạch này triển khai."),
+    )
+    end_year = models.PositiveSmallIntegerField(
+        _("đến năm"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(FIRST_PLAN_YEAR), MaxValueValidator(LAST_PLAN_YEAR)],
+        help_text=_("Cho kế hoạch, chương trình nhiều năm (ví dụ 2021–2025); để trống cho kế hoạch một năm."),
+    )
     baseline_year = models.PositiveSmallIntegerField(
         _("năm cơ sở"),
         validators=[MinValueValidator(FIRST_PLAN_YEAR), MaxValueValidator(LAST_PLAN_YEAR)],
@@ -244,11 +303,14 @@ class Plan(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["province", "document_number"], name="plan_unique_document"),
             models.CheckConstraint(condition=Q(baseline_year__lt=models.F("year")), name="plan_baseline_before_year"),
+            models.CheckConstraint(
+                condition=Q(end_year__isnull=True) | Q(end_year__gt=models.F("year")), name="plan_end_after_start"
+            ),
         ]
         indexes = [models.Index(fields=["province", "year"], name="plan_province_year")]
 
     def __str__(self):
-        return f"{self.document_number} · {self.province.name} {self.year}"
+        return f"{self.document_number} · {self.province.name} {self.years_label}"
 
     def save(self, *args, **kwargs):
         if not self._state.adding and kwargs.get("update_fields") is None:
@@ -263,8 +325,72 @@ class Plan(models.Model):
         errors = plan_date_errors(self, issue_date=self.issue_date)
         if self.province_id and self.date_bounds() and not self.province.valid_for_plan_year(self.year):
             errors["province"] = ValidationError(self._unit_in_force_message())
+        if self.end_year is not None and isinstance(self.year, int) and self.end_year <= self.year:
+            errors["end_year"] = ValidationError(_("Năm kết thúc phải sau năm bắt đầu."))
+        errors.update(self._issuer_errors())
         if errors:
             raise ValidationError(errors)
+
+    @property
+    def last_year(self):
+        return self.end_year or self.year
+
+    @property
+    def years(self):
+        return range(self.year, self.last_year + 1)
+
+    @property
+    def years_label(self):
+        """ "2020", or "2021–2025" for a plan of several years."""
+        return f"{self.year}–{self.end_year}" if self.end_year else str(self.year)
+
+    @property
+    def issuer_name(self):
+        """Who issued it, as pages and PDFs head it: the issuing agency, else the text as written."""
+        return str(self.issuing_agency) if self.issuing_agency_id else self.issuer
+
+    # The committee levels that issue plans: districts until the reorganisation of 1/7/2025 (no
+    # plan of theirs after 2025), communes of the new two-level government from 2025.
+    ISSUER_AGENCY_KINDS = {
+        IssuerKind.DEPARTMENT: None,  # any provincial agency
+        IssuerKind.DISTRICT: "district_committee",
+        IssuerKind.COMMUNE: "commune_committee",
+    }
+
+    def _issuer_errors(self):
+        errors = {}
+        for name in ("issuing_agency", "coordinating_agency"):
+            agency = getattr(self, name) if getattr(self, f"{name}_id") else None
+            if agency is not None and self.province_id and agency.province_id != self.province_id:
+                errors[name] = ValidationError(_("Cơ quan phải thuộc tỉnh, thành phố của kế hoạch."))
+        if self.issuer_kind == self.IssuerKind.PROVINCE:
+            if self.issuing_agency_id:
+                errors.setdefault("issuing_agency", ValidationError(_("Kế hoạch của UBND tỉnh không ghi cơ quan ban hành khác.")))
+            return errors | self._parent_errors()
+        kind = self.ISSUER_AGENCY_KINDS[self.issuer_kind]
+        if not self.issuing_agency_id:
+            errors["issuing_agency"] = ValidationError(_("Hãy chọn cơ quan ban hành kế hoạch."))
+        elif kind and self.issuing_agency.kind != kind:
+            errors.setdefault("issuing_agency", ValidationError(_("Cơ quan ban hành không thuộc cấp đã chọn.")))
+        if isinstance(self.year, int):
+            if self.issuer_kind == self.IssuerKind.DISTRICT and self.year > 2025:
+                errors["issuer_kind"] = ValidationError(
+                    _("Từ 01/07/2025 không còn cấp huyện: kế hoạch năm 2026 trở đi do cấp xã ban hành.")
+                )
+            if self.issuer_kind == self.IssuerKind.COMMUNE and self.year < 2025:
+                errors["issuer_kind"] = ValidationError(_("Trước năm 2025, kế hoạch cấp cơ sở do UBND cấp huyện ban hành."))
+        return errors | self._parent_errors()
+
+    def _parent_errors(self):
+        """The plan it implements: of the same unit (or a former province of it), not itself."""
+        if not self.parent_id:
+            return {}
+        if self.pk and self.parent_id == self.pk:
+            return {"parent": ValidationError(_("Kế hoạch không thể triển khai chính nó."))}
+        parent = self.parent
+        if self.province_id and self.province_id not in (parent.province_id, parent.province.successor_id):
+            return {"parent": ValidationError(_("Kế hoạch cấp trên phải của cùng tỉnh, thành phố."))}
+        return {}
 
     def _unit_in_force_message(self):
         """A plan is made for a unit in force in its year: from 2025 the 34 units of 1/7/2025,
@@ -284,7 +410,9 @@ class Plan(models.Model):
         December, the year's report is due in January). None while the year is not valid."""
         if not isinstance(self.year, int) or not FIRST_PLAN_YEAR <= self.year <= LAST_PLAN_YEAR:
             return None
-        return datetime.date(self.year - PLAN_YEAR_MARGIN, 1, 1), datetime.date(self.year + PLAN_YEAR_MARGIN, 12, 31)
+        last = self.end_year if isinstance(self.end_year, int) and self.end_year > self.year else self.year
+        last = min(last, LAST_PLAN_YEAR)
+        return datetime.date(self.year - PLAN_YEAR_MARGIN, 1, 1), datetime.date(last + PLAN_YEAR_MARGIN, 12, 31)
 
 
 def plan_date_errors(plan, **days):
@@ -294,7 +422,7 @@ def plan_date_errors(plan, **days):
         return {}
     first, last = bounds
     message = _("Ngày phải trong khoảng %(first)s – %(last)s: năm %(year)s của kế hoạch, năm trước hoặc năm sau.")
-    params = {"first": first.strftime("%d/%m/%Y"), "last": last.strftime("%d/%m/%Y"), "year": plan.year}
+    params = {"first": first.strftime("%d/%m/%Y"), "last": last.strftime("%d/%m/%Y"), "year": plan.years_label}
     return {
         name: ValidationError(message, code="outside_plan_years", params=params)
         for name, day in days.items()
@@ -308,12 +436,45 @@ def touch_plans(plans):
     Plan.objects.filter(pk__in=plans).update(progress_version=models.F("progress_version") + 1)
 
 
+class TargetQuerySet(models.QuerySet):
+    def of_dimensions(self, plan, year=None):
+        """The plan's targets for whole dimensions in `year` (by default its first): a target
+        without a year is for the plan's first year. At most one per dimension."""
+        year = year or plan.year
+        in_year = Q(year=year) | Q(year__isnull=True) if year == plan.year else Q(year=year)
+        return self.filter(in_year, plan=plan, sub_dimension__isnull=True)
+
+
 class Target(models.Model):
-    """A plan's aim for one dimension: a score, a group, or both."""
+    """A plan's aim for one dimension (or one of its sub-dimensions) in one of its years, as
+    written: a score with its comparator ("đạt 5,40 điểm" is at least, "trên 5,40" above), a
+    performance group or better, a place in the ranking (top N), a rise of at least N places
+    over the baseline year; any of them together."""
+
+    class Comparator(models.TextChoices):
+        AT_LEAST = "gte", _("đạt (từ … trở lên)")
+        ABOVE = "gt", _("trên")
 
     plan = models.ForeignKey(Plan, verbose_name=_("kế hoạch"), on_delete=models.CASCADE, related_name="targets")
     dimension = models.ForeignKey(Dimension, verbose_name=_("chỉ số nội dung"), on_delete=models.PROTECT, related_name="targets")
+    sub_dimension = models.ForeignKey(
+        SubDimension,
+        verbose_name=_("chỉ số thành phần"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="targets",
+        help_text=_("Để trống: chỉ tiêu cho cả chỉ số nội dung."),
+    )
+    year = models.PositiveSmallIntegerField(
+        _("năm"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(FIRST_PLAN_YEAR), MaxValueValidator(LAST_PLAN_YEAR)],
+        help_text=_("Năm của chỉ tiêu trong kế hoạch nhiều năm; để trống: năm của kế hoạch."),
+    )
     baseline_score = models.DecimalField(_("điểm năm cơ sở"), max_digits=6, decimal_places=4, null=True, blank=True)
+    comparator = models.CharField(_("so sánh"), max_length=3, choices=Comparator, default=Comparator.AT_LEAST)
     target_score = models.DecimalField(
         _("điểm phấn đấu"),
         max_digits=6,
@@ -325,19 +486,51 @@ class Target(models.Model):
     target_group = models.PositiveSmallIntegerField(
         _("nhóm phấn đấu"), choices=PerformanceGroup, null=True, blank=True, help_text=_("Nhóm này hoặc cao hơn.")
     )
+    target_rank = models.PositiveSmallIntegerField(
+        _("xếp hạng phấn đấu"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(MOST_PROVINCES_RANKED)],
+        help_text=_("Ví dụ 20: trong nhóm 20 tỉnh dẫn đầu chỉ số này."),
+    )
+    rank_rise = models.PositiveSmallIntegerField(
+        _("tăng hạng ít nhất"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(MOST_PROVINCES_RANKED - 1)],
+        help_text=_("Số bậc tăng so với năm cơ sở, ví dụ 1 cho “tăng ít nhất 01 bậc”."),
+    )
+    text = models.CharField(_("chỉ tiêu như văn bản ghi"), max_length=300, blank=True)
+
+    objects = TargetQuerySet.as_manager()
 
     class Meta:
         verbose_name = pgettext_lazy("plan target", "chỉ tiêu")
         verbose_name_plural = pgettext_lazy("plan targets", "chỉ tiêu")
-        ordering = ["plan", "dimension__number"]
+        ordering = ["plan", "year", "dimension__number", "sub_dimension__code"]
         constraints = [
-            models.UniqueConstraint(fields=["plan", "dimension"], name="target_one_per_dimension"),
+            # One aim per dimension (or sub-dimension) and year; null year: the plan's own year.
+            models.UniqueConstraint(
+                Coalesce("year", 0),
+                "plan",
+                "dimension",
+                Coalesce("sub_dimension", 0),
+                name="target_one_per_dimension_and_year",
+            ),
             models.CheckConstraint(
-                condition=Q(target_score__isnull=False) | Q(target_group__isnull=False), name="target_has_score_or_group"
+                condition=Q(target_score__isnull=False)
+                | Q(target_group__isnull=False)
+                | Q(target_rank__isnull=False)
+                | Q(rank_rise__isnull=False),
+                name="target_has_an_aim",
             ),
             models.CheckConstraint(
                 condition=Q(target_score__isnull=True) | Q(target_score__gte=1, target_score__lte=10),
                 name="target_score_in_scale",
+            ),
+            models.CheckConstraint(
+                condition=Q(target_rank__isnull=True) | Q(target_rank__gte=1, target_rank__lte=MOST_PROVINCES_RANKED),
+                name="target_rank_in_range",
             ),
         ]
 
@@ -347,7 +540,45 @@ class Target(models.Model):
             parts.append(str(self.target_score))
         if self.target_group:
             parts.append(self.get_target_group_display())
-        return f"{self.dimension}: {' / '.join(parts)}"
+        if self.target_rank:
+            parts.append(_("tốp %(rank)s") % {"rank": self.target_rank})
+        if self.rank_rise:
+            parts.append(_("tăng %(places)s bậc") % {"places": self.rank_rise})
+        return f"{self.sub_dimension or self.dimension}: {' / '.join(str(p) for p in parts)}"
+
+    @property
+    def for_year(self):
+        return self.year or self.plan.year
+
+    @property
+    def score_label(self):
+        """ "5,40" at least, or "trên 5,40": the score aim as the plan writes it."""
+        if self.target_score is None:
+            return ""
+        shown = number_format(self.target_score, 2)
+        return _("trên %(score)s") % {"score": shown} if self.comparator == self.Comparator.ABOVE else shown
+
+    @property
+    def rank_label(self):
+        parts = []
+        if self.target_rank:
+            parts.append(_("tốp %(rank)s") % {"rank": self.target_rank})
+        if self.rank_rise:
+            parts.append(_("tăng ít nhất %(places)s bậc") % {"places": self.rank_rise})
+        return ", ".join(str(p) for p in parts)
+
+    def clean(self):
+        errors = {}
+        if self.sub_dimension_id and self.dimension_id and self.sub_dimension.dimension_id != self.dimension_id:
+            errors["sub_dimension"] = ValidationError(_("Chỉ số thành phần không thuộc chỉ số nội dung đã chọn."))
+        if self.year is not None and self.plan_id and self.year not in self.plan.years:
+            errors["year"] = ValidationError(
+                _("Năm phải trong các năm của kế hoạch (%(years)s).") % {"years": self.plan.years_label}
+            )
+        if all(getattr(self, name) is None for name in ("target_score", "target_group", "target_rank", "rank_rise")):
+            errors[NON_FIELD_ERRORS] = ValidationError(_("Hãy nhập điểm, nhóm, xếp hạng hoặc số bậc tăng."))
+        if errors:
+            raise ValidationError(errors)
 
 
 class TaskQuerySet(models.QuerySet):
@@ -369,6 +600,8 @@ class Task(models.Model):
         DEADLINE = "deadline", _("Có thời hạn")
         PERIODIC = "periodic", _("Định kỳ")
         OTHER = "other", _("Khác")
+        # The document gives none: the plan's end applies, shown as implied, not as the task's own.
+        UNSTATED = "unstated", _("Không nêu")
 
     plan = models.ForeignKey(Plan, verbose_name=_("kế hoạch"), on_delete=models.CASCADE, related_name="tasks")
     dimension = models.ForeignKey(
@@ -417,6 +650,22 @@ class Task(models.Model):
 
     def __str__(self):
         return f"{self.number}. {self.title[:80]}"
+
+    @property
+    def lead_assignments(self):
+        """The leads as the document names them (prefetched by `listed()`); none: "không nêu"."""
+        return [a for a in self.assignments.all() if a.role == TaskAssignment.Role.LEAD]
+
+    @property
+    def coordinating_assignments(self):
+        return [a for a in self.assignments.all() if a.role == TaskAssignment.Role.COORDINATING]
+
+    @property
+    def timeframe_label(self):
+        """The timeframe as written, else its kind; "not stated" says the plan's end applies."""
+        if self.timeframe_kind == self.TimeframeKind.UNSTATED:
+            return _("Không nêu (theo thời hạn của kế hoạch)")
+        return self.timeframe_text or label_of(self.TimeframeKind, self.timeframe_kind)
 
     @property
     def measures_percent(self):
@@ -468,6 +717,11 @@ class TaskAssignment(models.Model):
     group = models.ForeignKey(
         AgencyGroup, verbose_name=_("nhóm cơ quan"), on_delete=models.PROTECT, null=True, blank=True, related_name="assignments"
     )
+    # Where the document names it: on the task's own line, or in its block's header ("Cơ quan
+    # phối hợp: …" above several tasks). Pages show the difference.
+    from_block = models.BooleanField(
+        _("ghi chung cho khối"), default=False, help_text=_("Văn bản ghi ở đầu khối nhiệm vụ, không ở dòng của nhiệm vụ.")
+    )
 
     class Meta:
         verbose_name = _("phân công")
@@ -478,10 +732,14 @@ class TaskAssignment(models.Model):
                 condition=Q(agency__isnull=False, group__isnull=True) | Q(agency__isnull=True, group__isnull=False),
                 name="assignment_agency_xor_group",
             ),
+            # One agency may lead and coordinate the same task (Đắk Nông's V.6 names Sở TN&MT in
+            # both); for reporting it leads (plans.obligations).
             models.UniqueConstraint(
-                fields=["task", "agency"], condition=Q(agency__isnull=False), name="assignment_unique_agency"
+                fields=["task", "role", "agency"], condition=Q(agency__isnull=False), name="assignment_unique_agency_role"
             ),
-            models.UniqueConstraint(fields=["task", "group"], condition=Q(group__isnull=False), name="assignment_unique_group"),
+            models.UniqueConstraint(
+                fields=["task", "role", "group"], condition=Q(group__isnull=False), name="assignment_unique_group_role"
+            ),
         ]
         indexes = [
             # Which tasks an agency reports on (to-do list, report form).

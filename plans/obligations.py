@@ -54,4 +54,6 @@ def assignees(plans):
             result[task_id][role].add(agency_id)
         else:
             result[task_id][role] |= members[group_id]
+    for roles in result.values():  # an agency named to lead and to coordinate reports as lead
+        roles[TaskAssignment.Role.COORDINATING] -= roles[TaskAssignment.Role.LEAD]
     return result

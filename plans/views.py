@@ -21,8 +21,10 @@ from .plan_import import normalise
 
 
 def plan_detail(request, pk):
-    plan = get_object_or_404(access.visible_plans(request.user).select_related("province"), pk=pk)
-    targets = Target.objects.filter(plan=plan).select_related("dimension")
+    plan = get_object_or_404(
+        access.visible_plans(request.user).select_related("province", "issuing_agency", "coordinating_agency", "parent"), pk=pk
+    )
+    targets = list(Target.objects.filter(plan=plan).select_related("dimension", "sub_dimension"))
     tasks = Task.objects.filter(plan=plan).listed()
     sections = {}
     for task in tasks:
@@ -35,6 +37,7 @@ def plan_detail(request, pk):
         {
             "plan": plan,
             "targets": targets,
+            "ranked": any(t.rank_label for t in targets),  # a rank column only for plans that aim at one
             "sections": sections.items(),
             "task_count": len(tasks),
             "periods": plan.periods.order_by("end", "kind") if follows else [],
@@ -166,8 +169,8 @@ def _local_committees(province):
 
 def plan_pdf(request, pk):
     """The plan as an official document: targets, then the DANH MỤC of tasks in landscape."""
-    plan = get_object_or_404(access.visible_plans(request.user).select_related("province"), pk=pk)
-    issuer = plan.issuer or plan.province.committee
+    plan = get_object_or_404(access.visible_plans(request.user).select_related("province", "issuing_agency"), pk=pk)
+    issuer = plan.issuer_name or plan.province.committee
     heading = {
         "superior": "",
         "issuer": issuer.upper(),
@@ -180,9 +183,11 @@ def plan_pdf(request, pk):
         "signer_lines": [line for line in re.split(r"\s*[/;\n]\s*", plan.signer_title) if line],
         "signer_name": plan.signer,
     }
+    targets = list(plan.targets.select_related("dimension", "sub_dimension"))
     context = {
         "plan": plan,
-        "targets": plan.targets.select_related("dimension"),
+        "targets": targets,
+        "ranked": any(t.rank_label for t in targets),
         "sections": sections(Task.objects.filter(plan=plan).listed()),
         "heading": heading,
     }

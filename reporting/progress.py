@@ -22,12 +22,13 @@ from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from indicators.derived import derived_scores
+from indicators.derived import derive, former_condition, former_count
 from indicators.models import Dimension, Province, Score
-from plans.models import Agency, Plan, Task, TaskAssignment
+from plans.models import Agency, Plan, Target, Task, TaskAssignment
 from plans.obligations import agencies_owing, assignees
 
 from . import figures
@@ -381,6 +382,7 @@ class DimensionProgress:
     actual: Decimal | None = None
     actual_group: int | None = None
     actual_rank: int | None = None
+    baseline_rank: int | None = None
     tasks: TaskTally = field(default_factory=TaskTally)
     signal: str = Signal.NONE
 
@@ -415,13 +417,27 @@ def year_elapsed(year, day):
     return min(1.0, (day - start).days / (end - start).days)
 
 
+def target_checks(target, actual, group, rank, baseline_rank):
+    """[passed…] for each aim of the target the published figures can judge: the score with
+    its comparator, the group or better, the rank (top N), the rise of N places over the
+    baseline year's rank. An aim without its figure (no group or rank published, a merged
+    unit's derived baseline has no rank) is left to the tasks."""
+    checks = []
+    if target.target_score is not None:
+        above = target.comparator == target.Comparator.ABOVE
+        checks.append(actual > target.target_score if above else actual >= target.target_score)
+    if target.target_group and group:
+        checks.append(group <= target.target_group)
+    if target.target_rank and rank:
+        checks.append(rank <= target.target_rank)
+    if target.rank_rise and rank and baseline_rank:
+        checks.append(baseline_rank - rank >= target.rank_rise)
+    return checks
+
+
 def dimension_signal(row, plan_year, reference_date):
     if row.actual is not None and row.target is not None:
-        checks = []
-        if row.target_score is not None:
-            checks.append(row.actual >= row.target_score)
-        if row.target.target_group and row.actual_group:
-            checks.append(row.actual_group <= row.target.target_group)
+        checks = target_checks(row.target, row.actual, row.actual_group, row.actual_rank, row.baseline_rank)
         if checks:  # a group target without a published group is judged by the tasks below
             return Signal.MET if all(checks) else Signal.MISSED
     if not row.tasks.total:
@@ -433,42 +449,79 @@ def dimension_signal(row, plan_year, reference_date):
     return Signal.BEHIND
 
 
-def plan_scores(plan):
-    """{(year, dimension_id or None): Score} for the plan's year and baseline year; one query."""
-    return {
-        (s.year, s.dimension_id): s
-        for s in Score.objects.filter(
-            province_id=plan.province_id, year__in=[plan.year, plan.baseline_year], sub_dimension__isnull=True
+def judged_year(plan, reference_date):
+    """The plan year whose targets and scores the dashboard judges: the plan's year, or for a
+    plan of several years the year of the reference date within them."""
+    return min(max(reference_date.year, plan.year), plan.last_year)
+
+
+@dataclass
+class PlanScores:
+    """The unit's published scores {(year, dimension id or None): Score} for the judged and
+    baseline years, and its former provinces' of the baseline year (a unit of 1/7/2025)."""
+
+    own: dict
+    former: list
+
+    def get(self, key):
+        return self.own.get(key)
+
+    def derived_baseline(self, plan):
+        """The baseline derived from the former provinces when the unit has none published."""
+        if plan.province.valid_from is None or any(year == plan.baseline_year for year, _d in self.own):
+            return {}
+        return derive(self.former)
+
+
+def plan_scores(plan, year):
+    """PlanScores of the plan for the judged `year`: one query, the former provinces' baseline
+    scores ORed in (a unit of 1/7/2025 has no published baseline of its own)."""
+    own, former = {}, []
+    rows = (
+        Score.objects.filter(
+            Q(province_id=plan.province_id, year__in=[year, plan.baseline_year])
+            | former_condition(plan.province_id, plan.baseline_year),
+            sub_dimension__isnull=True,
         )
-    }
+        .annotate(former_count=former_count(plan.province_id))
+        .select_related("province")
+        .order_by("province__name")
+    )
+    for score in rows:
+        if score.province_id == plan.province_id:
+            own[(score.year, score.dimension_id)] = score
+        else:
+            former.append(score)
+    return PlanScores(own, former)
 
 
 def dimension_progress(plan, states, reference_date, scores):
     """A row per dimension of the plan's year (and one for general tasks, if any): baseline,
     target, published score and task counts. Queries: targets, dimensions."""
-    targets = {t.dimension_id: t for t in plan.targets.all()}
-    rows = {d.pk: DimensionProgress(d) for d in Dimension.objects.for_year(plan.year).order_by("number")}
+    year = judged_year(plan, reference_date)
+    targets = {t.dimension_id: t for t in Target.objects.of_dimensions(plan, year)}
+    rows = {d.pk: DimensionProgress(d) for d in Dimension.objects.for_year(year).order_by("number")}
     general = DimensionProgress(None)
     for state in states:
         rows.get(state.task.dimension_id, general).tasks.add(state)
-    derived = {}
-    if plan.province.valid_from is not None and not any(year == plan.baseline_year for year, _d in scores):
-        derived = derived_scores(plan.province, plan.baseline_year, unpublished=True)  # a unit of 1/7/2025: one query
+    derived = scores.derived_baseline(plan)
     for dimension_id, row in rows.items():
         row.target = targets.get(dimension_id)
         baseline = scores.get((plan.baseline_year, dimension_id))
         row.baseline = row.target.baseline_score if row.target and row.target.baseline_score is not None else None
+        if baseline:
+            row.baseline_rank = baseline.rank
         if row.baseline is None and baseline:
             row.baseline = baseline.value
         elif row.baseline is None and dimension_id in derived:
             row.baseline, row.baseline_source = derived[dimension_id].value, derived[dimension_id].source
-        actual = scores.get((plan.year, dimension_id))
+        actual = scores.get((year, dimension_id))
         if actual:
             row.actual, row.actual_group, row.actual_rank = actual.value, actual.group, actual.rank
-        row.signal = dimension_signal(row, plan.year, reference_date)
+        row.signal = dimension_signal(row, year, reference_date)
     result = list(rows.values())
     if general.tasks.total:
-        general.signal = dimension_signal(general, plan.year, reference_date)
+        general.signal = dimension_signal(general, year, reference_date)
         result.append(general)
     return result
 
@@ -490,6 +543,7 @@ class PlanProgress:
     baseline_total: Score | None
     discipline: PeriodDiscipline | None
     records: list  # AgencyRecord, by agency name
+    year: int | None = None  # the plan year judged (judged_year): a plan of several years judges one at a time
 
 
 def plan_progress(plan, period=None, today=None, with_text=False):
@@ -507,7 +561,8 @@ def plan_progress(plan, period=None, today=None, with_text=False):
     # may send a later period's report early), as the national view counts it.
     until = period.end if looking_back else None
     states, agencies, reports = _task_part(plan, period, reference_date, until, with_text)
-    scores = plan_scores(plan)
+    year = judged_year(plan, reference_date)
+    scores = plan_scores(plan, year)
     by_period, records = discipline(periods, agencies, reports, today)
     return PlanProgress(
         plan=plan,
@@ -518,10 +573,11 @@ def plan_progress(plan, period=None, today=None, with_text=False):
         tasks=states,
         tally=tally(states),
         dimensions=dimension_progress(plan, states, reference_date, scores),
-        total=scores.get((plan.year, None)),
+        total=scores.get((year, None)),
         baseline_total=scores.get((plan.baseline_year, None)),
         discipline=by_period.get(period.pk) if period else None,
         records=records,
+        year=year,
     )
 
 

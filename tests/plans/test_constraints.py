@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from indicators.models import Dimension
 from plans.models import Agency, AgencyGroup, Membership, Plan, Target, Task, TaskAssignment
+from plans.obligations import assignees
 
 pytestmark = pytest.mark.django_db
 
@@ -49,10 +50,14 @@ def test_an_assignment_names_an_agency_or_a_group_not_both(an_giang_plan):
     refused(lambda: TaskAssignment.objects.create(task=task, role="lead"))
 
 
-def test_an_agency_is_assigned_to_a_task_once(an_giang_plan):
+def test_an_agency_is_assigned_once_per_role_and_may_lead_and_coordinate(an_giang_plan):
     task = Task.objects.get(plan=an_giang_plan, number="1.1")
     lead = task.assignments.get(role="lead").agency
-    refused(lambda: TaskAssignment.objects.create(task=task, role="coordinating", agency=lead))
+    refused(lambda: TaskAssignment.objects.create(task=task, role="lead", agency=lead))
+    # Đắk Nông's V.6 names Sở TN&MT to lead and to coordinate: the plan says both, it reports as lead.
+    TaskAssignment.objects.create(task=task, role="coordinating", agency=lead)
+    roles = assignees([an_giang_plan])[task.pk]
+    assert lead.pk in roles["lead"] and lead.pk not in roles["coordinating"]
 
 
 def test_a_province_has_one_coordinating_agency(an_giang_plan):
