@@ -135,23 +135,37 @@ def _load_tasks(plan, entries, agencies, groups):
                 "expected_output": entry.get("expected_output", ""),
             },
         )
-        wanted = set()
-        for role, names in ((TaskAssignment.Role.LEAD, entry["lead"]), (TaskAssignment.Role.COORDINATING, entry["coordinating"])):
-            for name in names:
-                if name in agencies:
-                    wanted.add((role, agencies[name].pk, None))
-                elif name in groups:
-                    wanted.add((role, None, groups[name].pk))
-                else:
-                    raise SeedError(f"Task {entry['number']}: {name!r} is neither an agency nor a group of the plan.")
+        wanted = _assignments(entry, agencies, groups)  # {(role, agency id, group id): from the block's header}
         existing = {(a.role, a.agency_id, a.group_id): a for a in task.assignments.all()}
-        for key in existing.keys() - wanted:
+        for key in existing.keys() - wanted.keys():
             existing[key].delete()
+        for key in existing.keys() & wanted.keys():
+            sync_object(TaskAssignment, {"pk": existing[key].pk}, {"from_block": wanted[key]})
         TaskAssignment.objects.bulk_create(
-            TaskAssignment(task=task, role=role, agency_id=agency_id, group_id=group_id)
-            for role, agency_id, group_id in wanted - existing.keys()
+            TaskAssignment(task=task, role=key[0], agency_id=key[1], group_id=key[2], from_block=wanted[key])
+            for key in wanted.keys() - existing.keys()
         )
         touch_plans([task.plan_id])  # bulk inserts send no signals
+
+
+def _assignments(entry, agencies, groups):
+    """{(role, agency id, group id): from_block} of a task entry: "lead" and "coordinating" name
+    those on the task's own line, "block_lead" and "block_coordinating" those its block's header names."""
+    wanted = {}
+    for key, role, from_block in (
+        ("lead", TaskAssignment.Role.LEAD, False),
+        ("coordinating", TaskAssignment.Role.COORDINATING, False),
+        ("block_lead", TaskAssignment.Role.LEAD, True),
+        ("block_coordinating", TaskAssignment.Role.COORDINATING, True),
+    ):
+        for name in entry.get(key, []):
+            if name in agencies:
+                wanted.setdefault((role, agencies[name].pk, None), from_block)
+            elif name in groups:
+                wanted.setdefault((role, None, groups[name].pk), from_block)
+            else:
+                raise SeedError(f"Task {entry['number']}: {name!r} is neither an agency nor a group of the plan.")
+    return wanted
 
 
 def seed_files():

@@ -684,9 +684,14 @@ def _figures(row):
 def current_plans():
     """{unit: plan}: the latest plan under way or finished (drafts are the province's own) of
     each province in force, where a plan of a province merged on 1/7/2025 counts for its
-    successor until the successor has a plan of its own."""
+    successor until the successor has a plan of its own. Only the province's own plans (issued by
+    its People's Committee) stand for it: a department's, a district's or a commune's plan does not."""
     latest = {}
-    plans = Plan.objects.exclude(status=Plan.Status.DRAFT).select_related("province", "province__successor")
+    plans = (
+        Plan.objects.exclude(status=Plan.Status.DRAFT)
+        .filter(issuer_kind=Plan.IssuerKind.PROVINCE)
+        .select_related("province", "province__successor")
+    )
     for plan in plans.order_by("-year", "-issue_date", "-pk"):
         unit = plan.province.successor or plan.province
         latest.setdefault(unit, plan)

@@ -163,3 +163,12 @@ def test_what_the_document_does_not_say_stays_unsaid_on_the_page_and_in_the_pdf(
     pdf = " ".join(pdf_text(client.get(reverse("plan_pdf", args=[an_giang_plan.pk])).content, tmp_path).split())
     row = pdf[pdf.index("Nhiệm vụ không nêu cơ quan") :]
     assert row.count("Không nêu") == 2 and "(chung cho" in row and "theo thời hạn của kế hoạch" in row
+
+
+def test_the_national_view_follows_the_provinces_own_plans_not_those_issued_below(client, administrator, district_plan):
+    # The district's plan is newer (same year, issued later) but not the province's own.
+    Plan.objects.filter(pk=district_plan.pk).update(issue_date=datetime.date(2020, 12, 1))
+    latest = progress.current_plans()
+    assert district_plan not in latest.values()
+    unit = district_plan.province.successor or district_plan.province
+    assert latest[unit].document_number != "12/KH-UBND"
