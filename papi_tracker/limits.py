@@ -25,6 +25,8 @@ REOPEN_REASON_MAX_LENGTH = 1000
 
 # What a coordinator types on a plan and its tasks (the seed plans' longest task title has 699).
 PLAN_GOAL_MAX_LENGTH = 5000
+# A plan pasted as text on the import page (An Giang's 179/KH-UBND is 40,000 characters).
+PASTED_PLAN_MAX_LENGTH = 300_000
 TASK_TEXT_MAX_LENGTH = 3000  # title, measure, expected output
 
 # Years and dates. PAPI's first survey was 2009; every date a person types for a plan (its

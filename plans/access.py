@@ -30,9 +30,7 @@ def memberships(user):
 
 def coordinated_province_ids(user):
     """Provinces the user coordinates as staff of their Sở Nội vụ."""
-    return (
-        memberships(user).filter(role=Membership.Role.COORDINATOR, agency__is_coordinator=True).values("agency__province_id")
-    )
+    return memberships(user).filter(role=Membership.Role.COORDINATOR, agency__is_coordinator=True).values("agency__province_id")
 
 
 def coordinated_agency_ids(user):

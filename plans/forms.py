@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from indicators.models import PerformanceGroup
+from papi_tracker.limits import PASTED_PLAN_MAX_LENGTH
 
 from .models import AgencyKind
 from .plan_import import normalise
@@ -38,6 +39,49 @@ class TargetForm(forms.Form):
 
 class PlanImportForm(forms.Form):
     file = forms.FileField(label=_("Tệp danh mục nhiệm vụ (.xlsx)"), error_messages={"empty": _("Tệp trống.")})
+
+
+class PlanDocumentForm(forms.Form):
+    """The plan as the People's Committee issued it: a Word or PDF file, or its text pasted."""
+
+    document = forms.FileField(label=_("Văn bản kế hoạch (.docx hoặc .pdf có lớp chữ)"), required=False)
+    text = forms.CharField(
+        label=_("Hoặc dán nội dung văn bản"),
+        widget=forms.Textarea(attrs={"rows": 8}),
+        max_length=PASTED_PLAN_MAX_LENGTH,
+        required=False,
+        strip=True,
+    )
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("document") and not data.get("text"):
+            raise forms.ValidationError(_("Hãy chọn tệp văn bản hoặc dán nội dung kế hoạch."))
+        if data.get("document") and data.get("text"):
+            raise forms.ValidationError(_("Chọn tệp hoặc dán nội dung, không cả hai."))
+        return data
+
+
+class SectionMappingForm(forms.Form):
+    """For each heading of the document that names no PAPI dimension: the dimension its tasks
+    belong to, or the general tasks."""
+
+    def __init__(self, *args, headings, dimensions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.headings = [heading["text"] for heading in headings]
+        choices = [("", _("— Chọn —")), ("0", _("Chỉ đạo, điều hành chung (không thuộc chỉ số nào)"))]
+        choices += [(str(d.pk), f"{d.number}. {d.name}") for d in dimensions]
+        for index, heading in enumerate(headings):
+            self.fields[f"section-{index}"] = forms.TypedChoiceField(
+                label=heading["text"],
+                help_text=heading.get("where", ""),
+                choices=choices,
+                coerce=int,
+                error_messages={"required": _("Hãy chọn chỉ số nội dung cho tiêu đề này.")},
+            )
+
+    def sections(self):
+        return {text: self.cleaned_data[f"section-{index}"] for index, text in enumerate(self.headings)}
 
 
 class AgencyMappingForm(forms.Form):

@@ -629,6 +629,11 @@ class Task(models.Model):
         validators=[MinValueValidator(0, message=_("Giá trị chỉ tiêu không được âm."))],
     )
     measure_unit = models.CharField(_("đơn vị tính"), max_length=50, blank=True)
+    # "trên 90 %" is above 90, "đạt 90 %" at least 90: the value alone loses the difference.
+    measure_comparator = models.CharField(
+        _("so sánh với giá trị chỉ tiêu"), max_length=3, choices=[("gte", _("đạt (từ … trở lên)")), ("gt", _("trên"))],
+        default="gte",
+    )  # fmt: skip
     supervisor = models.CharField(_("chỉ đạo thực hiện"), max_length=200, blank=True)
     timeframe_kind = models.CharField(_("loại thời hạn"), max_length=10, choices=TimeframeKind, default=TimeframeKind.ONGOING)
     timeframe_text = models.CharField(_("thời gian thực hiện"), max_length=200, blank=True)

@@ -27,7 +27,7 @@ from papi_tracker import signed_preview
 from papi_tracker.limits import MAX_TASKS_PER_PLAN
 from papi_tracker.spreadsheets import SpreadsheetError, check_xlsx
 
-from .excel import COLUMNS, GENERAL_SECTION
+from .excel import COLUMNS
 from .models import Agency, AgencyGroup, AgencyKind, Plan, Task, TaskAssignment, touch_plans
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -91,6 +91,13 @@ class ImportRow:
     leads: list
     coordinating: list
     errors: list = field(default_factory=list)
+    # Read from a document (plans/plan_document.py): the agencies its block's header names, the
+    # heading it stands under and where it was found; "trên 90 %" keeps its ">" here.
+    block_leads: list = field(default_factory=list)
+    block_coordinating: list = field(default_factory=list)
+    section: str = ""
+    where: str = ""
+    measure_comparator: str = ""
 
     @property
     def number(self):
@@ -123,7 +130,47 @@ def _sections(year):
     return dimensions, {normalise(d.name_vi): d for d in dimensions}
 
 
-HEADING_START = re.compile(r"^([ivxlc]+ )?(chi so\b|nhiem vu chi dao)")
+# The general-direction heading in the wordings plans use (normalised).
+GENERAL_HEADINGS = (
+    "nhiem vu chi dao dieu hanh chung",
+    "chi dao dieu hanh chung",
+    "cong tac chi dao dieu hanh",
+    "nhiem vu giai phap chung",
+    "nhiem vu chung",
+)
+# Shorter names plans give the dimensions (normalised), besides each dimension's full name.
+SHORT_NAMES = {
+    1: ("tham gia cua nguoi dan", "tham gia nguoi dan"),
+    2: ("cong khai minh bach",),
+    3: ("trach nhiem giai trinh",),
+    4: ("kiem soat tham nhung",),
+    5: ("thu tuc hanh chinh",),
+    6: ("cung ung dich vu cong", "an ninh trat tu"),  # law and order is D6.4
+    7: ("quan tri moi truong",),
+    8: ("quan tri dien tu",),
+}
+GENERAL = "general"
+HEADING_START = re.compile(r"^([ivxlc]+ )?(chi so\b|" + "|".join(GENERAL_HEADINGS) + ")")
+DIMENSION_NUMBER = re.compile(r"chi so (?:noi dung )?(\d+)\b")
+
+
+def dimension_named(text, dimensions, by_name):
+    """What a heading's text names: a dimension of the year (by "Chỉ số (nội dung) N", its full
+    name or a short one, diacritics and case aside), GENERAL for the general-direction heading,
+    or None. Both importers (Excel rows, documents) read headings through here."""
+    norm = normalise(text)
+    if any(norm.startswith(g) or f" {g}" in f" {norm}" for g in GENERAL_HEADINGS):
+        return GENERAL
+    match = DIMENSION_NUMBER.search(norm)
+    if match:
+        return next((d for d in dimensions if d.number == int(match.group(1))), None)
+    for name, dimension in by_name.items():
+        if name and name in norm:
+            return dimension
+    for dimension in dimensions:
+        if any(re.search(rf"\b{short}\b", norm) for short in SHORT_NAMES.get(dimension.number, ())):
+            return dimension
+    return None
 
 
 def _section_of(number, title, dimensions, by_name):
@@ -135,16 +182,10 @@ def _section_of(number, title, dimensions, by_name):
     bare_roman = re.fullmatch(r"[IVXLC]+\.?", number.strip()) is not None
     if not (not number.strip() or bare_roman or HEADING_START.match(norm)):
         return False, None
-    if norm.startswith(normalise(GENERAL_SECTION)) or norm == normalise("Chỉ đạo, điều hành chung"):
+    found = dimension_named(title if bare_roman else f"{number} {title}", dimensions, by_name)
+    if found == GENERAL:
         return True, None
-    match = re.search(r"chi so\s+(\d+)", norm)
-    if match:
-        number = int(match.group(1))
-        return True, next((d for d in dimensions if d.number == number), False)
-    for name, dimension in by_name.items():
-        if name and name in norm:
-            return True, dimension
-    return True, False
+    return True, found if found is not None else False
 
 
 def _header(sheet):
@@ -514,37 +555,53 @@ def unknown_names(rows, names):
     spelling, in order of appearance."""
     unknown = {}
     for row in rows:
-        for name in row.leads + row.coordinating:
-            for text, key in pieces(name, names):
-                if key is None:
-                    unknown.setdefault(normalise(text), text)
+        for _role, written, _from_block in named(row):
+            for name in written:
+                for text, key in pieces(name, names):
+                    if key is None:
+                        unknown.setdefault(normalise(text), text)
     return list(unknown.values())
 
 
 def check(rows, names, mapping):
-    """Each row's assignees (row.resolved), and the names still unknown (row.unmapped).
-    `mapping` maps a written name to "agency:<id>", "group:<id>" or "new:<kind>", the
-    coordinator's choices; spellings that normalise alike share a choice."""
+    """Each row's assignees (row.resolved: {role: [(key, written name, from the block's header)]}),
+    and the names still unknown (row.unmapped). `mapping` maps a written name to "agency:<id>",
+    "group:<id>" or "new:<kind>", the coordinator's choices; spellings that normalise alike share a choice."""
     chosen = {normalise(name): choice for name, choice in mapping.items() if choice}
     for row in rows:
         row.resolved = {TaskAssignment.Role.LEAD: [], TaskAssignment.Role.COORDINATING: []}
         row.unmapped = []
-        for role, written in ((TaskAssignment.Role.LEAD, row.leads), (TaskAssignment.Role.COORDINATING, row.coordinating)):
+        for role, written, from_block in named(row):
             for name in written:
                 for text, key in pieces(name, names):
                     key = key or chosen.get(normalise(text))
                     if key is None:
                         row.unmapped.append(text)
                     else:
-                        row.resolved[role].append((key, text))
+                        row.resolved[role].append((key, text, from_block))
     return rows
 
 
+def named(row):
+    """(role, names, from the block's header) of a row, per role: the names on the task's own
+    line, or else those its block's header gives ("Cơ quan phối hợp: …" above the tasks)."""
+    return tuple(
+        (role, own or block, not own and bool(block))
+        for role, own, block in (
+            (TaskAssignment.Role.LEAD, row.leads, row.block_leads),
+            (TaskAssignment.Role.COORDINATING, row.coordinating, row.block_coordinating),
+        )
+    )
+
+
 def timeframe_kind(text, due_date):
+    """The kind of a timeframe as written; none written is "not stated" (the plan's end applies)."""
     norm = normalise(text)
     if due_date:
         return Task.TimeframeKind.DEADLINE
-    if "thuong xuyen" in norm or not norm:
+    if not norm:
+        return Task.TimeframeKind.UNSTATED
+    if "thuong xuyen" in norm:
         return Task.TimeframeKind.ONGOING
     if "dinh ky" in norm:
         return Task.TimeframeKind.PERIODIC
@@ -571,7 +628,7 @@ def check_size(plan, rows):
 
 
 @transaction.atomic
-def save(plan, rows, mapping):
+def save(plan, rows, mapping, after=None):
     """Create the mapped-to-new agencies and the tasks with their assignments; all or nothing.
     A name mapped to an existing agency is kept as its alias, so the next import knows it.
 
@@ -611,24 +668,27 @@ def save(plan, rows, mapping):
         kind = values.pop("timeframe_kind", "") or timeframe_kind(values["timeframe_text"], due)
         if kind == Task.TimeframeKind.DEADLINE and due is None:
             kind = timeframe_kind(values["timeframe_text"], None)  # a deadline needs its date
+        comparator = "gt" if row.measure_comparator == ">" else "gte"
         task = Task(plan=plan, dimension_id=row.dimension_id, order=order, due_date=due, measure_value=value,
-                    timeframe_kind=kind, **values)  # fmt: skip
+                    timeframe_kind=kind, measure_comparator=comparator, **values)  # fmt: skip
         order += 1
         tasks.append(task)
         seen = set()
         for role in (TaskAssignment.Role.LEAD, TaskAssignment.Role.COORDINATING):
-            for key, name in row.resolved[role]:
+            for key, name, from_block in row.resolved[role]:
                 key = mapped.get(normalise(name), key) if key.startswith("new:") else key
-                if key in seen:
-                    continue  # named twice (as lead and as coordinating): it leads
-                seen.add(key)
+                if (role, key) in seen:
+                    continue  # named twice in one role (its own line and its block's)
+                seen.add((role, key))  # named to lead and to coordinate: both kept, as written
                 kind, pk = key.split(":")
-                assignments.append((task, role, kind, int(pk)))
+                assignments.append((task, role, kind, int(pk), from_block))
     Task.objects.bulk_create(tasks)
     TaskAssignment.objects.bulk_create(
-        TaskAssignment(task=task, role=role, **{"agency_id" if kind == "agency" else "group_id": pk})
-        for task, role, kind, pk in assignments
+        TaskAssignment(task=task, role=role, from_block=from_block, **{"agency_id" if kind == "agency" else "group_id": pk})
+        for task, role, kind, pk, from_block in assignments
     )
+    if after is not None:
+        after(plan)  # in the same transaction: a document's own data (plans.document_import)
     touch_plans([plan.pk])  # bulk inserts send no signals
     return len(tasks)
 
@@ -691,14 +751,14 @@ class Review:
         return sum(1 for row in self.rows if row.values)
 
 
-def review(plan, rows, names, mapping, saving):
+def review(plan, rows, names, mapping, saving, after=None):
     """Check the rows (names: directory(); mapping: the coordinator's choices) and, if saving
-    and nothing is left to do, save them."""
+    and nothing is left to do, save them; `after(plan)` runs in the same transaction."""
     check(rows, names, mapping)
     result = Review(rows, blocked=any(row.errors for row in rows))
     if saving and result.complete:
         try:
-            result.added = save(plan, rows, mapping)
+            result.added = save(plan, rows, mapping, after)
         except PlanImportError as error:
             if already_saved(plan, rows):
                 result.saved_before = True

@@ -128,6 +128,7 @@ def _load_tasks(plan, entries, agencies, groups):
                 "measure": entry.get("measure", ""),
                 "measure_value": _decimal(entry.get("measure_value")),
                 "measure_unit": entry.get("measure_unit", ""),
+                "measure_comparator": "gt" if entry.get("measure_comparator") == ">" else "gte",
                 "supervisor": entry.get("supervisor", ""),
                 "timeframe_kind": entry["timeframe_kind"],
                 "timeframe_text": entry.get("timeframe_text", ""),

@@ -8,6 +8,7 @@ urlpatterns = [
     path("ke-hoach/<int:pk>/ke-hoach.pdf", views.plan_pdf, name="plan_pdf"),
     path("ke-hoach/<int:pk>/danh-muc.xlsx", views.plan_excel, name="plan_excel"),
     path("ke-hoach/<int:pk>/nhap-nhiem-vu/", views.plan_task_import, name="plan_task_import"),
+    path("ke-hoach/<int:pk>/nhap-van-ban/", views.plan_document_import, name="plan_document_import"),
     path("mau-danh-muc-nhiem-vu.xlsx", views.plan_template, name="plan_template"),
     # A unit's own set-up by its coordinators: commune committees, agencies in bulk.
     path("don-vi/<slug:code>/xa-phuong/", views.province_communes, name="province_communes"),

@@ -1,4 +1,5 @@
 import re
+from functools import partial
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
@@ -11,11 +12,19 @@ from papi_tracker import signed_preview
 from papi_tracker.downloads import PDF, XLSX, attachment
 from papi_tracker.pdf import blank_date_line, render_pdf, vietnamese_date
 
-from . import access, agency_import, plan_import
+from . import access, agency_import, document_import, plan_import
 from . import targets as target_rules
 from .communes import communes_of, create_commune_committees, present_names
 from .excel import plan_workbook, sections
-from .forms import AgencyImportForm, AgencyMappingForm, CommuneChoiceForm, PlanImportForm, TargetForm
+from .forms import (
+    AgencyImportForm,
+    AgencyMappingForm,
+    CommuneChoiceForm,
+    PlanDocumentForm,
+    PlanImportForm,
+    SectionMappingForm,
+    TargetForm,
+)
 from .models import Agency, AgencyGroup, AgencyKind, Target, Task
 from .plan_import import normalise
 
@@ -121,6 +130,7 @@ def plan_task_import(request, pk):
     context = {
         "plan": plan,
         "upload_form": upload_form,
+        "document_form": PlanDocumentForm(),
         "payload": payload,
         "dimensions": {d.pk: d for d in Dimension.objects.all()},
     }
@@ -141,6 +151,68 @@ def plan_task_import(request, pk):
         messages.error(request, result.error)
     context |= {"rows": rows, "mapping_form": mapping_form, "error_count": result.error_count}
     context |= {"task_count": result.task_count, "complete": result.complete}
+    status = 400 if result.blocked or "save" in request.POST else 200
+    return render(request, "plans/plan_import.html", context, status=status)
+
+
+def plan_document_import(request, pk):
+    """Tasks from the plan as issued (Word, PDF or pasted text) into the plan, through the same
+    preview as the Excel import, with two more things to check: what the document says of the
+    plan (its data and targets, saved where the plan has none yet) and the headings that name no
+    PAPI dimension, which the coordinator maps (never turned into tasks)."""
+    plan = get_object_or_404(access.managed_plans(request.user).select_related("province"), pk=pk)
+    document_form, rows, preview, payload = PlanDocumentForm(), None, None, ""
+    if request.method == "POST" and "payload" in request.POST:
+        try:
+            rows, preview = document_import.load_document_preview(plan, request.POST["payload"])
+        except signed_preview.InvalidPreview:
+            return signed_preview.refused()
+        if "save" in request.POST and plan_import.already_saved(plan, rows):
+            return _saved_before(request, plan)
+        payload = request.POST["payload"]
+    elif request.method == "POST":
+        document_form = PlanDocumentForm(request.POST, request.FILES)
+        if document_form.is_valid():
+            try:
+                rows, preview, payload = document_import.read_document(
+                    plan, document_form.cleaned_data["document"], document_form.cleaned_data["text"]
+                )
+            except plan_import.PlanImportError as error:
+                document_form.add_error(None, str(error))
+    context = {
+        "plan": plan,
+        "upload_form": PlanImportForm(),
+        "document_form": document_form,
+        "payload": payload,
+        "dimensions": {d.pk: d for d in Dimension.objects.all()},
+        "from_document": True,
+    }
+    if rows is None:
+        status = 400 if request.method == "POST" else 200
+        context |= {"rows": None, "mapping_form": None, "error_count": 0, "task_count": 0, "complete": False}
+        return render(request, "plans/plan_import.html", context, status=status)
+    section_form = SectionMappingForm(
+        request.POST if "payload" in request.POST and preview.headings else None,
+        headings=preview.headings,
+        dimensions=Dimension.objects.for_year(plan.year).order_by("number"),
+    )
+    sections = section_form.sections() if section_form.is_bound and section_form.is_valid() else {}
+    waiting = document_import.apply_sections(rows, preview.headings, sections)
+    names = plan_import.directory(plan.province)
+    mapping_form = _mapping_form(request, plan, plan_import.unknown_names(rows, names))
+    mapping = mapping_form.mapping() if mapping_form.is_bound and mapping_form.is_valid() else {}
+    saving = "save" in request.POST and not waiting
+    after = partial(document_import.apply_document, document=preview)
+    result = plan_import.review(plan, rows, names, mapping, saving=saving, after=after)
+    if result.saved_before:
+        return _saved_before(request, plan)
+    if result.added is not None:
+        messages.success(request, _("Đã thêm %(count)s nhiệm vụ vào kế hoạch.") % {"count": result.added})
+        return redirect("plan_detail", plan.pk)
+    if result.error:
+        messages.error(request, result.error)
+    context |= {"rows": rows, "mapping_form": mapping_form, "section_form": section_form, "document": preview}
+    context |= {"error_count": result.error_count, "task_count": result.task_count, "complete": result.complete and not waiting}
     status = 400 if result.blocked or "save" in request.POST else 200
     return render(request, "plans/plan_import.html", context, status=status)
 

@@ -130,6 +130,7 @@ MATRIX = {
     "plan_excel": ("get", lambda w: reverse("plan_excel", args=[w["plan"].pk]), None, PROVINCE),
     "plan_template": ("get", lambda w: reverse("plan_template"), None, OK_ALL),
     "plan_task_import": ("get", lambda w: reverse("plan_task_import", args=[w["plan"].pk]), None, MANAGERS),
+    "plan_document_import": ("get", lambda w: reverse("plan_document_import", args=[w["plan"].pk]), None, MANAGERS),
     # A unit's own set-up (its commune committees, its agencies in bulk): its coordinators.
     "province_communes": ("get", lambda w: reverse("province_communes", args=[w["plan"].province.code]), None, MANAGERS),
     "agency_import": ("get", lambda w: reverse("agency_import", args=[w["plan"].province.code]), None, MANAGERS),
@@ -230,6 +231,8 @@ POSTS = {
                      {"administrator": 302, "coordinator": 302}),
     "plan_task_import": (lambda w: reverse("plan_task_import", args=[w["plan"].pk]), lambda w: {},
                          {"administrator": 400, "coordinator": 400}),  # no file: the form says so
+    "plan_document_import": (lambda w: reverse("plan_document_import", args=[w["plan"].pk]), lambda w: {},
+                             {"administrator": 400, "coordinator": 400}),  # no file, no text: the form says so
     "plan_targets": (lambda w: reverse("plan_targets", args=[w["plan"].pk]), lambda w: {},
                      {"administrator": 400, "coordinator": 400}),  # reaches the form: nothing posted, nothing saved
 }  # fmt: skip

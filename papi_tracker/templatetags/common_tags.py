@@ -2,6 +2,8 @@
 and the fast form field. The HTML of `{% field %}` and the links of `url_for` are written in
 `papi_tracker.fast_html`, with the reasons and the measured gains."""
 
+import datetime
+
 from django import template
 
 from papi_tracker import fast_html
@@ -25,6 +27,15 @@ def abs_value(number):
 def get_item(mapping, key):
     """mapping[key] in a template, None when absent."""
     return mapping.get(key) if mapping else None
+
+
+@register.filter
+def parse_iso_date(value):
+    """A date carried as "2020-04-10" (a signed preview is JSON) back into a date, for |date."""
+    try:
+        return datetime.date.fromisoformat(value) if value else None
+    except (TypeError, ValueError):
+        return None
 
 
 @register.filter

@@ -21,9 +21,9 @@ def test_lead_and_coordinating_are_told_apart(an_giang_plan):
 
 
 def test_an_explicit_member_counts_too(dak_nong_plan):
-    health = Agency.objects.get(province=dak_nong_plan.province, name="Sở Y tế")
-    centres = AgencyGroup.objects.get(province=dak_nong_plan.province, name="Trung tâm y tế các huyện")
-    assert centres in groups_of(health)
+    inspectorate = Agency.objects.get(province=dak_nong_plan.province, name="Thanh tra tỉnh")
+    named = AgencyGroup.objects.get(province=dak_nong_plan.province, name="Các cơ quan, đơn vị từ cấp tỉnh đến cấp xã")
+    assert named in groups_of(inspectorate)
 
 
 def test_an_agency_of_another_province_reports_on_nothing_here(an_giang_plan):
