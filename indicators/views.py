@@ -22,7 +22,7 @@ def province_detail(request, code):
     the targets of its plans the user may see. Published scores are public: any user reads them."""
     province = get_object_or_404(Province.objects.select_related("successor"), code=code)
     history = province_history(province)
-    targets = {(t.plan.year, t.dimension_id): t for t in hooks.visible_targets(request.user, province)}
+    targets = {(t.year or t.plan.year, t.dimension_id): t for t in hooks.visible_targets(request.user, province)}
     rows = []
     for index, year in enumerate(history.years):
         cells = []

@@ -36,11 +36,22 @@ class TargetHint:
         )
 
 
-def target_hints(plan):
-    """One hint per dimension of the plan year's framework. Queries: dimensions, targets,
-    baseline scores, the latest published year, its national statistics."""
-    dimensions = list(Dimension.objects.for_year(plan.year).order_by("number"))
-    targets = {t.dimension_id: t for t in plan.targets.all()}
+def year_asked(plan, value):
+    """The plan year a page asks for ("?nam=2023"), if it is one of the plan's; else its first."""
+    try:
+        year = int(value)
+    except (TypeError, ValueError):
+        return plan.year
+    return year if year in plan.years else plan.year
+
+
+def target_hints(plan, year=None):
+    """One hint per dimension of the year's framework (the plan's first year by default), with
+    the whole dimension's target of that year. Queries: dimensions, targets, baseline scores,
+    the latest published year, its national statistics."""
+    year = year or plan.year
+    dimensions = list(Dimension.objects.for_year(year).order_by("number"))
+    targets = {t.dimension_id: t for t in Target.objects.of_dimensions(plan, year)}
     baselines = dict(
         Score.objects.filter(
             province_id=plan.province_id, year=plan.baseline_year, dimension__isnull=False, sub_dimension__isnull=True
@@ -49,7 +60,7 @@ def target_hints(plan):
     derived = (
         derived_scores(plan.province, plan.baseline_year, unpublished=True) if not baselines and plan.province.valid_from else {}
     )
-    reference_year = Score.objects.filter(year__lt=plan.year).order_by("-year").values_list("year", flat=True).first()
+    reference_year = Score.objects.filter(year__lt=year).order_by("-year").values_list("year", flat=True).first()
     stats = national_statistics([reference_year]) if reference_year else {}
     hints = []
     for dimension in dimensions:
@@ -64,18 +75,23 @@ def target_hints(plan):
 
 
 @transaction.atomic
-def save_targets(plan, hints, values):
+def save_targets(plan, hints, values, year=None):
     """`values` maps a dimension id to (target score, target group); both empty removes the
     target. The baseline is recorded from the published score when the target has none.
     Returns the hints as saved."""
     for hint in hints:
         score, group = values[hint.dimension.pk]
         if score is None and group is None:
-            if hint.target is not None:
+            if hint.target is not None and (hint.target.target_rank or hint.target.rank_rise):
+                # Its rank aims (set from the document or the admin) are not on this page: kept.
+                hint.target.target_score = hint.target.target_group = None
+                hint.target.save()
+            elif hint.target is not None:
                 hint.target.delete()
                 hint.target = None
             continue
-        target = hint.target or Target(plan=plan, dimension=hint.dimension)
+        # A target of the plan's first year keeps no year of its own (Target.objects.of_dimensions).
+        target = hint.target or Target(plan=plan, dimension=hint.dimension, year=year if year and year != plan.year else None)
         target.target_score, target.target_group = score, group
         if target.baseline_score is None and not hint.baseline_source:  # a derived baseline stays derived
             target.baseline_score = hint.baseline
@@ -87,4 +103,6 @@ def save_targets(plan, hints, values):
 def visible_targets(user, province):
     """The targets, with their plan, of the province's plans the user may see (beside the
     province's scores on its PAPI page, through `indicators.hooks`)."""
-    return Target.objects.filter(plan__in=access.visible_plans(user), plan__province=province).select_related("plan")
+    return Target.objects.filter(
+        plan__in=access.visible_plans(user), plan__province=province, sub_dimension__isnull=True
+    ).select_related("plan")

@@ -4,6 +4,7 @@ from functools import partial
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import floatformat
+from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -60,7 +61,8 @@ def plan_targets(request, pk):
     """The coordinator sets each dimension's target beside the province's baseline and the
     nation's latest median and best; a target below the baseline is saved with a warning."""
     plan = get_object_or_404(access.managed_plans(request.user).select_related("province"), pk=pk)
-    hints = target_rules.target_hints(plan)
+    year = target_rules.year_asked(plan, request.GET.get("nam"))  # a plan of several years: one year at a time
+    hints = target_rules.target_hints(plan, year)
     posted = request.method == "POST"
     rows = []
     for hint in hints:
@@ -76,7 +78,7 @@ def plan_targets(request, pk):
                 valid = False
         if valid:
             values = {h.dimension.pk: (f.cleaned_data["target_score"], f.cleaned_data["target_group"]) for h, f in rows}
-            saved = target_rules.save_targets(plan, hints, values)
+            saved = target_rules.save_targets(plan, hints, values, year)
             messages.success(request, _("Đã lưu chỉ tiêu của kế hoạch."))
             for hint in saved:
                 if hint.below_baseline:
@@ -89,9 +91,10 @@ def plan_targets(request, pk):
                             "baseline": floatformat(hint.baseline, 2),
                         },
                     )
-            return redirect("plan_targets", plan.pk)
+            target_page = reverse("plan_targets", args=[plan.pk])
+            return redirect(f"{target_page}?nam={year}" if plan.end_year else target_page)
     status = 400 if request.method == "POST" else 200
-    return render(request, "plans/plan_targets.html", {"plan": plan, "rows": rows}, status=status)
+    return render(request, "plans/plan_targets.html", {"plan": plan, "rows": rows, "year": year}, status=status)
 
 
 def plan_excel(request, pk):
@@ -211,7 +214,7 @@ def plan_document_import(request, pk):
         return redirect("plan_detail", plan.pk)
     if result.error:
         messages.error(request, result.error)
-    context |= {"rows": rows, "mapping_form": mapping_form, "section_form": section_form, "document": preview}
+    context |= {"rows": rows, "mapping_form": mapping_form, "section_form": section_form, "document": preview, "waiting": waiting}
     context |= {"error_count": result.error_count, "task_count": result.task_count, "complete": result.complete and not waiting}
     status = 400 if result.blocked or "save" in request.POST else 200
     return render(request, "plans/plan_import.html", context, status=status)

@@ -172,3 +172,26 @@ def test_the_national_view_follows_the_provinces_own_plans_not_those_issued_belo
     assert district_plan not in latest.values()
     unit = district_plan.province.successor or district_plan.province
     assert latest[unit].document_number != "12/KH-UBND"
+
+
+def test_the_targets_page_sets_one_year_at_a_time_and_keeps_the_aims_it_does_not_show(client, coordinator, an_giang_plan):
+    plan = Plan.objects.create(
+        province=an_giang_plan.province, year=2019, end_year=2020, title="Chương trình 2019–2020",
+        document_number="CT-2/KH-UBND", baseline_year=2018,
+    )  # fmt: skip
+    dimensions = list(Dimension.objects.for_year(2020).order_by("number"))
+    ranked = Target.objects.create(plan=plan, dimension=dimensions[0], year=2020, target_rank=20, text="tốp 20")
+    client.force_login(coordinator)
+    page = client.get(reverse("plan_targets", args=[plan.pk]) + "?nam=2020").content.decode()
+    assert "Chỉ tiêu theo chỉ số nội dung năm 2020" in page and "tốp 20" in page
+    data = {f"d{d.pk}-target_score": "" for d in dimensions} | {f"d{d.pk}-target_group": "" for d in dimensions}
+    data[f"d{dimensions[1].pk}-target_score"] = "6,10"
+    response = client.post(reverse("plan_targets", args=[plan.pk]) + "?nam=2020", data)
+    assert response.status_code == 302 and response["Location"].endswith("?nam=2020")
+    saved = Target.objects.get(plan=plan, dimension=dimensions[1])
+    assert saved.year == 2020 and saved.target_score == Decimal("6.10")
+    ranked.refresh_from_db()  # its score and group left empty on the page: its rank aim stays
+    assert ranked.target_rank == 20
+    # The first year's page shows none of 2020's targets.
+    first = client.get(reverse("plan_targets", args=[plan.pk])).content.decode()
+    assert "Chỉ tiêu theo chỉ số nội dung năm 2019" in first and "tốp 20" not in first
