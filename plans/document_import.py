@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from indicators.models import Dimension, SubDimension
 from papi_tracker import signed_preview
+from papi_tracker.limits import LAST_PLAN_YEAR
 
 from . import plan_document
 from .models import MOST_PROVINCES_RANKED, Agency, AgencyGroup, Plan, Target, Task, plan_date_errors
@@ -20,11 +21,13 @@ from .plan_import import (
     LIMITS,
     Framework,
     PlanImportError,
+    check_bounds,
     check_existing,
     check_size,
     from_payload,
     named,
     pieces,
+    read_number,
 )
 
 DOCUMENT_SALT = "papi.plan-document-import"
@@ -62,20 +65,29 @@ def document_preview(plan, blocks):
         raise PlanImportError(str(error)) from None
     rows = check_existing(document.rows, plan)
     for row in rows:
-        check_lengths(row)
+        check_values(plan, row)
     check_size(plan, rows)
     data = {key: value.isoformat() if isinstance(value, datetime.date) else value for key, value in asdict(document.data).items()}
     return rows, DocumentPreview(data, [asdict(t) for t in document.targets], [asdict(h) for h in document.unrecognised])
 
 
-def check_lengths(row):
-    """A text longer than its column is the row's error, as in the Excel import, not a crash at saving."""
+def check_values(plan, row):
+    """The Excel import's checks of a row's values, so both importers keep one set of rules: a
+    text longer than its column, a measure value that is no number or too large, a due date
+    outside the plan's years, a percentage over 100: each the row's error, never a crash at saving."""
+    if not row.values:
+        return
     for key, limit in LIMITS.items():
         if len(row.values.get(key) or "") > limit:
             row.errors.append(
                 _("“%(column)s” dài %(length)s ký tự, tối đa %(max)s.")
                 % {"column": HEADINGS[key], "length": len(row.values[key]), "max": limit}
             )
+    row.values["measure_value"] = read_number(row.values.get("measure_value"), HEADINGS["measure_value"], row.errors)
+    row.values.setdefault("due_date", None)
+    row.values.setdefault("measure_unit", "")
+    if not row.errors:
+        check_bounds(plan, row, HEADINGS)
 
 
 def load_document_preview(plan, payload):
@@ -106,6 +118,7 @@ def apply_sections(rows, headings, sections):
     return waiting
 
 
+MAX_PLAN_SPAN = 10  # years a programme runs at most (2021–2030)
 DOCUMENT_FIELDS = ("issue_date", "issuer", "signer", "signer_title", "goal")
 
 
@@ -122,8 +135,15 @@ def apply_document(plan, document):
             setattr(plan, name, value[:limit] if isinstance(value, str) and limit else value)
             changed.append(name)
     years = data.get("years") or ()
-    if len(years) == 2 and years[0] == plan.year and years[1] and years[1] > plan.year and plan.end_year is None:
-        plan.end_year, changed = years[1], [*changed, "end_year"]
+    last = years[1] if len(years) == 2 and isinstance(years[1], int) else None
+    # A programme runs a few years: "2020-9999" is a slip, not a plan's end.
+    if (
+        last
+        and years[0] == plan.year
+        and plan.year < last <= min(plan.year + MAX_PLAN_SPAN, LAST_PLAN_YEAR)
+        and plan.end_year is None
+    ):
+        plan.end_year, changed = last, [*changed, "end_year"]
     if "issue_date" in changed and plan_date_errors(plan, issue_date=plan.issue_date):
         plan.issue_date, changed = None, [name for name in changed if name != "issue_date"]
     if changed:
@@ -159,7 +179,7 @@ def _aim(target, item):
             target.target_group = int(value)
         elif kind == "rank" and value.isdigit() and 1 <= int(value) <= MOST_PROVINCES_RANKED:
             if comparator == "up":
-                target.rank_rise = int(value)
+                target.rank_rise = min(int(value), MOST_PROVINCES_RANKED - 1)
             else:
                 target.target_rank = int(value)
     except InvalidOperation:

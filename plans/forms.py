@@ -88,15 +88,18 @@ class AgencyMappingForm(forms.Form):
     """For each agency name the file uses that matches nothing: an existing agency or group
     of the province, or a new agency of a chosen kind."""
 
-    def __init__(self, *args, names, agencies, groups, **kwargs):
+    def __init__(self, *args, names, agencies, groups, may_create=True, **kwargs):
         super().__init__(*args, **kwargs)
         self.names = names
-        choices = [
-            ("", _("— Chọn —")),
-            (
-                _("Tạo cơ quan mới"),
-                [(f"new:{value}", _("Cơ quan mới: %(kind)s") % {"kind": label}) for value, label in AgencyKind.choices],
-            ),
+        choices = [("", _("— Chọn —"))]
+        if may_create:  # new agencies of the province: its coordinators', not one local plan's
+            choices.append(
+                (
+                    _("Tạo cơ quan mới"),
+                    [(f"new:{value}", _("Cơ quan mới: %(kind)s") % {"kind": label}) for value, label in AgencyKind.choices],
+                )
+            )
+        choices += [
             (_("Nhóm cơ quan"), [(f"group:{g.pk}", g.name) for g in groups]),
             (_("Cơ quan"), [(f"agency:{a.pk}", a.name) for a in agencies]),
         ]

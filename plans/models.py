@@ -516,6 +516,7 @@ class Target(models.Model):
                 "dimension",
                 Coalesce("sub_dimension", 0),
                 name="target_one_per_dimension_and_year",
+                violation_error_message=_("Kế hoạch đã có chỉ tiêu cho chỉ số này trong năm này."),
             ),
             models.CheckConstraint(
                 condition=Q(target_score__isnull=False)
@@ -546,6 +547,13 @@ class Target(models.Model):
             parts.append(_("tăng %(places)s bậc") % {"places": self.rank_rise})
         return f"{self.sub_dimension or self.dimension}: {' / '.join(str(p) for p in parts)}"
 
+    def save(self, *args, **kwargs):
+        # The plan's first year is written as no year (TargetQuerySet.of_dimensions), so one
+        # dimension cannot hold two targets for that year, one with the year and one without.
+        if self.year is not None and self.plan_id and self.year == self.plan.year:
+            self.year = None
+        super().save(*args, **kwargs)
+
     @property
     def for_year(self):
         return self.year or self.plan.year
@@ -571,6 +579,8 @@ class Target(models.Model):
         errors = {}
         if self.sub_dimension_id and self.dimension_id and self.sub_dimension.dimension_id != self.dimension_id:
             errors["sub_dimension"] = ValidationError(_("Chỉ số thành phần không thuộc chỉ số nội dung đã chọn."))
+        if self.year is not None and self.plan_id and self.year == self.plan.year:
+            self.year = None  # as save() writes it, so the unique check below sees the same row
         if self.year is not None and self.plan_id and self.year not in self.plan.years:
             errors["year"] = ValidationError(
                 _("Năm phải trong các năm của kế hoạch (%(years)s).") % {"years": self.plan.years_label}

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 
 import docx
 from django.utils.translation import gettext as _
-from docx.table import Table
+from docx.table import Table, _Cell
 from pypdf import PdfReader
 
 from indicators.models import SubDimension
@@ -40,6 +40,7 @@ MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
 MAX_UNPACKED_BYTES = 40 * 1024 * 1024  # a .docx with its pictures; more is a zip bomb, not a plan
 MAX_PAGES = 200
 MAX_BLOCKS = 20000
+MAX_BLOCK_CHARS = 5000  # a paragraph of a real plan is far shorter; see _bounded
 
 
 class DocumentError(Exception):
@@ -129,7 +130,7 @@ def read_blocks(content, filename=""):
         raise DocumentError(_("Chỉ nhận tài liệu Word (.docx) hoặc PDF; tệp .doc cũ hãy lưu lại thành .docx."))
     if len(blocks) > MAX_BLOCKS:
         raise DocumentError(_("Tài liệu dài quá %(count)s đoạn.") % {"count": MAX_BLOCKS})
-    return blocks
+    return _bounded(blocks)
 
 
 def blocks_from_text(text):
@@ -137,7 +138,27 @@ def blocks_from_text(text):
     lines = [(line, _("dòng %(line)s") % {"line": n}) for n, line in enumerate((text or "").splitlines(), 1)]
     if len(lines) > MAX_BLOCKS:
         raise DocumentError(_("Tài liệu dài quá %(count)s đoạn.") % {"count": MAX_BLOCKS})
-    return _join_lines(lines)
+    return _bounded(_join_lines(lines))
+
+
+def _bounded(blocks):
+    """Blocks no longer than MAX_BLOCK_CHARS: a longer paragraph is cut at spaces, a longer cell
+    cut short (it is past any column's length anyway). Every pattern below then reads short text,
+    whatever was pasted."""
+    bounded = []
+    for block in blocks:
+        if block.cells is not None:
+            cells = [cell[:MAX_BLOCK_CHARS] for cell in block.cells]
+            bounded.append(Block(" | ".join(cells)[: MAX_BLOCK_CHARS * 2], block.where, cells))
+            continue
+        text = block.text
+        while len(text) > MAX_BLOCK_CHARS:
+            cut = text.rfind(" ", 0, MAX_BLOCK_CHARS)
+            cut = cut if cut > MAX_BLOCK_CHARS // 2 else MAX_BLOCK_CHARS
+            bounded.append(Block(text[:cut], block.where))
+            text = text[cut:].lstrip()
+        bounded.append(Block(text, block.where))
+    return bounded
 
 
 def _docx_blocks(content):
@@ -165,8 +186,9 @@ def _docx_body(document):
     for item in document.iter_inner_content():
         if isinstance(item, Table):
             table += 1
-            for number, row in enumerate(item.rows, 1):
-                cells = _row_cells(row)
+            above = {}  # {grid column: text} for cells merged down from the row above
+            for number, tr in enumerate(item._tbl.tr_lst, 1):
+                cells = _row_cells(tr, item, above)
                 if any(cells):
                     yield Block(" | ".join(cells), _("bảng %(table)s, dòng %(row)s") % {"table": table, "row": number}, cells)
             continue
@@ -178,14 +200,19 @@ def _docx_body(document):
                     yield Block(_repair(line.strip()), _("đoạn %(paragraph)s") % {"paragraph": paragraph})
 
 
-def _row_cells(row):
-    """A row's cells, a cell merged across columns once."""
-    cells, previous = [], None
-    for cell in row.cells:
-        if cell._tc is previous:
-            continue
-        previous = cell._tc
-        cells.append(_repair(cell.text.strip()))
+def _row_cells(tr, table, above):
+    """A row's cells, each once however many columns it spans; a cell merged down from the row
+    above repeats that cell's text (a lead agency merged over several tasks leads each). Read
+    from the XML in one pass: python-docx's row.cells walks up every merge from every cell,
+    which took seconds for a few hundred merged rows and recursed too deep past a thousand."""
+    cells, column = [], 0
+    for tc in tr.tc_lst:
+        text = above.get(column, "") if tc.vMerge == "continue" else _repair(_Cell(tc, table).text.strip())
+        span = max(1, min(tc.grid_span, 64))
+        for offset in range(span):
+            above[column + offset] = text
+        cells.append(text)
+        column += span
     return cells
 
 
@@ -280,6 +307,7 @@ AGENCY_START = (
 AGENCY = re.compile(rf"^{AGENCY_START}")
 # "địa phương" after a list stands alone: in a provincial plan it names the district committees.
 NAME_SPLIT = re.compile(rf";|\n|(?:,\s*|\s+và\s+)(?=(?:các\s+)?(?:{AGENCY_START}|địa phương))")
+MAX_NAME_CHARS = 300
 LEVELS = re.compile(
     r"^(?P<base>.+?)(?P<sep>\s(?:cấp\s)?)(?P<first>tỉnh|huyện|xã)(?P<rest>(?:\s*,\s*(?:cấp\s)?(?:tỉnh|huyện|xã))+)$"
 )
@@ -307,7 +335,7 @@ def agency_names(text):
         if stripped != part and stripped[:1].islower():  # "Thủ trưởng sở, ban, ngành": the departments
             stripped = f"C{stripped[1:]}" if stripped.startswith("các ") else f"Các {stripped}"
         part = stripped.strip(" .:")
-        match = LEVELS.match(part)
+        match = LEVELS.match(part) if len(part) <= MAX_NAME_CHARS else None  # a name is short; LEVELS backtracks
         if match:
             levels = [match["first"], *re.findall(r"(tỉnh|huyện|xã)", match["rest"])]
             names.extend(f"{match['base']}{match['sep']}{level}" for level in levels)
@@ -698,8 +726,11 @@ def _table_row(line, block, cells, section, section_number, dimension, year):
     )  # fmt: skip
 
 
+# Numbers start where no digit stands before them and are at most 6 digits long: a run of
+# thousands of digits would otherwise be tried from each of its positions (seconds per line).
 MEASURE = re.compile(
-    r"(?P<word>trên|tối thiểu|ít nhất|đạt|từ)?\s*(?P<value>\d+(?:[.,]\d+)?)\s*(?P<unit>%|lần\s*/\s*năm|đợt\s*/\s*năm|lần|đợt)",
+    r"(?P<word>trên|tối thiểu|ít nhất|đạt|từ)?\s*(?<![\d.,])(?P<value>\d{1,6}(?:[.,]\d{1,2})?)(?![\d])\s*"
+    r"(?P<unit>%|lần\s*/\s*năm|đợt\s*/\s*năm|lần|đợt)",
     re.IGNORECASE,
 )
 COMPARATORS = {"trên": ">", "tối thiểu": "≥", "ít nhất": "≥", "đạt": "≥", "từ": "≥"}
@@ -725,13 +756,16 @@ def _timeframe(text, year):
     norm = normalise(text)
     quarter = re.search(r"quy (iv|iii|ii|i)\b(?:\s*(?:nam\s*)?(\d{4}))?", norm)
     month = re.search(r"thang (\d{1,2})\b(?:\s*(?:nam\s*)?(\d{4}))?", norm)
-    if quarter:
-        month_day = QUARTER_END[quarter.group(1)]
-        return "deadline", datetime.date(int(quarter.group(2) or year), *month_day).isoformat()
-    if month and 1 <= int(month.group(1)) <= 12 and "dinh ky" not in norm:
-        when = datetime.date(int(month.group(2) or year), int(month.group(1)), 1)
-        last = (when.replace(day=28) + datetime.timedelta(days=4)).replace(day=1) - datetime.timedelta(days=1)
-        return "deadline", last.isoformat()
+    try:  # "Quý IV/0000" names no day: the timeframe is then kept as written, not as a deadline
+        if quarter:
+            month_day = QUARTER_END[quarter.group(1)]
+            return "deadline", datetime.date(int(quarter.group(2) or year), *month_day).isoformat()
+        if month and 1 <= int(month.group(1)) <= 12 and "dinh ky" not in norm:
+            when = datetime.date(int(month.group(2) or year), int(month.group(1)), 1)
+            last = (when.replace(day=28) + datetime.timedelta(days=4)).replace(day=1) - datetime.timedelta(days=1)
+            return "deadline", last.isoformat()
+    except (ValueError, OverflowError):
+        return "other", None
     if not norm:
         return "", None  # not stated
     if "dinh ky" in norm:
@@ -844,7 +878,9 @@ def _goal(texts):
 
 GROUPS = (("trung binh cao", 2), ("trung binh thap", 3), ("cao nhat", 1), ("thap nhat", 4))
 SCORE = re.compile(r"(?P<word>đạt|đat|trên|tối thiểu|ít nhất)?\s*(?P<value>\d{1,2}[,.]\d{1,2})\s*điểm", re.IGNORECASE)
-PERCENT = re.compile(r"(?P<word>đạt|trên|tối thiểu|ít nhất|từ)?\s*(?P<value>\d+(?:[,.]\d+)?)\s*%", re.IGNORECASE)
+PERCENT = re.compile(
+    r"(?P<word>đạt|trên|tối thiểu|ít nhất|từ)?\s*(?<![\d.,])(?P<value>\d{1,3}(?:[,.]\d{1,2})?)(?![\d])\s*%", re.IGNORECASE
+)
 
 
 def _targets(blocks, framework):
@@ -871,7 +907,7 @@ def _sentence_targets(sentence, norm, where, framework):
     for match in SCORE.finditer(sentence):
         found.append(target("score", _comparator(match["word"]), match["value"].replace(".", ",")))
     rank = re.search(r"(?:top|tốp|nhóm)\s*(\d{1,2})(?:\s*/\s*63)?\b", sentence, re.IGNORECASE)
-    up = re.search(r"tăng (?:ít nhất |tối thiểu )?(\d+) bậc", sentence, re.IGNORECASE)
+    up = re.search(r"tăng (?:ít nhất |tối thiểu )?(\d{1,2}) bậc", sentence, re.IGNORECASE)
     if rank:
         found.append(target("rank", "≤", str(int(rank.group(1)))))
     elif up:

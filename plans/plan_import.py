@@ -380,9 +380,9 @@ def _task_row(line, plan, framework, dimension, in_section, seen):
             row.errors.append(_("Cột “%(column)s” đang trống.") % {"column": headings[key]})
     row.values["sub_dimension_id"] = _sub_dimension(texts.get("sub_dimension", ""), dimension, framework, row.errors)
     row.values["timeframe_kind"] = _timeframe_kind(texts.get("timeframe_kind", ""), headings, row.errors)
-    row.values["measure_value"] = _number(values.get("measure_value"), headings["measure_value"], row.errors)
+    row.values["measure_value"] = read_number(values.get("measure_value"), headings["measure_value"], row.errors)
     row.values["due_date"] = _date(values.get("due_date"), headings["due_date"], row.errors)
-    _check_bounds(plan, row, headings)
+    check_bounds(plan, row, headings)
     row.leads = split_names(texts.get("leads", ""))
     row.coordinating = split_names(texts.get("coordinating", ""))
     if not row.leads:
@@ -413,7 +413,7 @@ def check_existing(rows, plan, existing=None):
 MEASURE_DIGITS = Task._meta.get_field("measure_value").max_digits - Task._meta.get_field("measure_value").decimal_places
 
 
-def _number(value, heading, errors):
+def read_number(value, heading, errors):
     """A number as Vietnamese write it ("1.500", "5,5") or as Excel stores it."""
     if value is None or value == "":
         return None
@@ -437,7 +437,7 @@ def _number(value, heading, errors):
     return str(number.quantize(Decimal("0.01")))
 
 
-def _check_bounds(plan, row, headings):
+def check_bounds(plan, row, headings):
     """The task's own bounds (the measure value field's validators and Task.bounds_errors: the
     due date in the plan's years, a percentage up to 100), each named by its column."""
     value, due = row.values["measure_value"], row.values["due_date"]
@@ -515,18 +515,25 @@ def directory(province):
     return found
 
 
+MAX_NAME_PARTS = 20  # a list of agencies in one name; more is not a name (and would cost k³ look-ups)
+
+
 def pieces(name, names):
     """What a written name stands for: [(text, key or None)…]. The whole name if it names an
     agency or group; else its comma-separated parts, each the longest run of parts that names
-    something, the parts between them kept as unknown pieces; else the whole name, unknown."""
+    something, the parts between them kept as unknown pieces; else the whole name, unknown.
+    Each part is normalised once; runs are looked up as their parts' normal forms joined."""
     key = names.get(normalise(name))
     if key:
         return [(name, key)]
     parts = [p.strip() for p in name.split(",") if p.strip()]
+    if len(parts) > MAX_NAME_PARTS:
+        return [(name, None)]
+    normal = [normalise(p) for p in parts]
     found, unknown, start = [], [], 0
     while start < len(parts):
         for end in range(len(parts), start, -1):
-            key = names.get(normalise(", ".join(parts[start:end])))
+            key = names.get(" ".join(n for n in normal[start:end] if n))
             if key:
                 if unknown:
                     found.append((", ".join(unknown), None))
@@ -628,7 +635,7 @@ def check_size(plan, rows):
 
 
 @transaction.atomic
-def save(plan, rows, mapping, after=None):
+def save(plan, rows, mapping, after=None, province_wide=True):
     """Create the mapped-to-new agencies and the tasks with their assignments; all or nothing.
     A name mapped to an existing agency is kept as its alias, so the next import knows it.
 
@@ -642,6 +649,8 @@ def save(plan, rows, mapping, after=None):
     check_size(plan, rows)
     mapped = {}  # normalised name → "agency:<id>" for the names mapped to a new agency
     for name, choice in mapping.items():
+        if choice.startswith("new:") and not province_wide:
+            raise PlanImportError(_("Chỉ Sở Nội vụ tạo được cơ quan mới của tỉnh; hãy chọn một cơ quan đã có."))
         if choice.startswith("new:"):
             kind = choice.split(":", 1)[1]
             agency, _new = Agency.objects.get_or_create(
@@ -653,7 +662,9 @@ def save(plan, rows, mapping, after=None):
         else:
             model, pk = (AgencyGroup if choice.startswith("group:") else Agency), int(choice.split(":")[1])
             target = model.objects.select_for_update().get(pk=pk, province=plan.province)
-            if name not in target.aliases and normalise(name) != normalise(target.name):
+            # Aliases serve the whole province's imports: remembered by its coordinators only, not
+            # by the coordinator of one district's or commune's plan (province_wide=False).
+            if province_wide and name not in target.aliases and normalise(name) != normalise(target.name):
                 target.aliases = [*target.aliases, name]
                 target.save(update_fields=["aliases"])
     order = (Task.objects.filter(plan=plan).aggregate(last=Max("order"))["last"] or 0) + 1
@@ -751,14 +762,14 @@ class Review:
         return sum(1 for row in self.rows if row.values)
 
 
-def review(plan, rows, names, mapping, saving, after=None):
+def review(plan, rows, names, mapping, saving, after=None, province_wide=True):
     """Check the rows (names: directory(); mapping: the coordinator's choices) and, if saving
     and nothing is left to do, save them; `after(plan)` runs in the same transaction."""
     check(rows, names, mapping)
     result = Review(rows, blocked=any(row.errors for row in rows))
     if saving and result.complete:
         try:
-            result.added = save(plan, rows, mapping, after)
+            result.added = save(plan, rows, mapping, after, province_wide)
         except PlanImportError as error:
             if already_saved(plan, rows):
                 result.saved_before = True

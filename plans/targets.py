@@ -11,7 +11,7 @@ from indicators.history import national_statistics
 from indicators.models import Dimension, Score
 
 from . import access
-from .models import Target
+from .models import Plan, Target
 
 
 @dataclass
@@ -92,6 +92,8 @@ def save_targets(plan, hints, values, year=None):
             continue
         # A target of the plan's first year keeps no year of its own (Target.objects.of_dimensions).
         target = hint.target or Target(plan=plan, dimension=hint.dimension, year=year if year and year != plan.year else None)
+        if target.target_score != score:
+            target.comparator = Target.Comparator.AT_LEAST  # the page sets a score to reach ("đạt")
         target.target_score, target.target_group = score, group
         if target.baseline_score is None and not hint.baseline_source:  # a derived baseline stays derived
             target.baseline_score = hint.baseline
@@ -104,5 +106,8 @@ def visible_targets(user, province):
     """The targets, with their plan, of the province's plans the user may see (beside the
     province's scores on its PAPI page, through `indicators.hooks`)."""
     return Target.objects.filter(
-        plan__in=access.visible_plans(user), plan__province=province, sub_dimension__isnull=True
+        plan__in=access.visible_plans(user),
+        plan__province=province,
+        plan__issuer_kind=Plan.IssuerKind.PROVINCE,  # the province's own plans, not its departments' or communes'
+        sub_dimension__isnull=True,
     ).select_related("plan")

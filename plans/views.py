@@ -5,12 +5,11 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import floatformat
 from django.urls import reverse
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from indicators.models import Dimension
 from papi_tracker import signed_preview
-from papi_tracker.downloads import PDF, XLSX, attachment
+from papi_tracker.downloads import PDF, XLSX, attachment, filename_slug
 from papi_tracker.pdf import blank_date_line, render_pdf, vietnamese_date
 
 from . import access, agency_import, document_import, plan_import
@@ -50,7 +49,7 @@ def plan_detail(request, pk):
             "ranked": any(t.rank_label for t in targets),  # a rank column only for plans that aim at one
             "sections": sections.items(),
             "task_count": len(tasks),
-            "periods": plan.periods.order_by("end", "kind") if follows else [],
+            "periods": plan.periods.order_by("end", "-start") if follows else [],  # calendar order: Quý 2 before 6 tháng
             "follows": follows,
             "can_manage": access.managed_plans(request.user).filter(pk=plan.pk).exists(),
         },
@@ -101,7 +100,7 @@ def plan_excel(request, pk):
     """The plan's task list in the DANH MỤC layout, for whoever may read the plan."""
     plan = get_object_or_404(access.visible_plans(request.user).select_related("province"), pk=pk)
     content = plan_workbook(plan, Task.objects.filter(plan=plan).listed())
-    return attachment(content, f"{slugify(plan.document_number)}-danh-muc-nhiem-vu.xlsx", XLSX)
+    return attachment(content, f"{filename_slug(plan.document_number)}-danh-muc-nhiem-vu.xlsx", XLSX)
 
 
 def plan_template(request):
@@ -144,7 +143,9 @@ def plan_task_import(request, pk):
     names = plan_import.directory(plan.province)
     mapping_form = _mapping_form(request, plan, plan_import.unknown_names(rows, names))
     mapping = mapping_form.mapping() if mapping_form.is_bound and mapping_form.is_valid() else {}
-    result = plan_import.review(plan, rows, names, mapping, saving="save" in request.POST)
+    result = plan_import.review(
+        plan, rows, names, mapping, saving="save" in request.POST, province_wide=_province_wide(request, plan)
+    )
     if result.saved_before:
         return _saved_before(request, plan)
     if result.added is not None:
@@ -206,7 +207,9 @@ def plan_document_import(request, pk):
     mapping = mapping_form.mapping() if mapping_form.is_bound and mapping_form.is_valid() else {}
     saving = "save" in request.POST and not waiting
     after = partial(document_import.apply_document, document=preview)
-    result = plan_import.review(plan, rows, names, mapping, saving=saving, after=after)
+    result = plan_import.review(
+        plan, rows, names, mapping, saving=saving, after=after, province_wide=_province_wide(request, plan)
+    )
     if result.saved_before:
         return _saved_before(request, plan)
     if result.added is not None:
@@ -225,7 +228,21 @@ def _mapping_form(request, plan, unknown):
     agencies = Agency.objects.filter(province=plan.province).order_by("name")
     groups = AgencyGroup.objects.filter(province=plan.province).order_by("name")
     bound = "payload" in request.POST and unknown
-    return AgencyMappingForm(request.POST if bound else None, names=unknown, agencies=agencies, groups=groups)
+    return AgencyMappingForm(
+        request.POST if bound else None,
+        names=unknown,
+        agencies=agencies,
+        groups=groups,
+        may_create=_province_wide(request, plan),
+    )
+
+
+def _province_wide(request, plan):
+    """Whether the user sets up the plan's province (its Sở Nội vụ, an administrator), not only
+    one plan issued below it: new agencies and remembered names are the province's."""
+    if not hasattr(request, "_province_wide"):
+        request._province_wide = access.managed_provinces(request.user).filter(pk=plan.province_id).exists()
+    return request._province_wide
 
 
 def _saved_before(request, plan):
@@ -266,7 +283,7 @@ def plan_pdf(request, pk):
         "sections": sections(Task.objects.filter(plan=plan).listed()),
         "heading": heading,
     }
-    return attachment(render_pdf("plans/plan_pdf.html", context), f"{slugify(plan.document_number)}-ke-hoach.pdf", PDF)
+    return attachment(render_pdf("plans/plan_pdf.html", context), f"{filename_slug(plan.document_number)}-ke-hoach.pdf", PDF)
 
 
 def _managed_province(request, code):

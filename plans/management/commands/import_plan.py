@@ -49,7 +49,10 @@ class Command(BaseCommand):
             pass
 
     def _import(self, unit, blocks, year, dry_run, as_json, sections):
-        data = plan_document.parse_document(blocks, plan_import.Framework.of(year or 2020), year or 2020).data
+        try:
+            data = plan_document.parse_document(blocks, plan_import.Framework.of(year or 2020), year or 2020).data
+        except plan_document.DocumentError as error:
+            raise CommandError(str(error)) from None
         year = year or (data.years[0] if data.years else None)
         if year is None:
             raise CommandError("The document does not say its year: give --year.")
@@ -61,6 +64,9 @@ class Command(BaseCommand):
         headings = {h["text"]: h for h in preview.headings}
         chosen = {text: number for text, number in sections.items() if text in headings}
         dimension_ids = {d.number: d.pk for d in plan_import.Framework.of(plan.year).dimensions}
+        unknown = sorted({number for number in chosen.values() if number and number not in dimension_ids})
+        if unknown:
+            raise CommandError(f"--section: no dimension {', '.join(map(str, unknown))} in {plan.year}'s framework.")
         waiting = document_import.apply_sections(
             rows, preview.headings, {text: dimension_ids.get(number, 0) for text, number in chosen.items()}
         )
