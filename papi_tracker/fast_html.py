@@ -193,7 +193,7 @@ def colleague_answers(memo, row):
         status = label_of(answer.Status, answer.status) if answer.status else "—"
         line = f"<strong>{escape(answer.report.agency.name)}</strong> · {escape(status)}"
         if answer.percent_done is not None:
-            line += f" · {answer.percent_done} %"
+            line += f" · {answer.percent_done}\u00a0%"
         if answer.narrative:
             line += f"<div>{linebreaksbr(answer.narrative, autoescape=True)}</div>"
         if answer.difficulties:
@@ -222,6 +222,6 @@ def punctuality_cells(record, states):
         if entry.report_id:
             text = f'<a href="{url_for(entry.report_id, "report_detail")}">{text}</a>'
         cells.append(f'<td class="num cell-{escape(state)}">{text}</td>')
-    rate = f' <span class="sub">({record.on_time_rate} %)</span>' if record.due else ""
+    rate = f' <span class="sub">({record.on_time_rate}\u00a0%)</span>' if record.due else ""
     cells.append(f'<td class="num">{record.on_time_count}/{record.due}{rate}</td>')
     return mark_safe("".join(cells))

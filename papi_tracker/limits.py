@@ -13,10 +13,11 @@ TASK_DIFFICULTIES_MAX_LENGTH = 2000
 REPORT_TEXT_MAX_LENGTH = 10000
 
 # The report form posts, for each task, its status, percent done, achieved value, narrative,
-# evidence, difficulties and file input (a browser sends an empty file input as a field), and
+# evidence, difficulties, file input (a browser sends an empty file input as a field) and the
+# "confirm unchanged" box of an answer carried from the last period, and
 # once: the CSRF token, the version, the report's difficulties and proposals, the button pressed.
 # tests/test_limits.py holds these equal to reporting.forms.
-REPORT_FORM_FIELDS_PER_TASK = 7
+REPORT_FORM_FIELDS_PER_TASK = 8
 REPORT_FORM_OWN_FIELDS = 5
 
 # What the department types on a report or a period.

@@ -1,3 +1,4 @@
+import datetime
 import functools
 import ipaddress
 import logging
@@ -11,7 +12,7 @@ from django.contrib.auth import logout
 from django.core.exceptions import PermissionDenied
 from django.core.signals import got_request_exception
 from django.db import OperationalError
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -73,10 +74,62 @@ class SessionLifetimeMiddleware:
             elif now - seen > settings.SESSION_IDLE_SECONDS or now - started > settings.SESSION_ABSOLUTE_SECONDS:
                 logout(request)
                 messages.info(request, _("Phiên làm việc đã hết hạn; hãy đăng nhập lại."))
-                return redirect(f"{reverse(settings.LOGIN_URL)}?next={quote(request.get_full_path())}")
+                if request.method != "POST":
+                    return redirect(f"{reverse(settings.LOGIN_URL)}?next={quote(request.get_full_path())}")
+                # A form sent after the session ended goes on, logged out: KeepPostedFormMiddleware
+                # keeps what was typed (once the CSRF check has passed), then the login is asked.
             elif now - seen > LAST_SEEN_RESOLUTION:
                 session[LAST_SEEN] = now
         return self.get_response(request)
+
+
+# Forms whose typing is kept when they arrive after the session ended (url names).
+KEPT_FORMS = {"report_form"}
+KEPT_SESSION_KEY = "papi_kept_posts"
+KEPT_MAX_BYTES = 2 * 1024 * 1024  # the session is no place for more; the largest real report is far less
+
+
+class KeepPostedFormMiddleware:
+    """A form sent after the session ended is not thrown away: its fields (not its files) are
+    kept in the new session under its address, the login is asked, and the form's view offers
+    them back after login (`take_kept_post`). Placed after CsrfViewMiddleware, whose check has
+    then passed (a cross-site post is refused there, never kept), and before LoginRequiredMiddleware.
+    An autosave (header X-Autosave) gets 401 with the login address instead of a redirect."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if request.method != "POST" or request.user.is_authenticated:
+            return None
+        match = getattr(request, "resolver_match", None)
+        if match is None or match.url_name not in KEPT_FORMS:
+            return None
+        data = {key: request.POST.getlist(key) for key in request.POST if key != "csrfmiddlewaretoken"}
+        if sum(len(value) for values in data.values() for value in values) <= KEPT_MAX_BYTES:
+            kept = request.session.get(KEPT_SESSION_KEY, {})
+            kept[request.path] = {"data": data, "at": int(time.time())}
+            request.session[KEPT_SESSION_KEY] = kept
+        login = f"{reverse(settings.LOGIN_URL)}?next={quote(request.path)}"
+        if request.headers.get("X-Autosave"):
+            return JsonResponse({"login": login}, status=401)
+        return None  # LoginRequiredMiddleware asks for the login
+
+
+def take_kept_post(request):
+    """(QueryDict, time) of what this address's form sent after the session ended, once; or None."""
+    kept = request.session.get(KEPT_SESSION_KEY, {})
+    entry = kept.pop(request.path, None)
+    if entry is None:
+        return None
+    request.session[KEPT_SESSION_KEY] = kept
+    data = QueryDict(mutable=True)
+    for key, values in entry["data"].items():
+        data.setlist(key, values)
+    return data, datetime.datetime.fromtimestamp(entry["at"], tz=datetime.UTC)
 
 
 def client_ip(request):

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 from django.views.i18n import set_language
 
-from .views import health
+from .views import health, keep_alive
 
 admin.site.site_header = _("PAPI Tracker · Quản trị")
 admin.site.site_title = _("PAPI Tracker")
@@ -27,4 +27,5 @@ urlpatterns = [
     path("quan-tri/login/", login_not_required(RedirectView.as_view(pattern_name="login", query_string=True))),
     path("quan-tri/", admin.site.urls),
     path("suc-khoe/", health, name="health"),
+    path("phien/", keep_alive, name="keep_alive"),
 ]

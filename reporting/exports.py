@@ -14,9 +14,9 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.tasks import task
 from django.utils import timezone, translation
-from django.utils.text import slugify
 from openpyxl import Workbook
 
+from papi_tracker.downloads import filename_slug
 from papi_tracker.xlsx import CENTRE, HEADER_FILL, landscape, put, title, workbook_bytes
 from plans.excel import plan_workbook
 from plans.models import Task
@@ -41,15 +41,15 @@ def _step(export, done, total):
 
 def plan_year_zip(export):
     plan = export.plan
-    periods = list(plan.periods.order_by("end", "kind"))
+    periods = list(plan.periods.order_by("end", "-start"))  # calendar order: a quarter before the longer period ending with it
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("danh-muc-nhiem-vu.xlsx", plan_workbook(plan, Task.objects.filter(plan=plan).listed()))
         for index, period in enumerate(periods, start=1):
             report = compiled.compiled_report(plan, period)
-            archive.writestr(f"{index:02d}-{slugify(period.label)}.xlsx", excel.compiled_workbook(report))
+            archive.writestr(f"{index:02d}-{filename_slug(period.label)}.xlsx", excel.compiled_workbook(report))
             _step(export, index, len(periods))
-    return f"{slugify(plan.document_number)}-{plan.year}.zip", buffer.getvalue()
+    return f"{filename_slug(plan.document_number)}-{plan.year}.zip", buffer.getvalue()
 
 
 def national_workbook(export):

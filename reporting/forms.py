@@ -57,6 +57,9 @@ class EvidenceFilesField(forms.FileField):
         return accepted
 
 
+TEXT_ANSWERS = {"status", "narrative", "evidence", "difficulties"}  # stored as "" when empty, not NULL
+
+
 class TaskProgressForm(forms.Form):
     """One task's answer. Everything is optional here; submit_report checks completeness.
     `task` bounds the achieved value by the task's measure (kept on the form, not its shared fields)."""
@@ -86,6 +89,8 @@ class TaskProgressForm(forms.Form):
         required=False,
     )
     files = EvidenceFilesField(label=_("Tệp minh chứng (PDF, Word, Excel, ảnh; tối đa 10 MB mỗi tệp)"))
+    # For an answer carried from the previous period: the reporter looked and nothing changed.
+    confirmed = forms.BooleanField(label=_("Xác nhận không đổi"), required=False)
 
     def __init__(self, *args, task=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -97,16 +102,17 @@ class TaskProgressForm(forms.Form):
             validate_achieved_value(self.task, value)
         return value
 
-    def progress_values(self):
+    def progress_values(self, stored=None):
+        """The answers to save. On a form with errors, the fields that are right, and for each
+        field not kept the value saved before (`stored`: the TaskProgress, or None)."""
         data = self.cleaned_data
-        return {
-            "status": data["status"],
-            "percent_done": data["percent_done"],
-            "achieved_value": data["achieved_value"],
-            "narrative": data["narrative"].strip(),
-            "evidence": data["evidence"].strip(),
-            "difficulties": data["difficulties"].strip(),
-        }
+        values = {}
+        for name in ("status", "percent_done", "achieved_value", "narrative", "evidence", "difficulties"):
+            if name in data and name not in self.errors:
+                values[name] = data[name].strip() if isinstance(data[name], str) else data[name]
+            else:
+                values[name] = getattr(stored, name) if stored is not None else ("" if name in TEXT_ANSWERS else None)
+        return values
 
 
 class SharedFields(dict):

@@ -263,6 +263,16 @@ class TaskProgress(models.Model):
     # Per task, so the department sees which tasks are stuck and why; the report's own
     # difficulties field holds what concerns the agency's work as a whole.
     difficulties = models.TextField(_("khó khăn, vướng mắc"), max_length=TASK_DIFFICULTIES_MAX_LENGTH, blank=True)
+    # The answer was carried from the agency's answer of an earlier period and neither changed nor
+    # confirmed since: the form marks it, and the report is not sent until it is looked at.
+    carried_from = models.ForeignKey(
+        ReportingPeriod,
+        verbose_name=_("giữ từ kỳ"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     objects = TaskProgressQuerySet.as_manager()
     history = HistoricalRecords()

@@ -108,6 +108,7 @@ class SheetRow:
 class SheetSection:
     dimension: object
     rows: list
+    answered: int = 0  # rows with a status, counted by the report form (reporting.report_entry)
 
 
 @dataclass

@@ -5,6 +5,8 @@ from . import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("ky-bao-cao/<int:period_pk>/co-quan/<int:agency_pk>/", views.report_form, name="report_form"),
+    path("ky-bao-cao/<int:period_pk>/co-quan/<int:agency_pk>/excel/", views.report_excel, name="report_excel"),
+    path("ky-bao-cao/<int:period_pk>/co-quan/<int:agency_pk>/excel/tai-len/", views.report_upload, name="report_upload"),
     path("bao-cao/<int:pk>/", views.report_detail, name="report_detail"),
     path("bao-cao/<int:pk>/pdf/", views.report_pdf, name="report_pdf"),
     path("bao-cao/<int:pk>/tiep-nhan/", views.report_accept, name="report_accept"),

@@ -4,20 +4,22 @@ from django.conf import settings
 from django.contrib import messages
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
-from django.utils.text import slugify
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
-from papi_tracker.downloads import PDF, XLSX, attachment
+from papi_tracker import signed_preview
+from papi_tracker.downloads import PDF, XLSX, attachment, filename_slug
+from papi_tracker.middleware import take_kept_post
 from plans import access as plan_access
 from plans.models import Target, Task
 from plans.obligations import agencies_owing
 
-from . import access, charts, compiled, excel, exports, pdf, progress, readers, report_entry, workflow
+from . import access, charts, compiled, excel, exports, pdf, progress, readers, report_entry, report_workbook, workflow
 from .calendar import create_periods
 from .forms import (
     CompiledReportForm,
@@ -57,7 +59,8 @@ def home(request):
 
 def report_form(request, period_pk, agency_pk):
     """The one-page form: every task the agency reports on, save as draft or submit
-    (reporting.report_entry decides what the request does)."""
+    (reporting.report_entry decides what the request does). An autosave (header X-Autosave,
+    from static/js/report_form.js) saves the draft and answers JSON instead of a page."""
     agency = access.get_reporting_agency(request.user, agency_pk)
     period = get_object_or_404(
         access.visible_periods(request.user).select_related("plan", "plan__province"),
@@ -65,8 +68,17 @@ def report_form(request, period_pk, agency_pk):
         plan__province=agency.province,
     )
     posted = request.method == "POST"
+    autosave = posted and bool(request.headers.get("X-Autosave"))
     data, files = (request.POST, request.FILES) if posted else (None, None)
-    entry = report_entry.open_form(request.user, agency, period, data, files)
+    if autosave and "submit" in request.POST:
+        data = request.POST.copy()
+        del data["submit"]  # an autosave never sends the report
+    kept = None if posted else take_kept_post(request)
+    entry = report_entry.open_form(request.user, agency, period, data, files, kept=kept)
+    if autosave:
+        return _autosaved(entry)
+    if entry.removed:
+        messages.info(request, _("Đã bỏ tệp: %(names)s.") % {"names": ", ".join(entry.removed)})
     if entry.outcome == report_entry.SAVED:
         messages.success(request, _("Đã lưu nháp báo cáo."))
         return redirect(request.path)
@@ -74,9 +86,29 @@ def report_form(request, period_pk, agency_pk):
         messages.success(request, _("Đã gửi báo cáo đến Sở Nội vụ."))
     if entry.outcome:  # submitted, or sent already
         return redirect("report_detail", entry.report.pk)
+    if kept is not None:
+        messages.warning(
+            request,
+            _(
+                "Phiên đăng nhập đã hết khi bạn gửi biểu mẫu lúc %(time)s. Nội dung bạn đã nhập được giữ lại bên dưới, "
+                "chưa lưu: hãy kiểm tra rồi bấm “Lưu nháp” hoặc “Gửi báo cáo”. Tệp đính kèm cần chọn lại."
+            )
+            % {"time": date_format(timezone.localtime(kept[1]), "H:i d/m/Y")},
+        )
     for error in entry.errors:
         messages.error(request, error)
-    return render(request, "reporting/report_form.html", entry.context())
+    context = entry.context() | {"session_seconds": settings.SESSION_IDLE_SECONDS}
+    return render(request, "reporting/report_form.html", context)
+
+
+def _autosaved(entry):
+    """The JSON an autosave gets: when it was saved and the report's new version (the page
+    sends it with the next save), or why it was not, with the fields not kept."""
+    problems = [{"task": p.task_id, "field": p.field, "message": str(p.message)} for p in entry.problems]
+    if entry.saved:
+        saved_at = date_format(timezone.localtime(entry.report.updated_at), "H:i")
+        return JsonResponse({"saved_at": saved_at, "version": entry.report.version, "problems": problems})
+    return JsonResponse({"error": " ".join(str(e) for e in entry.errors), "problems": problems}, status=409)
 
 
 def _change_kind(record):
@@ -277,7 +309,7 @@ def national_overview(request):
 
 
 def _compiled_filename(period, extension):
-    name = slugify(f"bao-cao-tong-hop-{period.plan.document_number}-{period.label}")
+    name = filename_slug(f"bao-cao-tong-hop-{period.plan.document_number}-{period.label}")
     return f"{name}.{extension}"
 
 
@@ -350,5 +382,76 @@ def report_pdf(request, pk):
     """The agency's report as a document to print, sign and send, for whoever may read it."""
     report = access.get_report_for_user(request.user, pk)
     sheet = readers.report_sheet(request.user, report.agency, report.period, report)
-    filename = f"bao-cao-{slugify(report.agency.name)}-{slugify(report.period.label)}.pdf"
+    filename = f"bao-cao-{filename_slug(report.agency.name)}-{filename_slug(report.period.label)}.pdf"
     return attachment(pdf.agency_report_pdf(sheet), filename, PDF)
+
+
+# --- the report as an Excel file, for agencies that cannot use the form -------------------
+
+
+def _own_report(request, period_pk, agency_pk):
+    """(agency, period, report or None) for whoever may edit the agency's report, as the form
+    decides it; anyone else gets a 404."""
+    agency = access.get_reporting_agency(request.user, agency_pk)
+    period = get_object_or_404(
+        access.visible_periods(request.user).select_related("plan", "plan__province"),
+        pk=period_pk,
+        plan__province=agency.province,
+    )
+    return agency, period, Report.objects.filter(agency=agency, period=period).first()
+
+
+def _sent_already(request, report):
+    messages.error(
+        request,
+        _("Báo cáo đã gửi (%(status)s) nên không điền bằng tệp Excel được nữa.") % {"status": report.get_status_display()},
+    )
+    return redirect("report_detail", report.pk)
+
+
+def report_excel(request, period_pk, agency_pk):
+    """The agency's report as an Excel file to fill offline: its tasks and current answers."""
+    agency, period, report = _own_report(request, period_pk, agency_pk)
+    if report is not None and report.status not in Report.EDITABLE:
+        return _sent_already(request, report)
+    sheet = readers.report_sheet(request.user, agency, period, report)
+    with translation.override("vi"):
+        content = report_workbook.report_workbook(sheet, report)
+    filename = f"bao-cao-{filename_slug(agency.name)}-{filename_slug(period.label)}.xlsx"
+    return attachment(content, filename, XLSX)
+
+
+def report_upload(request, period_pk, agency_pk):
+    """The filled Excel file back: upload, read the preview of every changed cell, save all
+    or nothing as a draft. The preview travels to the save step signed (signed_preview)."""
+    agency, period, report = _own_report(request, period_pk, agency_pk)
+    if report is not None and report.status not in Report.EDITABLE:
+        return _sent_already(request, report)
+    form, preview, status = report_workbook.UploadForm(), None, 200
+    if request.method == "POST" and "payload" in request.POST:
+        sheet = readers.report_sheet(request.user, agency, period, report)
+        try:
+            report, count = report_workbook.save(sheet, report, request.POST["payload"], request.user)
+        except signed_preview.InvalidPreview:
+            return signed_preview.refused()
+        except report_workbook.AlreadySaved as done:
+            messages.info(request, str(done))
+            return redirect("report_form", period.pk, agency.pk)
+        except workflow.WorkflowError as error:
+            messages.error(request, str(error))
+            status = 400
+        else:
+            messages.success(request, _("Đã lưu thay đổi của %(count)s nhiệm vụ từ tệp Excel.") % {"count": count})
+            return redirect("report_form", period.pk, agency.pk)
+    elif request.method == "POST":
+        form = report_workbook.UploadForm(request.POST, request.FILES)
+        if form.is_valid():
+            sheet = readers.report_sheet(request.user, agency, period, report)
+            try:
+                preview = report_workbook.read_upload(sheet, report, form.cleaned_data["file"])
+            except report_workbook.WorkbookRefused as error:
+                form.add_error("file", str(error))
+        if preview is None or preview.errors:
+            status = 400
+    context = {"agency": agency, "period": period, "report": report, "form": form, "preview": preview}
+    return render(request, "reporting/report_upload.html", context, status=status)

@@ -23,6 +23,8 @@ from .calendar import working_days_between
 from .models import EvidenceFile, PeriodReopening, Report, ReportingPeriod, TaskProgress
 
 PROGRESS_FIELDS = ["status", "percent_done", "achieved_value", "narrative", "evidence", "difficulties"]
+# What a new period's form starts from: the agency's latest sent answer (not its difficulties).
+CARRIED_FIELDS = ["status", "percent_done", "achieved_value", "narrative", "evidence"]
 
 
 STALE_MESSAGE = gettext_noop(
@@ -85,9 +87,10 @@ def _bump_version(report, seen_version):
 
 
 @transaction.atomic
-def save_draft(*, agency, period, user, seen_version, difficulties, proposals, progress, files=None):
+def save_draft(*, agency, period, user, seen_version, difficulties, proposals, progress, files=None, carried=None):
     """Save what the reporter typed, without validation. `progress` maps task ids to dicts of
-    PROGRESS_FIELDS; `files` maps task ids to checked uploads. Returns the report.
+    PROGRESS_FIELDS; `files` maps task ids to checked uploads; `carried` maps task ids to the
+    period an answer is still carried from unchanged (or None: looked at). Returns the report.
 
     A closed or locked period still takes drafts (only submitting is refused), so nothing
     typed is lost while the agency asks the department to reopen it."""
@@ -118,12 +121,14 @@ def save_draft(*, agency, period, user, seen_version, difficulties, proposals, p
         if task_id not in allowed:
             continue  # a task the agency does not report on: ignored, never saved
         row = existing.get(task_id)
+        carried_from = (carried or {}).get(task_id)
         if row is None:
             if any(value not in (None, "") for value in values.values()):  # nothing typed: no row
-                to_create.append(TaskProgress(report=report, task_id=task_id, **values))
-        elif any(getattr(row, name) != values[name] for name in PROGRESS_FIELDS):
+                to_create.append(TaskProgress(report=report, task_id=task_id, carried_from_id=carried_from, **values))
+        elif any(getattr(row, name) != values[name] for name in PROGRESS_FIELDS) or row.carried_from_id != carried_from:
             for name in PROGRESS_FIELDS:
                 setattr(row, name, values[name])
+            row.carried_from_id = carried_from
             to_update.append(row)
     # A draft's or returned report's answers (Report.EDITABLE) count for no figure until it is sent,
     # and sending saves the report, which raises the plan's version (reporting.signals).
@@ -132,7 +137,8 @@ def save_draft(*, agency, period, user, seen_version, difficulties, proposals, p
         created_ids = [p.task_id for p in to_create]
         existing.update({p.task_id: p for p in TaskProgress.objects.filter(report=report, task_id__in=created_ids)})
     if to_update:
-        bulk_update_with_history(to_update, TaskProgress, PROGRESS_FIELDS, default_user=user)  # figures: unchanged
+        fields = [*PROGRESS_FIELDS, "carried_from"]
+        bulk_update_with_history(to_update, TaskProgress, fields, default_user=user)  # figures: unchanged
 
     for task_id, uploads in (files or {}).items():
         if task_id not in allowed or not uploads:
@@ -165,7 +171,31 @@ def submission_problems(report):
             problems[task.pk] = {"status": _("Chọn tình trạng thực hiện.")}
         elif answer.status == TaskProgress.Status.COMPLETED and not answer.narrative.strip():
             problems[task.pk] = {"narrative": _("Nhiệm vụ đã hoàn thành cần ghi kết quả thực hiện.")}
+        elif answer.carried_from_id:
+            problems[task.pk] = {
+                "confirmed": _("Kết quả giữ từ kỳ trước: hãy kiểm tra, cập nhật, hoặc đánh dấu “Xác nhận không đổi”.")
+            }
     return problems
+
+
+def previous_answers(agency, period, task_ids):
+    """{task id: TaskProgress} of the agency's latest sent answer to each task in an earlier period
+    of the same plan (its period read along): what a new period's form starts from. One query."""
+    answers = (
+        TaskProgress.objects.filter(
+            report__agency=agency,
+            report__period__plan_id=period.plan_id,
+            report__period__end__lt=period.end,
+            report__status__in=Report.SENT,
+            task_id__in=task_ids,
+        )
+        .select_related("report__period")
+        .order_by("task_id", "-report__period__end", "-report__period_id")
+    )
+    latest = {}
+    for answer in answers:
+        latest.setdefault(answer.task_id, answer)
+    return latest
 
 
 @transaction.atomic
@@ -269,3 +299,23 @@ def days_until(day, today=None):
 
 def is_on_time(report):
     return bool(report.first_submitted_at) and timezone.localtime(report.first_submitted_at).date() <= report.period.due_date
+
+
+@transaction.atomic
+def remove_evidence(report, user, file_ids):
+    """Remove files attached by mistake, while the report is a draft or returned (Report.EDITABLE):
+    the row and the stored file. Files of other reports among the ids are ignored. Returns
+    the names removed."""
+    if report is None or not file_ids:
+        return []
+    report = Report.objects.select_for_update(of=("self",)).get(pk=report.pk)
+    if report.status not in Report.EDITABLE:
+        raise WorkflowError(_("Báo cáo đã gửi hoặc đã được tiếp nhận nên không sửa được nữa."))
+    removed = []
+    for evidence in EvidenceFile.objects.filter(pk__in=file_ids, progress__report=report):
+        name, stored = evidence.original_name, evidence.file.name
+        _history_as(evidence, user).delete()
+        # The stored file goes once the row is gone for good, not if the transaction rolls back.
+        transaction.on_commit(lambda stored=stored: EvidenceFile.file.field.storage.delete(stored))
+        removed.append(name)
+    return removed

@@ -106,6 +106,9 @@ MATRIX = {
         OK_ALL,
     ),  # public scores
     "report_form": ("get", lambda w: reverse("report_form", args=[w["period"].pk, w["agency"].pk]), None, FORM),
+    # The report as an Excel file, down and back up: whoever may edit the agency's report (its sent report: to its page).
+    "report_excel": ("get", lambda w: reverse("report_excel", args=[w["period"].pk, w["agency"].pk]), None, FORM),
+    "report_upload": ("get", lambda w: reverse("report_upload", args=[w["period"].pk, w["agency"].pk]), None, FORM),
     "report_detail": ("get", lambda w: reverse("report_detail", args=[w["report"].pk]), None, REPORT),
     "report_accept": ("post", lambda w: reverse("report_accept", args=[w["report"].pk]), lambda w: {}, ACT),
     "report_return": ("post", lambda w: reverse("report_return", args=[w["report"].pk]), lambda w: {"note": "Bổ sung."}, ACT),
@@ -129,6 +132,8 @@ MATRIX = {
     # A plan's task list is as readable as the plan; importing tasks is its coordinators'.
     "plan_excel": ("get", lambda w: reverse("plan_excel", args=[w["plan"].pk]), None, PROVINCE),
     "plan_template": ("get", lambda w: reverse("plan_template"), None, OK_ALL),
+    # A long-open page (the report form) keeps its session alive: anyone signed in, nothing else.
+    "keep_alive": ("post", lambda w: reverse("keep_alive"), lambda w: {}, dict.fromkeys(ROLES[:-1], 204)),
     "plan_task_import": ("get", lambda w: reverse("plan_task_import", args=[w["plan"].pk]), None, MANAGERS),
     "plan_document_import": ("get", lambda w: reverse("plan_document_import", args=[w["plan"].pk]), None, MANAGERS),
     # A unit's own set-up (its commune committees, its agencies in bulk): its coordinators.
@@ -224,6 +229,8 @@ POSTS = {
     "report_form": (lambda w: reverse("report_form", args=[w["period"].pk, w["agency"].pk]),
                     lambda w: {"version": "1", "save": "1"},
                     {"lead_reporter": 200}),  # its report is sent: the page keeps the input and saves nothing
+    "report_upload": (lambda w: reverse("report_upload", args=[w["period"].pk, w["agency"].pk]), lambda w: {},
+                      {"lead_reporter": 302}),  # its report is sent: no upload, to the report's page
     "period_edit": (lambda w: reverse("period_edit", args=[w["period"].pk]),
                     lambda w: {"start": "15/12/2019", "end": "14/12/2020", "due_date": "30/12/2020", "status": "open"},
                     {"administrator": 302, "coordinator": 302}),

@@ -3,12 +3,27 @@ and the fast form field. The HTML of `{% field %}` and the links of `url_for` ar
 `papi_tracker.fast_html`, with the reasons and the measured gains."""
 
 import datetime
+import re
 
 from django import template
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
 
 from papi_tracker import fast_html
 
 register = template.Library()
+
+# A space between a number and its "%" ("22 %", as Vietnamese writes it), to be kept on one line.
+PERCENT_GAP = re.compile(r"(?<=\d) (?=%)")
+
+
+@register.filter(needs_autoescape=True)
+def nbsp_percent(text, autoescape=True):
+    """ "đạt 22 %" with a non-breaking space, so "%" never starts a line. For whole sentences
+    from `{% blocktranslate … asvar s %}`: the msgids keep their plain space, every language
+    gets the fix."""
+    text = conditional_escape(text) if autoescape else str(text)
+    return mark_safe(PERCENT_GAP.sub("\u00a0", text))
 
 
 @register.filter

@@ -11,6 +11,7 @@ import pytest
 
 from indicators.reference import load_all
 from reporting.demo import load_demo
+from tests.browser.helpers import assert_accessible
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls made by the
 # test itself happen before and after it drives the page, never concurrently.
@@ -64,5 +65,8 @@ def shoot():
 
     def take(page, name):
         page.screenshot(path=ARTIFACTS / f"{name}.png", full_page=True)
+        # Every page a walk-through looks at is also read by axe-core (tests/browser/vendor):
+        # no serious or critical violation.
+        assert_accessible(page, name)
 
     return take

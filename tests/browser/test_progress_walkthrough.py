@@ -26,7 +26,7 @@ def test_a_leader_reads_the_dashboard_and_the_province_in_both_languages(demo_da
     assert page.locator("[data-figure=completed] .big").inner_text() == f"{t.completed}/{t.total}"
     assert page.locator("[data-figure=overdue] .big").inner_text() == str(t.overdue)
     assert page.locator("[data-figure=reporting_rate] .big").inner_text() == f"{d.sent}/{d.expected}"
-    assert f"tỷ lệ báo cáo {d.reporting_rate} %" in page.inner_text("[data-figure=reporting_rate]")
+    assert f"tỷ lệ báo cáo {d.reporting_rate}\u00a0%" in page.inner_text("[data-figure=reporting_rate]")
     first = page.locator("table.dimensions tbody tr").first.inner_text()
     assert "4,56" in first and "5,40" in first and "4,62" in first and "-0,78" in first
     images = page.locator(".charts img")
@@ -45,7 +45,7 @@ def test_a_leader_reads_the_dashboard_and_the_province_in_both_languages(demo_da
     page.click("button[value=en]")
     page.wait_for_load_state()
     assert page.locator("html").get_attribute("lang") == "en"
-    assert f"reporting rate {d.reporting_rate} %" in page.inner_text("[data-figure=reporting_rate]").lower()
+    assert f"reporting rate {d.reporting_rate}\u00a0%" in page.inner_text("[data-figure=reporting_rate]").lower()
     first = page.locator("table.dimensions tbody tr").first.inner_text()
     assert "4.56" in first and "5.40" in first and "-0.78" in first
     page.goto(page.url.split("?")[0])

@@ -218,9 +218,9 @@ def test_the_page_shows_the_figures_and_links_them(client, coordinator, small_pl
     nine = small_plan["nine"].pk
     # "today" is the real date here: every period is past, the last is current.
     assert f'href="?period={nine}&amp;status=completed#nhiem-vu" data-figure="completed"><span class="big">2/5</span>' in page
-    assert "Đã hoàn thành 2/5 nhiệm vụ, đạt 40 %" in page
+    assert "Đã hoàn thành 2/5 nhiệm vụ, đạt 40\u00a0%" in page  # "%" never alone on a line
     assert f'href="{reverse("review_queue", args=[nine])}" data-figure="reporting_rate"><span class="big">3/14</span>' in page
-    assert "tỷ lệ báo cáo 21 %" in page and "tỷ lệ 14 %" in page
+    assert "tỷ lệ báo cáo 21\u00a0%" in page and "tỷ lệ 14\u00a0%" in page
     assert "4,62" in page and "-0,78" in page  # Vietnamese decimals
     assert page.count("data:image/svg+xml;base64,") == 2
 
@@ -262,7 +262,7 @@ def test_the_page_renders_in_english_with_english_numbers(client, coordinator, s
     client.force_login(coordinator)
     client.cookies["django_language"] = "en"
     page = client.get(reverse("plan_dashboard", args=[small_plan["plan"].pk])).text
-    assert "Completed 2/5 tasks, 40 %" in page and "4.62" in page
+    assert "Completed 2/5 tasks, 40\u00a0%" in page and "4.62" in page
 
 
 def test_the_page_runs_the_same_queries_for_10_or_200_tasks_and_5_or_50_agencies(

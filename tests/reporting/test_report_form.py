@@ -150,13 +150,22 @@ def test_evidence_of_each_accepted_kind_is_saved(client, commune_reporter, form_
     ("make", "message"),
     [(helpers.executable, "không phải PDF, Word, Excel hoặc ảnh"), (helpers.huge_pdf, "vượt mức 10 MB")],
 )
-def test_a_bad_upload_is_refused_and_nothing_is_saved(client, commune_reporter, form_url, commune, year, make, message):
+def test_a_bad_upload_is_refused_and_the_rest_is_kept_as_a_draft(
+    client, commune_reporter, form_url, commune, year, make, message
+):
     client.force_login(commune_reporter)
     task = tasks_for_agency(commune, plan=year.plan).first()
     response = client.post(form_url, post_data(commune, year, 0, save="1", **{f"t{task.pk}-files": [make()]}))
     assert response.status_code == 200
     assert message in str(response.context["task_forms"][task.pk].errors["files"])
-    assert not Report.objects.exists() and not EvidenceFile.objects.exists()
+    assert not EvidenceFile.objects.exists()  # the file is not kept…
+    report = Report.objects.get(agency=commune, period=year)
+    assert report.status == "draft" and report.progress.count() == 19  # …every answer typed is, its task's too
+    assert report.progress.get(task=task).status == "in_progress"
+    # The summary at the top names what was not kept and links to its task.
+    assert f'href="#task-{task.pk}"' in response.text and "Đã lưu nháp những ô hợp lệ." in response.text
+    # The page carries the report's new version: saving again after correcting is not refused as stale.
+    assert response.context["report_form"]["version"].value() == report.version
 
 
 def test_an_image_renamed_as_a_pdf_is_refused():
@@ -211,15 +220,16 @@ def test_the_form_runs_the_same_queries_for_10_or_200_tasks(
     client, commune_reporter, commune, year, dak_nong_plan, django_assert_num_queries
 ):
     # session, user, the session's two-factor device, reporting agency, period, report, lock exceptions,
-    # the agency's groups, tasks (with whether the agency leads each), answers, their files, colleagues' answers
+    # the agency's groups, tasks (with whether the agency leads each), answers, their files, colleagues' answers,
+    # the agency's answers of earlier periods (what a new period starts from)
     client.force_login(commune_reporter)
     url = reverse("report_form", args=[year.pk, commune.pk])
     client.post(url, post_data(commune, year, 0, save="1"))
     add_tasks(dak_nong_plan, 10, agency_name="UBND xã Đắk Nia")
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(13):
         client.get(url)
     add_tasks(dak_nong_plan, 190, agency_name="UBND xã Đắk Nia")
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(13):
         response = client.get(url)
     assert response.context["sheet"].task_count == 219
 
@@ -455,6 +465,18 @@ def test_an_achieved_value_outside_its_measure_is_refused_beside_it(
     assert response.status_code == 200
     assert response.context["task_forms"][percent_task.pk].errors == {"achieved_value": [message]}
     assert message in response.text
+    # The value is not kept; the rest of the form, that task's status included, is.
+    kept = Report.objects.get(agency=commune, period=year).progress.get(task=percent_task)
+    assert kept.achieved_value is None and kept.status == "in_progress"
+
+
+def test_a_field_refused_alone_leaves_nothing_saved_when_nothing_else_was_typed(
+    client, commune_reporter, form_url, commune, year, percent_task
+):
+    client.force_login(commune_reporter)
+    data = {"version": 0, f"t{percent_task.pk}-achieved_value": "-3"}
+    response = client.post(form_url, data)
+    assert response.status_code == 200 and "không được âm" in response.text
     assert not Report.objects.filter(agency=commune, period=year).exists()
 
 

@@ -1,0 +1,77 @@
+"""A commune clerk's typing is never lost: the draft saves itself and a reload shows it; leaving
+with changes not yet saved asks first; the session ends mid-typing, "Gửi báo cáo" leads to the
+login, and after it the form is back with what was typed; the contents list and the counter."""
+
+import re
+
+import pytest
+
+from plans.demo import DEMO_PASSWORD
+from reporting.models import Report
+from tests.browser.helpers import log_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def open_year_report(page):
+    log_in(page, "xa.daknia")
+    page.locator("table.todo tr", has_text="Năm 2020").get_by_role("link", name="Bắt đầu báo cáo").click()
+    page.wait_for_selector("form.report-form")
+    return page.url
+
+
+def test_the_draft_saves_itself_and_a_reload_shows_it(demo_data, page, shoot):
+    url = open_year_report(page)
+    card = page.locator("article.task-card").first
+    card.locator("select[name$='-status']").select_option("in_progress")
+    card.locator("textarea[name$='-narrative']").fill("Đã họp dân ở 6 thôn (lưu tự động).")
+    page.wait_for_selector("[data-autosave-status]:has-text('Đã lưu lúc')", timeout=20000)
+    assert "1</strong>/" in page.inner_html(".contents") or page.inner_text("[data-answered]") == "1"
+    shoot(page, "70-report-form-autosaved")
+    page.goto(url)
+    assert page.locator("textarea[name$='-narrative']").first.input_value() == "Đã họp dân ở 6 thôn (lưu tự động)."
+    assert Report.objects.get(agency__name="UBND xã Đắk Nia", period__kind="year").status == "draft"
+    assert not page.csp_violations
+
+
+def test_leaving_with_changes_not_saved_asks_first(demo_data, page):
+    open_year_report(page)
+    page.locator("textarea[name$='-narrative']").first.fill("Chưa kịp lưu.")
+    asked = []
+
+    def answer(dialog):
+        asked.append(dialog.type)
+        dialog.dismiss()  # stay on the page
+
+    page.on("dialog", answer)
+    page.evaluate("window.location.href = '/'")  # before the autosave's pause has passed
+    page.wait_for_timeout(500)
+    assert asked == ["beforeunload"] and page.locator("form.report-form").count() == 1
+
+
+def test_a_form_sent_after_the_session_ended_is_back_after_the_login(demo_data, page, shoot, settings):
+    url = open_year_report(page)
+    settings.SESSION_IDLE_SECONDS = 2  # the live server reads settings in this process
+    card = page.locator("article.task-card").first
+    card.locator("select[name$='-status']").select_option("completed")
+    card.locator("textarea[name$='-narrative']").fill("Gõ xong thì phiên đã hết.")
+    page.wait_for_timeout(2500)
+    page.get_by_role("button", name="Gửi báo cáo").click()
+    page.wait_for_url(re.compile(r"/dang-nhap/"))
+    settings.SESSION_IDLE_SECONDS = 1800
+    page.fill("#id_username", "xa.daknia")
+    page.fill("#id_password", DEMO_PASSWORD)
+    page.get_by_role("button", name="Đăng nhập").click()
+    page.wait_for_url(url)
+    main = page.inner_text("main")
+    assert "Phiên đăng nhập đã hết khi bạn gửi biểu mẫu" in main
+    assert page.locator("textarea[name$='-narrative']").first.input_value() == "Gõ xong thì phiên đã hết."
+    assert page.locator("select[name$='-status']").first.input_value() == "completed"
+    shoot(page, "71-report-form-kept-after-login")
+
+
+def test_the_form_reads_on_a_phone(demo_data, page, shoot):
+    open_year_report(page)
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    shoot(page, "72-report-form-390")
