@@ -4,6 +4,7 @@ from django.contrib.auth.forms import PasswordResetForm
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from papi_tracker.collation import vietnamese
 from plans.models import Agency, Membership
 
 from . import access, services
@@ -49,7 +50,8 @@ class AccountForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        self.agencies = list(access.managed_agencies(user).select_related("province").order_by("province__name", "name"))
+        managed = access.managed_agencies(user).select_related("province")
+        self.agencies = list(managed.order_by(vietnamese("province__name"), vietnamese("name")))
         several = len({agency.province_id for agency in self.agencies}) > 1
         self.fields["agency"].queryset = access.managed_agencies(user)
         self.fields["agency"].choices = [("", "---------")] + [

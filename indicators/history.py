@@ -9,6 +9,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from papi_tracker.collation import vietnamese
+
 from .models import Dimension, PerformanceGroup, Province, Score
 
 
@@ -59,7 +61,7 @@ def national_statistics(years):
 def province_history(province, include_former=True):
     """Scores by year for the total and each dimension (6 or 8, as the year's framework has),
     with the same for the provinces it was formed from. Four queries however many those are."""
-    provinces = [province] + (list(province.predecessors.order_by("name")) if include_former else [])
+    provinces = [province] + (list(province.predecessors.order_by(vietnamese("name"))) if include_former else [])
     scores = defaultdict(list)
     for score in Score.objects.filter(province__in=provinces, sub_dimension__isnull=True).order_by("year"):
         scores[score.province_id].append(score)

@@ -9,6 +9,8 @@ from django.db.models import Q
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from papi_tracker.collation import vietnamese
+
 # The 63 provinces gave way to 34 units on this day (National Assembly resolution of 12/6/2025).
 MERGER_DATE = datetime.date(2025, 7, 1)
 
@@ -67,7 +69,7 @@ class Province(models.Model):
     class Meta:
         verbose_name = _("tỉnh, thành phố")
         verbose_name_plural = pgettext_lazy("plural", "tỉnh, thành phố")
-        ordering = ["name", "valid_from"]
+        ordering = [vietnamese("name"), "valid_from"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(valid_from__isnull=True) | Q(valid_until__isnull=True) | Q(valid_until__gte=models.F("valid_from")),
@@ -188,7 +190,7 @@ class Score(models.Model):
     class Meta:
         verbose_name = _("điểm PAPI")
         verbose_name_plural = pgettext_lazy("plural", "điểm PAPI")
-        ordering = ["year", "province__name", "dimension__number", "sub_dimension__code"]
+        ordering = ["year", vietnamese("province__name"), "dimension__number", "sub_dimension__code"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(sub_dimension__isnull=True) | Q(dimension__isnull=False),

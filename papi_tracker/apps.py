@@ -20,3 +20,9 @@ class PapiTrackerConfig(AppConfig):
         from .middleware import remember_login_time
 
         user_logged_in.connect(remember_login_time, dispatch_uid="papi_remember_login_time")
+
+        from django.db.backends.signals import connection_created
+
+        from .collation import register_sqlite_collation
+
+        connection_created.connect(register_sqlite_collation, dispatch_uid="papi_vietnamese_collation")

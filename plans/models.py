@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from indicators.models import Dimension, PerformanceGroup, Province, SubDimension
+from papi_tracker.collation import vietnamese
 from papi_tracker.labels import label_of
 from papi_tracker.limits import (
     FIRST_PLAN_YEAR,
@@ -78,7 +79,7 @@ class Agency(models.Model):
     class Meta:
         verbose_name = _("cơ quan, đơn vị")
         verbose_name_plural = pgettext_lazy("plural", "cơ quan, đơn vị")
-        ordering = ["province__name", "name"]
+        ordering = [vietnamese("province__name"), vietnamese("name")]
         constraints = [
             models.UniqueConstraint(fields=["province", "name"], name="agency_unique_name"),
             # "Sở Công thương" and "Sở Công Thương" are one agency.
@@ -153,7 +154,7 @@ class AgencyGroup(models.Model):
     class Meta:
         verbose_name = _("nhóm cơ quan")
         verbose_name_plural = pgettext_lazy("plural", "nhóm cơ quan")
-        ordering = ["province__name", "name"]
+        ordering = [vietnamese("province__name"), vietnamese("name")]
         constraints = [models.UniqueConstraint(fields=["province", "name"], name="agency_group_unique_name")]
 
     def __str__(self):
@@ -191,7 +192,7 @@ class Membership(models.Model):
     class Meta:
         verbose_name = _("phân quyền")
         verbose_name_plural = pgettext_lazy("plural", "phân quyền")
-        ordering = ["agency__province__name", "agency__name", "user__username"]
+        ordering = [vietnamese("agency__province__name"), vietnamese("agency__name"), "user__username"]
         constraints = [models.UniqueConstraint(fields=["user", "agency"], name="membership_unique")]
 
     def __str__(self):
@@ -299,7 +300,7 @@ class Plan(models.Model):
     class Meta:
         verbose_name = _("kế hoạch")
         verbose_name_plural = pgettext_lazy("plural", "kế hoạch")
-        ordering = ["-year", "province__name"]
+        ordering = ["-year", vietnamese("province__name")]
         constraints = [
             models.UniqueConstraint(fields=["province", "document_number"], name="plan_unique_document"),
             models.CheckConstraint(condition=Q(baseline_year__lt=models.F("year")), name="plan_baseline_before_year"),
@@ -399,7 +400,7 @@ class Plan(models.Model):
             return _("Từ năm 2025, kế hoạch lập cho đơn vị sau sắp xếp ngày 01/07/2025: hãy chọn %(unit)s.") % {
                 "unit": self.province.successor.name
             }
-        names = ", ".join(p.name for p in self.province.predecessors.order_by("name"))
+        names = ", ".join(p.name for p in self.province.predecessors.order_by(vietnamese("name")))
         return _("Trước năm 2025, kế hoạch lập cho tỉnh, thành phố trước sắp xếp: hãy chọn %(units)s (trước 01/07/2025).") % {
             "units": names
         }

@@ -5,6 +5,8 @@ from collections import defaultdict
 
 from django.db.models import Exists, OuterRef, Q
 
+from papi_tracker.collation import vietnamese
+
 from .models import Agency, AgencyGroup, Task, TaskAssignment
 
 
@@ -39,7 +41,7 @@ def agencies_owing(plan):
     named = TaskAssignment.objects.filter(task__plan=plan, agency__isnull=False).values("agency_id")
     groups = AgencyGroup.objects.filter(assignments__task__plan=plan)
     # Named agencies and named group members may belong to another province (as assignees() counts them).
-    return Agency.objects.filter(Q(pk__in=named) | groups.members_condition(plan.province_id)).order_by("name")
+    return Agency.objects.filter(Q(pk__in=named) | groups.members_condition(plan.province_id)).order_by(vietnamese("name"))
 
 
 def assignees(plans):

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from indicators.models import Dimension
 from papi_tracker import signed_preview
+from papi_tracker.collation import vietnamese
 from papi_tracker.downloads import PDF, XLSX, attachment, filename_slug
 from papi_tracker.pdf import blank_date_line, render_pdf, vietnamese_date
 
@@ -225,8 +226,8 @@ def plan_document_import(request, pk):
 
 def _mapping_form(request, plan, unknown):
     """A choice for each name the province does not know; bound once the preview is posted."""
-    agencies = Agency.objects.filter(province=plan.province).order_by("name")
-    groups = AgencyGroup.objects.filter(province=plan.province).order_by("name")
+    agencies = Agency.objects.filter(province=plan.province).order_by(vietnamese("name"))
+    groups = AgencyGroup.objects.filter(province=plan.province).order_by(vietnamese("name"))
     bound = "payload" in request.POST and unknown
     return AgencyMappingForm(
         request.POST if bound else None,

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from papi_tracker.collation import vietnamese
 from papi_tracker.limits import (
     MAX_GRACE_DAYS,
     REOPEN_REASON_MAX_LENGTH,
@@ -88,9 +89,11 @@ class ReportingPeriod(models.Model):
 
     @property
     def label(self):
+        # A plan of several years (2021–2025) has periods in each: the year is the period's own.
+        year = self.end.year if self.plan.end_year else self.plan.year
         if self.kind == self.Kind.QUARTER:
-            return _("Quý %(quarter)s/%(year)s") % {"quarter": self.quarter, "year": self.plan.year}
-        return f"{self.get_kind_display()} {self.plan.year}"
+            return _("Quý %(quarter)s/%(year)s") % {"quarter": self.quarter, "year": year}
+        return f"{self.get_kind_display()} {year}"
 
     def clean(self):
         """Dates in the plan's years, in order (beside each field, in the admin and PeriodForm)."""
@@ -202,7 +205,7 @@ class Report(models.Model):
     class Meta:
         verbose_name = _("báo cáo")
         verbose_name_plural = pgettext_lazy("plural", "báo cáo")
-        ordering = ["period", "agency__name"]
+        ordering = ["period", vietnamese("agency__name")]
         constraints = [
             models.UniqueConstraint(fields=["agency", "period"], name="report_one_per_agency_period"),
             models.CheckConstraint(

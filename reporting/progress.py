@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy as _
 
 from indicators.derived import derive, former_condition, former_count
 from indicators.models import Dimension, Province, Score
+from papi_tracker.collation import sort_key, vietnamese
 from plans.models import Agency, Plan, Target, Task, TaskAssignment
 from plans.obligations import agencies_owing, assignees
 
@@ -699,11 +700,11 @@ def current_plans():
 
 
 NATIONAL_SORTS = {
-    "province": lambda row: row.unit.name,
-    "completion": lambda row: (row.tally.completed_percent, row.unit.name),
-    "overdue": lambda row: (row.tally.overdue, row.unit.name),
-    "reporting": lambda row: (row.reporting_rate, row.unit.name),
-    "on_time": lambda row: (row.on_time_rate, row.unit.name),
+    "province": lambda row: sort_key(row.unit.name),
+    "completion": lambda row: (row.tally.completed_percent, sort_key(row.unit.name)),
+    "overdue": lambda row: (row.tally.overdue, sort_key(row.unit.name)),
+    "reporting": lambda row: (row.reporting_rate, sort_key(row.unit.name)),
+    "on_time": lambda row: (row.on_time_rate, sort_key(row.unit.name)),
 }
 
 
@@ -718,5 +719,5 @@ def national_overview(sort="province", today=None):
         row.unit = unit
     rows.sort(key=NATIONAL_SORTS.get(key, NATIONAL_SORTS["province"]), reverse=sort.startswith("-") and key in NATIONAL_SORTS)
     # Every unit in force has its row, after those with a plan: "chưa có kế hoạch".
-    in_force = Province.objects.valid_on(today or timezone.localdate()).order_by("name")
+    in_force = Province.objects.valid_on(today or timezone.localdate()).order_by(vietnamese("name"))
     return rows + [PlanSummary(None, TaskTally(), None, 0, 0, 0, unit=unit) for unit in in_force if unit not in latest]
