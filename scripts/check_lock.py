@@ -1,5 +1,5 @@
-"""Fails when a top-level pin in requirements.txt or requirements-dev.txt is not what its lock
-file (requirements.lock, requirements-dev.lock) holds: edit a pin, then `make lock`."""
+"""Fails when a top-level pin in requirements.txt, requirements-dev.txt or requirements-bootstrap.txt
+is not what its lock file (requirements.lock, …) holds: edit a pin, then `make lock`."""
 
 import re
 import sys
@@ -20,7 +20,7 @@ def pins(path):
 
 
 problems = []
-for name in ("requirements", "requirements-dev"):
+for name in ("requirements", "requirements-dev", "requirements-bootstrap"):
     wanted, locked = pins(ROOT / f"{name}.txt"), pins(ROOT / f"{name}.lock")
     for pkg, version in wanted.items():
         if locked.get(pkg) != version:
