@@ -23,6 +23,8 @@ REPORT_FORM_OWN_FIELDS = 5
 # What the department types on a report or a period.
 REVIEW_NOTE_MAX_LENGTH = 2000
 REOPEN_REASON_MAX_LENGTH = 1000
+# Why an acceptance was undone: django-simple-history's change reason column holds 100 characters.
+UNDO_REASON_MAX_LENGTH = 100
 
 # What a coordinator types on a plan and its tasks (the seed plans' longest task title has 699).
 PLAN_GOAL_MAX_LENGTH = 5000

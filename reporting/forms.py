@@ -13,6 +13,7 @@ from papi_tracker.limits import (
     TASK_DIFFICULTIES_MAX_LENGTH,
     TASK_EVIDENCE_MAX_LENGTH,
     TASK_NARRATIVE_MAX_LENGTH,
+    UNDO_REASON_MAX_LENGTH,
 )
 from plans.models import Agency, plan_date_errors
 
@@ -149,6 +150,15 @@ class ReturnForm(forms.Form):
         max_length=REVIEW_NOTE_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"required": _("Khi trả lại báo cáo, cần ghi rõ nội dung cần bổ sung.")},
+    )
+
+
+class UndoAcceptForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Lý do hủy tiếp nhận"),
+        max_length=UNDO_REASON_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("Cần ghi lý do hủy tiếp nhận.")},
     )
 
 

@@ -20,6 +20,9 @@ from .progress import ReportingRates
 from .workflow import days_until, is_on_time, submission_block
 
 NOT_STARTED = "not_started"
+# A filter of the review queue, not a status: no report the department can read as final yet
+# (none, a draft, or a returned one being completed), as reminders count who still owes one.
+PENDING = "pending"
 
 
 class ReportState:
@@ -191,24 +194,33 @@ class ReviewQueue(ReportingRates):
         return self.submitted
 
     @property
+    def pending(self):
+        """Agencies with no final report yet (the filter PENDING)."""
+        return sum(n for status, n in self.by_status.items() if status not in Report.FINAL)
+
+    @property
     def on_time_count(self):
         return self.on_time
 
 
 class QueueFilter(django_filters.FilterSet):
-    """Filters of the review queue: report status (with "not started") and kind of agency."""
+    """Filters of the review queue: report status (with "not started" and "not sent yet"), kind
+    of agency, and whether the agency is let back in now (a reopening in force)."""
 
     status = django_filters.ChoiceFilter(
         label=_("Tình trạng báo cáo"),
-        choices=[(NOT_STARTED, _("Chưa báo cáo"))] + list(Report.Status.choices),
+        choices=[(NOT_STARTED, _("Chưa báo cáo")), (PENDING, _("Chưa gửi hoặc đang bổ sung"))] + list(Report.Status.choices),
         method="filter_status",
         empty_label=_("Tất cả"),
     )
     kind = django_filters.ChoiceFilter(label=_("Loại cơ quan"), choices=AgencyKind.choices, empty_label=_("Tất cả"))
+    reopened = django_filters.ChoiceFilter(
+        label=_("Mở lại"), choices=[("1", _("Đang được mở lại"))], method="filter_reopened", empty_label=_("Tất cả")
+    )
 
     class Meta:
         model = Agency
-        fields = ["status", "kind"]
+        fields = ["status", "kind", "reopened"]
 
     def __init__(self, *args, period, **kwargs):
         self.period = period
@@ -217,7 +229,13 @@ class QueueFilter(django_filters.FilterSet):
     def filter_status(self, queryset, name, value):
         if value == NOT_STARTED:
             return queryset.exclude(reports__period=self.period)
+        if value == PENDING:
+            return queryset.exclude(pk__in=Report.objects.filter(period=self.period).final().values("agency_id"))
         return queryset.filter(reports__period=self.period, reports__status=value)
+
+    def filter_reopened(self, queryset, name, value):
+        in_force = PeriodReopening.objects.filter(period=self.period, until__gte=timezone.localdate())
+        return queryset.filter(pk__in=in_force.values("agency_id"))
 
 
 def review_queue(period, filter_data=None):

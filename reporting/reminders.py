@@ -20,10 +20,11 @@ from django.utils.translation import ngettext
 from plans.models import Membership, Plan
 from plans.obligations import agencies_owing
 
-from .models import ReminderLog, Report, ReportingPeriod
+from .models import PeriodReopening, ReminderLog, Report, ReportingPeriod
 from .workflow import days_until, submission_block
 
 PENDING = (None, *Report.EDITABLE)  # no report yet, or one the agency still edits
+EVERY_DAYS = 3  # at most one reminder per agency in this many days
 
 
 @dataclass
@@ -32,13 +33,14 @@ class ReminderRun:
     skipped_recent: int = 0
     without_address: list = field(default_factory=list)
     digests: int = 0
+    not_owing: int = 0  # chosen agencies that owe nothing they can still send (remind_now)
 
 
 def _link(path):
     return settings.SITE_URL.rstrip("/") + path
 
 
-def send_reminders(days=3, every=3, today=None):
+def send_reminders(days=3, every=EVERY_DAYS, today=None):
     today = today or timezone.localdate()
     now = timezone.now()
     run = ReminderRun()
@@ -56,38 +58,12 @@ def send_reminders(days=3, every=3, today=None):
             if period.due_date < today:
                 late_by_province[period.plan.province_id].append((agency, period))
 
-    # One e-mail per agency, listing all it owes, and at most one every `every` days.
-    recently = set(
-        ReminderLog.objects.filter(agency__in=list(due_by_agency), sent_at__gt=now - datetime.timedelta(days=every)).values_list(
-            "agency_id", flat=True
-        )
-    )
-    User = get_user_model()
-    reporter_addresses = defaultdict(list)  # one query for every agency's reporters
-    for agency_id, email in (
-        User.objects.filter(
-            is_active=True, memberships__agency__in=list(due_by_agency), memberships__role=Membership.Role.REPORTER
-        )
-        .exclude(email="")
-        .values_list("memberships__agency_id", "email")
-    ):
-        reporter_addresses[agency_id].append(email)
     with translation.override(settings.LANGUAGE_CODE):
-        for agency, owed in due_by_agency.items():
-            if agency.pk in recently:
-                run.skipped_recent += 1
-                continue
-            addresses = reporter_addresses[agency.pk]
-            if not addresses:
-                run.without_address.append(agency)
-                continue
-            owed.sort(key=lambda p: p.due_date)
-            _send_reminder(agency, owed, addresses, today)
-            ReminderLog.objects.bulk_create(ReminderLog(period=p, agency=agency, sent_at=now) for p in owed)
-            run.reminded.extend((agency, p) for p in owed)
+        _remind(due_by_agency, run, every, today, now)
         for province_id, late in late_by_province.items():
             coordinators = list(
-                User.objects.filter(
+                get_user_model()
+                .objects.filter(
                     is_active=True, memberships__agency__province_id=province_id, memberships__role=Membership.Role.COORDINATOR
                 )
                 .exclude(email="")
@@ -98,6 +74,56 @@ def send_reminders(days=3, every=3, today=None):
                 _send_digest(late, coordinators, today)
                 run.digests += 1
     return run
+
+
+def remind_now(period, agencies, every=EVERY_DAYS, today=None):
+    """Remind the chosen agencies of one period now (the coordinator's "Nhắc ngay"): those that
+    still owe a report they can send get the same e-mail as the daily run, throttled the same
+    way (at most one every `every` days per agency). `period` comes with its plan and province."""
+    today = today or timezone.localdate()
+    agencies = list(agencies)
+    statuses = dict(Report.objects.filter(period=period, agency__in=agencies).values_list("agency_id", "status"))
+    reopened = set(
+        PeriodReopening.objects.filter(period=period, agency__in=agencies, until__gte=today).values_list("agency_id", flat=True)
+    )
+    due_by_agency = {
+        agency: [period]
+        for agency in agencies
+        if statuses.get(agency.pk) in PENDING and not submission_block(period, agency, today, reopened=agency.pk in reopened)
+    }
+    run = ReminderRun(not_owing=len(agencies) - len(due_by_agency))
+    with translation.override(settings.LANGUAGE_CODE):
+        _remind(due_by_agency, run, every, today, timezone.now())
+    return run
+
+
+def _remind(due_by_agency, run, every, today, now):
+    """One e-mail per agency, listing all it owes, and at most one every `every` days."""
+    recently = set(
+        ReminderLog.objects.filter(agency__in=list(due_by_agency), sent_at__gt=now - datetime.timedelta(days=every)).values_list(
+            "agency_id", flat=True
+        )
+    )
+    reporter_addresses = defaultdict(list)  # one query for every agency's reporters
+    for agency_id, email in (
+        get_user_model()
+        .objects.filter(is_active=True, memberships__agency__in=list(due_by_agency), memberships__role=Membership.Role.REPORTER)
+        .exclude(email="")
+        .values_list("memberships__agency_id", "email")
+    ):
+        reporter_addresses[agency_id].append(email)
+    for agency, owed in due_by_agency.items():
+        if agency.pk in recently:
+            run.skipped_recent += 1
+            continue
+        addresses = reporter_addresses[agency.pk]
+        if not addresses:
+            run.without_address.append(agency)
+            continue
+        owed.sort(key=lambda p: p.due_date)
+        _send_reminder(agency, owed, addresses, today)
+        ReminderLog.objects.bulk_create(ReminderLog(period=p, agency=agency, sent_at=now) for p in owed)
+        run.reminded.extend((agency, p) for p in owed)
 
 
 def _send_reminder(agency, periods, addresses, today):

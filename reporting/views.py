@@ -16,10 +16,24 @@ from papi_tracker import signed_preview
 from papi_tracker.downloads import PDF, XLSX, attachment, filename_slug
 from papi_tracker.middleware import take_kept_post
 from plans import access as plan_access
-from plans.models import Target, Task
+from plans.models import Membership, Target, Task
 from plans.obligations import agencies_owing
 
-from . import access, charts, compiled, excel, exports, pdf, progress, readers, report_entry, report_workbook, workflow
+from . import (
+    access,
+    charts,
+    compiled,
+    excel,
+    exports,
+    inbox,
+    pdf,
+    progress,
+    readers,
+    reminders,
+    report_entry,
+    report_workbook,
+    workflow,
+)
 from .calendar import create_periods
 from .forms import (
     CompiledReportForm,
@@ -28,6 +42,7 @@ from .forms import (
     ReopenForm,
     ReturnForm,
     TaskFilterForm,
+    UndoAcceptForm,
 )
 from .models import Export, Report, TaskProgress
 
@@ -52,6 +67,7 @@ def home(request):
         "followed": set(plan_access.followed_plans(request.user).values_list("pk", flat=True)),
         "memberships": memberships,
         "todo": readers.todo_list(request.user),
+        "coordinates": request.user.is_superuser or any(m.role == Membership.Role.COORDINATOR for m in memberships),
         "can_import_scores": plan_access.may_import_scores(request.user),
     }
     return render(request, "reporting/home.html", context)
@@ -123,7 +139,13 @@ def _change_kind(record):
 def _history(report):
     """Every change to the report and its answers, newest first, with who made it."""
     changes = [
-        (record.history_date, record.history_user, _change_kind(record), _("Báo cáo"), record.get_status_display())
+        (
+            record.history_date,
+            record.history_user,
+            _change_kind(record),
+            _("Báo cáo: %(reason)s") % {"reason": record.history_change_reason} if record.history_change_reason else _("Báo cáo"),
+            record.get_status_display(),
+        )
         for record in report.history.select_related("history_user")
     ]
     changes += [
@@ -150,6 +172,7 @@ def _report_page(request, report, return_form=None, status=200):
         "return_form": return_form or ReturnForm(),
         "history": _history(report) if can_review else None,
         "on_time": workflow.is_on_time(report),
+        "undo_form": UndoAcceptForm() if can_review and workflow.undo_block(report, request.user) is None else None,
     }
     return render(request, "reporting/report_detail.html", context, status=status)
 
@@ -173,7 +196,11 @@ def _reviewable(request, pk):
 
 @require_POST
 def report_accept(request, pk):
+    """Accept a report, after a confirmation page (the first POST shows it, the second accepts)."""
     report = _reviewable(request, pk)
+    if request.POST.get("confirmed") != "1":
+        context = {"period": report.period, "reports": [report], "single": report, "version": _seen_version(request)}
+        return render(request, "reporting/accept_confirm.html", context)
     try:
         workflow.accept_report(report, request.user, _seen_version(request))
         messages.success(request, _("Đã tiếp nhận báo cáo của %(agency)s.") % {"agency": report.agency})
@@ -196,6 +223,76 @@ def report_return(request, pk):
     return _report_page(request, report, return_form=form, status=400)
 
 
+@require_POST
+def report_undo_accept(request, pk):
+    """The coordinator who accepted a report takes it back, with a reason, while the period is open."""
+    report = _reviewable(request, pk)
+    form = UndoAcceptForm(request.POST)
+    if form.is_valid():
+        try:
+            workflow.undo_accept(report, request.user, form.cleaned_data["reason"])
+            messages.success(request, _("Đã hủy tiếp nhận báo cáo của %(agency)s.") % {"agency": report.agency})
+        except workflow.WorkflowError as error:
+            messages.error(request, str(error))
+    else:
+        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+    return redirect("report_detail", report.pk)
+
+
+def coordinator_inbox(request):
+    """ "Việc cần làm": what needs the coordinator across the plans they run; each count links
+    to the review queue filtered the same way."""
+    if not plan_access.administers_or_coordinates(request.user):
+        raise Http404
+    return render(request, "reporting/inbox.html", {"inbox": inbox.coordinator_inbox(request.user)})
+
+
+@require_POST
+def bulk_accept(request, pk):
+    """Accept the reports ticked in the queue: the first POST lists them for confirmation, the
+    second (with the signed list) accepts them all or none."""
+    period = access.get_period_for_user(request.user, pk, manage=True)
+    if "token" in request.POST:
+        try:
+            versions = inbox.load_selection(request.POST["token"], period)
+            accepted = workflow.accept_reports(period, versions, request.user)
+        except signed_preview.InvalidPreview:
+            messages.error(request, _("Danh sách báo cáo cần tiếp nhận không hợp lệ hoặc đã quá 1 giờ; hãy chọn lại."))
+        except workflow.WorkflowError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Đã tiếp nhận %(count)s báo cáo.") % {"count": len(accepted)})
+        return redirect("review_queue", period.pk)
+    selection = inbox.accept_selection(request.user, period, inbox.chosen_ids(request.POST.getlist("agency")))
+    if not selection.acceptable:
+        messages.error(request, _("Trong các cơ quan đã chọn, không có báo cáo nào đang chờ tiếp nhận."))
+        return redirect("review_queue", period.pk)
+    context = {"period": period, "reports": selection.acceptable, "refused": selection.refused, "token": selection.token}
+    return render(request, "reporting/accept_confirm.html", context)
+
+
+@require_POST
+def period_remind(request, pk):
+    """Remind the ticked agencies (or every one that has not sent) now, throttled as the daily reminders."""
+    period = access.get_period_for_user(request.user, pk, manage=True)
+    owing = agencies_owing(period.plan)
+    if request.POST.get("all") != "1":
+        owing = owing.filter(pk__in=inbox.chosen_ids(request.POST.getlist("agency")))
+    run = reminders.remind_now(period, owing)
+    count = len({agency.pk for agency, _period in run.reminded})
+    messages.info(request, _("Đã nhắc %(count)s cơ quan qua e-mail.") % {"count": count})
+    if run.skipped_recent:
+        messages.warning(
+            request,
+            _("%(count)s cơ quan đã được nhắc trong %(days)s ngày qua nên chưa nhắc lại.")
+            % {"count": run.skipped_recent, "days": reminders.EVERY_DAYS},
+        )
+    if run.without_address:
+        names = ", ".join(agency.name for agency in run.without_address)
+        messages.warning(request, _("Chưa có địa chỉ e-mail của báo cáo viên: %(names)s.") % {"names": names})
+    return redirect("review_queue", period.pk)
+
+
 def review_queue(request, pk):
     """Every agency that owes the period a report: who is on time, late or missing."""
     period = access.get_period_for_user(request.user, pk)
@@ -207,7 +304,13 @@ def review_queue(request, pk):
     return render(
         request,
         "reporting/review_queue.html",
-        {"queue": queue, "period": period, "can_manage": can_manage, "reopen_form": reopen_form},
+        {
+            "queue": queue,
+            "period": period,
+            "can_manage": can_manage,
+            "reopen_form": reopen_form,
+            "reminder_days": reminders.EVERY_DAYS,
+        },
     )
 
 

@@ -5,6 +5,8 @@ WorkflowError when the step is not allowed. Views never set a status themselves.
     draft ──submit──▶ submitted ──accept──▶ accepted (read-only)
       ▲                   │
       └──── returned ◀─return (with a note)
+
+    accepted ──undo (by who accepted, with a reason, while the period is open)──▶ submitted
 """
 
 import datetime
@@ -17,6 +19,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from papi_tracker.limits import UNDO_REASON_MAX_LENGTH
+from plans.models import touch_plans
 from plans.obligations import tasks_for_agency
 
 from .calendar import working_days_between
@@ -194,6 +198,7 @@ def previous_answers(agency, period, task_ids):
     )
     latest = {}
     for answer in answers:
+        answer.report.period.plan = period.plan  # the same plan: its label reads no more rows
         latest.setdefault(answer.task_id, answer)
     return latest
 
@@ -266,6 +271,85 @@ def accept_report(report, user, seen_version=None):
     report.reviewed_by, report.reviewed_at = user, timezone.now()
     report.version += 1
     _history_as(report, user).save(update_fields=["status", "reviewed_by", "reviewed_at", "version", "updated_at"])
+    return report
+
+
+REVIEWED_FIELDS = ["status", "reviewed_by", "reviewed_at", "version", "updated_at"]
+
+
+@transaction.atomic
+def accept_reports(period, versions, user):
+    """Accept several submitted reports of a period at once, all or nothing. `versions` maps
+    each report's id to the version the coordinator confirmed: a report changed since, or no
+    longer submitted, refuses the whole batch with a message naming its agencies. A fixed
+    number of queries whatever the number of reports (lock, update, history, figures)."""
+    versions = {int(pk): int(version) for pk, version in versions.items()}
+    if not versions:
+        raise WorkflowError(_("Chưa chọn báo cáo nào để tiếp nhận."))
+    reports = list(
+        Report.objects.select_for_update(of=("self",))
+        .filter(period=period, pk__in=list(versions))
+        .select_related("agency")
+        .order_by("pk")
+    )
+    stale = sorted(
+        report.agency.name
+        for report in reports
+        if report.status != Report.Status.SUBMITTED or report.version != versions[report.pk]
+    )
+    if stale or len(reports) != len(versions):
+        raise WorkflowError(
+            _(
+                "Chưa tiếp nhận báo cáo nào: báo cáo của %(agencies)s đã thay đổi hoặc không còn ở trạng thái đã gửi. "
+                "Hãy chọn lại các báo cáo cần tiếp nhận."
+            )
+            % {"agencies": ", ".join(stale) or _("một cơ quan")}
+        )
+    now = timezone.now()
+    for report in reports:
+        report.status = Report.Status.ACCEPTED
+        report.reviewed_by, report.reviewed_at, report.updated_at = user, now, now
+        report.version += 1
+    bulk_update_with_history(reports, Report, REVIEWED_FIELDS, default_user=user)
+    touch_plans([period.plan_id])  # a bulk update sends no signal (reporting/figures.py)
+    return reports
+
+
+def period_is_open(period, today=None):
+    """Whether the period still takes reports from everyone: not locked, and not past its grace."""
+    today = today or timezone.localdate()
+    return period.status == ReportingPeriod.Status.OPEN and (period.closes_on is None or today <= period.closes_on)
+
+
+def undo_block(report, user, today=None):
+    """Why the user cannot undo the acceptance of the report now, or None if they can."""
+    if report.status != Report.Status.ACCEPTED:
+        return _("Chỉ hủy tiếp nhận được báo cáo đã được tiếp nhận.")
+    if report.reviewed_by_id != user.pk:
+        return _("Chỉ người đã tiếp nhận báo cáo mới hủy tiếp nhận được.")
+    if not period_is_open(report.period, today):
+        return _("Kỳ báo cáo đã khóa hoặc đã đóng nên không hủy tiếp nhận được nữa.")
+    return None
+
+
+@transaction.atomic
+def undo_accept(report, user, reason):
+    """Take an acceptance back, by the coordinator who accepted, while the period is open: the
+    report is submitted again, for review. The reason is the history record's change reason."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise WorkflowError(_("Cần ghi lý do hủy tiếp nhận."))
+    if len(reason) > UNDO_REASON_MAX_LENGTH:
+        raise WorkflowError(_("Lý do hủy tiếp nhận tối đa %(limit)s ký tự.") % {"limit": UNDO_REASON_MAX_LENGTH})
+    report = Report.objects.select_for_update(of=("self",)).select_related("period").get(pk=report.pk)
+    block = undo_block(report, user)
+    if block:
+        raise WorkflowError(block)
+    report.status = Report.Status.SUBMITTED
+    report.reviewed_by, report.reviewed_at = user, timezone.now()
+    report.version += 1
+    report._change_reason = reason
+    _history_as(report, user).save(update_fields=REVIEWED_FIELDS)
     return report
 
 

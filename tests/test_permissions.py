@@ -110,7 +110,30 @@ MATRIX = {
     "report_excel": ("get", lambda w: reverse("report_excel", args=[w["period"].pk, w["agency"].pk]), None, FORM),
     "report_upload": ("get", lambda w: reverse("report_upload", args=[w["period"].pk, w["agency"].pk]), None, FORM),
     "report_detail": ("get", lambda w: reverse("report_detail", args=[w["report"].pk]), None, REPORT),
-    "report_accept": ("post", lambda w: reverse("report_accept", args=[w["report"].pk]), lambda w: {}, ACT),
+    # Accepting asks first: without "confirmed" the page to confirm (tests/reporting/test_inbox.py).
+    "report_accept": ("post", lambda w: reverse("report_accept", args=[w["report"].pk]), lambda w: {}, MANAGERS),
+    # The report is submitted, not accepted: nothing to undo, back to its page with the reason why.
+    "report_undo_accept": (
+        "post",
+        lambda w: reverse("report_undo_accept", args=[w["report"].pk]),
+        lambda w: {"reason": "Nhầm."},
+        ACT,
+    ),
+    # "Việc cần làm": any coordinator (of their own plans) and the administrators.
+    "coordinator_inbox": ("get", lambda w: reverse("coordinator_inbox"), None, {**MANAGERS, "other_province_coordinator": 200}),
+    # Bulk actions of the review queue: the period's managers. Accepting lists the choice to confirm.
+    "bulk_accept": (
+        "post",
+        lambda w: reverse("bulk_accept", args=[w["period"].pk]),
+        lambda w: {"agency": w["agency"].pk},
+        MANAGERS,
+    ),
+    "period_remind": (
+        "post",
+        lambda w: reverse("period_remind", args=[w["period"].pk]),
+        lambda w: {"agency": w["agency"].pk},
+        ACT,
+    ),
     "report_return": ("post", lambda w: reverse("report_return", args=[w["report"].pk]), lambda w: {"note": "Bổ sung."}, ACT),
     "review_queue": ("get", lambda w: reverse("review_queue", args=[w["period"].pk]), None, READERS),
     "period_reopen": ("post", lambda w: reverse("period_reopen", args=[w["period"].pk]), reopen_data, ACT),

@@ -68,6 +68,7 @@ def test_the_main_pages_fit_a_phone(demo_data, page, shoot):
     # The department: the to-do list (plans), the review queue, the plan, the dashboard.
     log_in(page, "snv.daknong")
     visit("coordinator-home")
+    visit("coordinator-inbox", "/viec-can-lam/")
     visit("coordinator-queue", f"/ky-bao-cao/{dak_nong_period.pk}/")
     visit("coordinator-plan", f"/ke-hoach/{dak_nong.pk}/")
     visit("coordinator-dashboard", f"/ke-hoach/{dak_nong.pk}/tong-quan/")

@@ -90,10 +90,16 @@ def test_a_commune_report_goes_through_return_and_acceptance(demo_data, page, sh
     page.goto(f"/bao-cao/{report.pk}/")
     assert "Lịch sử thay đổi" in page.inner_text("main")
     page.get_by_role("button", name="Tiếp nhận báo cáo").click()
+    page.wait_for_url(f"**/bao-cao/{report.pk}/tiep-nhan/")  # accepting asks first
+    shoot(page, "17a-accept-confirm")
+    page.get_by_role("button", name="Xác nhận tiếp nhận").click()
     page.wait_for_url(f"**/ky-bao-cao/{report.period_id}/")
     assert "Đã tiếp nhận" in page.locator("table.queue").inner_text()
     page.goto(f"/bao-cao/{report.pk}/")
     shoot(page, "17-report-accepted")
+    page.goto("/viec-can-lam/")  # the coordinator's inbox
+    assert "Việc cần làm" in page.inner_text("h1")
+    shoot(page, "17b-inbox")
     report.refresh_from_db()
     assert report.status == Report.Status.ACCEPTED
 
