@@ -445,6 +445,12 @@ class TargetQuerySet(models.QuerySet):
         in_year = Q(year=year) | Q(year__isnull=True) if year == plan.year else Q(year=year)
         return self.filter(in_year, plan=plan, sub_dimension__isnull=True)
 
+    def of_year(self, plan, year=None):
+        """All the plan's targets for `year`, its sub-dimensions' included."""
+        year = year or plan.year
+        in_year = Q(year=year) | Q(year__isnull=True) if year == plan.year else Q(year=year)
+        return self.filter(in_year, plan=plan)
+
 
 class Target(models.Model):
     """A plan's aim for one dimension (or one of its sub-dimensions) in one of its years, as

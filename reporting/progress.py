@@ -384,6 +384,7 @@ class DimensionProgress:
     actual_group: int | None = None
     actual_rank: int | None = None
     baseline_rank: int | None = None
+    sub_targets: list = field(default_factory=list)  # SubTarget, judged with the dimension's own
     tasks: TaskTally = field(default_factory=TaskTally)
     signal: str = Signal.NONE
 
@@ -436,11 +437,41 @@ def target_checks(target, actual, group, rank, baseline_rank):
     return checks
 
 
+@dataclass
+class SubTarget:
+    """A target for one sub-dimension ("Chỉ số thành phần … đạt 1,50 điểm"), its published score
+    and whether it met the target (None before the score is published)."""
+
+    target: object
+    actual: Decimal | None = None
+    met: bool | None = None
+
+
+def _sub_targets(plan, year, targets, rows):
+    """Each dimension row's sub-dimension targets with the year's published sub-dimension
+    scores: one query, only for a plan that has such targets."""
+    if not targets:
+        return
+    scores = dict(
+        Score.objects.filter(
+            province_id=plan.province_id, year=year, sub_dimension_id__in=[t.sub_dimension_id for t in targets]
+        ).values_list("sub_dimension_id", "value")
+    )
+    for target in targets:
+        row = rows.get(target.dimension_id)
+        if row is None:
+            continue
+        actual = scores.get(target.sub_dimension_id)
+        checks = target_checks(target, actual, None, None, None) if actual is not None else []
+        row.sub_targets.append(SubTarget(target, actual, all(checks) if checks else None))
+
+
 def dimension_signal(row, plan_year, reference_date):
+    checks = [sub.met for sub in row.sub_targets if sub.met is not None]
     if row.actual is not None and row.target is not None:
-        checks = target_checks(row.target, row.actual, row.actual_group, row.actual_rank, row.baseline_rank)
-        if checks:  # a group target without a published group is judged by the tasks below
-            return Signal.MET if all(checks) else Signal.MISSED
+        checks += target_checks(row.target, row.actual, row.actual_group, row.actual_rank, row.baseline_rank)
+    if checks:  # a group target without a published group is judged by the tasks below
+        return Signal.MET if all(checks) else Signal.MISSED
     if not row.tasks.total:
         return Signal.NONE
     if row.tasks.overdue:
@@ -500,8 +531,10 @@ def dimension_progress(plan, states, reference_date, scores):
     """A row per dimension of the plan's year (and one for general tasks, if any): baseline,
     target, published score and task counts. Queries: targets, dimensions."""
     year = judged_year(plan, reference_date)
-    targets = {t.dimension_id: t for t in Target.objects.of_dimensions(plan, year)}
+    all_targets = list(Target.objects.of_year(plan, year).select_related("sub_dimension"))
+    targets = {t.dimension_id: t for t in all_targets if t.sub_dimension_id is None}
     rows = {d.pk: DimensionProgress(d) for d in Dimension.objects.for_year(year).order_by("number")}
+    _sub_targets(plan, year, [t for t in all_targets if t.sub_dimension_id], rows)
     general = DimensionProgress(None)
     for state in states:
         rows.get(state.task.dimension_id, general).tasks.add(state)

@@ -195,3 +195,19 @@ def test_the_targets_page_sets_one_year_at_a_time_and_keeps_the_aims_it_does_not
     # The first year's page shows none of 2020's targets.
     first = client.get(reverse("plan_targets", args=[plan.pk])).content.decode()
     assert "Chỉ tiêu theo chỉ số nội dung năm 2019" in first and "tốp 20" not in first
+
+
+def test_a_sub_dimension_target_is_judged_with_its_dimension(client, coordinator, small_plan):
+    plan = small_plan["plan"]
+    score = Score.objects.filter(province=plan.province, year=2020, sub_dimension__dimension__number=3).first()
+    assert score is not None  # published sub-dimension scores 2018–2024 are reference data
+    sub = score.sub_dimension
+    target = Target.objects.create(plan=plan, dimension=sub.dimension, sub_dimension=sub, target_score=score.value - 1)
+    row = next(r for r in progress.plan_progress(plan, today=TODAY).dimensions if r.dimension == sub.dimension)
+    assert [(s.target, s.actual, s.met) for s in row.sub_targets] == [(target, score.value, True)]
+    assert row.signal == progress.Signal.MET  # dimension 3 has no target of its own: its sub-dimension's decides
+    Target.objects.filter(pk=target.pk).update(target_score=min(score.value + 1, Decimal("10")))
+    row = next(r for r in progress.plan_progress(plan, today=TODAY).dimensions if r.dimension == sub.dimension)
+    assert row.sub_targets[0].met is False and row.signal == progress.Signal.MISSED
+    client.force_login(coordinator)
+    assert f"{sub.code}: " in client.get(reverse("plan_dashboard", args=[plan.pk])).content.decode()
