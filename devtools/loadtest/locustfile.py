@@ -144,6 +144,8 @@ class Coordinator(HttpUser):
         data = {"csrfmiddlewaretoken": csrf_token(page.text), "version": version[1]}
         if action == "return":
             data["note"] = f"Đề nghị bổ sung số liệu ({entry['write']})."
+        else:
+            data["confirmed"] = "1"  # the confirmation page's own POST: the first one only shows it
         url = f"/bao-cao/{report_id}/{'tra-lai' if action == 'return' else 'tiep-nhan'}/"
         journal(**entry)
         # Both answer with the review queue (followed) and a message saying what happened.

@@ -75,3 +75,39 @@ def test_the_form_reads_on_a_phone(demo_data, page, shoot):
     page.set_viewport_size({"width": 390, "height": 844})
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     shoot(page, "72-report-form-390")
+
+
+def test_a_report_is_completed_and_sent_with_the_keyboard_alone(demo_data, page, shoot):
+    """Tab through the form, a status chosen with the arrow keys, a percent typed, each answer
+    carried from the last period confirmed with Space, then "Gửi báo cáo" with Enter; no
+    focused control is ever hidden under the sticky bar."""
+    open_year_report(page)
+    hidden_under_bar = """() => {
+        const el = document.activeElement, bar = document.querySelector('.actions.sticky');
+        if (!el || !bar || bar.contains(el)) return false;
+        return el.getBoundingClientRect().bottom > bar.getBoundingClientRect().top + 1;
+    }"""
+    page.locator("main h1").click()  # a start inside the page, as a keyboard user's first Tab
+    sent = False
+    for _press in range(900):
+        page.keyboard.press("Tab")
+        name, kind, text = page.evaluate(
+            "() => [document.activeElement.name || '', document.activeElement.type || '', document.activeElement.textContent]"
+        )
+        assert not page.evaluate(hidden_under_bar), f"{name} is hidden under the sticky bar"
+        if name.endswith("-status") and not page.evaluate("document.activeElement.value"):
+            page.keyboard.press("ArrowDown")
+            assert page.evaluate("document.activeElement.value") == "not_started", name
+        elif name.endswith("-percent_done") and not page.evaluate("document.activeElement.value"):
+            page.keyboard.type("0")
+        elif name.endswith("-confirmed") and kind == "checkbox" and not page.evaluate("document.activeElement.checked"):
+            page.keyboard.press("Space")
+        elif name == "submit":
+            with page.expect_navigation():
+                page.keyboard.press("Enter")
+            sent = True
+            break
+    assert sent, "the send button was never reached with Tab"
+    page.wait_for_load_state()
+    assert Report.objects.get(agency__name="UBND xã Đắk Nia", period__kind="year").status == "submitted"
+    shoot(page, "73-report-sent-by-keyboard")
