@@ -438,18 +438,16 @@ def touch_plans(plans):
 
 
 class TargetQuerySet(models.QuerySet):
-    def of_dimensions(self, plan, year=None):
-        """The plan's targets for whole dimensions in `year` (by default its first): a target
-        without a year is for the plan's first year. At most one per dimension."""
-        year = year or plan.year
-        in_year = Q(year=year) | Q(year__isnull=True) if year == plan.year else Q(year=year)
-        return self.filter(in_year, plan=plan, sub_dimension__isnull=True)
-
     def of_year(self, plan, year=None):
-        """All the plan's targets for `year`, its sub-dimensions' included."""
+        """All the plan's targets for `year` (by default its first), its sub-dimensions' included:
+        a target without a year is for the plan's first year."""
         year = year or plan.year
         in_year = Q(year=year) | Q(year__isnull=True) if year == plan.year else Q(year=year)
         return self.filter(in_year, plan=plan)
+
+    def of_dimensions(self, plan, year=None):
+        """The plan's targets for whole dimensions in `year`: at most one per dimension."""
+        return self.of_year(plan, year).filter(sub_dimension__isnull=True)
 
 
 class Target(models.Model):

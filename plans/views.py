@@ -137,6 +137,13 @@ def plan_task_import(request, pk):
         "payload": payload,
         "dimensions": {d.pk: d for d in Dimension.objects.all()},
     }
+    return _import_step(request, plan, context, rows)
+
+
+def _import_step(request, plan, context, rows, may_save=True, after=None):
+    """What both task imports (Excel, document) do once the rows are read, or failed to be: the
+    upload page again, or the rows checked against the province's names and the coordinator's
+    mapping, saved when asked and nothing is left to do, else the preview with what is left."""
     if rows is None:
         status = 400 if request.method == "POST" else 200
         context |= {"rows": None, "mapping_form": None, "error_count": 0, "task_count": 0, "complete": False}
@@ -144,9 +151,8 @@ def plan_task_import(request, pk):
     names = plan_import.directory(plan.province)
     mapping_form = _mapping_form(request, plan, plan_import.unknown_names(rows, names))
     mapping = mapping_form.mapping() if mapping_form.is_bound and mapping_form.is_valid() else {}
-    result = plan_import.review(
-        plan, rows, names, mapping, saving="save" in request.POST, province_wide=_province_wide(request, plan)
-    )
+    saving = "save" in request.POST and may_save
+    result = plan_import.review(plan, rows, names, mapping, saving, after=after, province_wide=_province_wide(request, plan))
     if result.saved_before:
         return _saved_before(request, plan)
     if result.added is not None:
@@ -155,7 +161,7 @@ def plan_task_import(request, pk):
     if result.error:
         messages.error(request, result.error)
     context |= {"rows": rows, "mapping_form": mapping_form, "error_count": result.error_count}
-    context |= {"task_count": result.task_count, "complete": result.complete}
+    context |= {"task_count": result.task_count, "complete": result.complete and may_save}
     status = 400 if result.blocked or "save" in request.POST else 200
     return render(request, "plans/plan_import.html", context, status=status)
 
@@ -193,9 +199,7 @@ def plan_document_import(request, pk):
         "from_document": True,
     }
     if rows is None:
-        status = 400 if request.method == "POST" else 200
-        context |= {"rows": None, "mapping_form": None, "error_count": 0, "task_count": 0, "complete": False}
-        return render(request, "plans/plan_import.html", context, status=status)
+        return _import_step(request, plan, context, None)
     section_form = SectionMappingForm(
         request.POST if "payload" in request.POST and preview.headings else None,
         headings=preview.headings,
@@ -203,25 +207,9 @@ def plan_document_import(request, pk):
     )
     sections = section_form.sections() if section_form.is_bound and section_form.is_valid() else {}
     waiting = document_import.apply_sections(rows, preview.headings, sections)
-    names = plan_import.directory(plan.province)
-    mapping_form = _mapping_form(request, plan, plan_import.unknown_names(rows, names))
-    mapping = mapping_form.mapping() if mapping_form.is_bound and mapping_form.is_valid() else {}
-    saving = "save" in request.POST and not waiting
+    context |= {"section_form": section_form, "document": preview, "waiting": waiting}
     after = partial(document_import.apply_document, document=preview)
-    result = plan_import.review(
-        plan, rows, names, mapping, saving=saving, after=after, province_wide=_province_wide(request, plan)
-    )
-    if result.saved_before:
-        return _saved_before(request, plan)
-    if result.added is not None:
-        messages.success(request, _("Đã thêm %(count)s nhiệm vụ vào kế hoạch.") % {"count": result.added})
-        return redirect("plan_detail", plan.pk)
-    if result.error:
-        messages.error(request, result.error)
-    context |= {"rows": rows, "mapping_form": mapping_form, "section_form": section_form, "document": preview, "waiting": waiting}
-    context |= {"error_count": result.error_count, "task_count": result.task_count, "complete": result.complete and not waiting}
-    status = 400 if result.blocked or "save" in request.POST else 200
-    return render(request, "plans/plan_import.html", context, status=status)
+    return _import_step(request, plan, context, rows, may_save=not waiting, after=after)
 
 
 def _mapping_form(request, plan, unknown):
