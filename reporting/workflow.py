@@ -23,6 +23,7 @@ from papi_tracker.limits import UNDO_REASON_MAX_LENGTH
 from plans.models import touch_plans
 from plans.obligations import tasks_for_agency
 
+from . import events
 from .calendar import working_days_between
 from .models import EvidenceFile, PeriodReopening, Report, ReportingPeriod, TaskProgress
 
@@ -221,6 +222,7 @@ def submit_report(report, user, seen_version):
     report.submitted_by, report.submitted_at = user, now
     report.first_submitted_at = report.first_submitted_at or now
     _history_as(report, user).save(update_fields=["status", "submitted_by", "submitted_at", "first_submitted_at", "updated_at"])
+    events.announce(events.report_submitted, report=report, actor=user)
     return report
 
 
@@ -257,6 +259,7 @@ def return_report(report, user, note, seen_version=None):
                 "created_by": user,
             },
         )
+    events.announce(events.report_returned, report=report, actor=user, note=note)
     return report
 
 
@@ -271,6 +274,7 @@ def accept_report(report, user, seen_version=None):
     report.reviewed_by, report.reviewed_at = user, timezone.now()
     report.version += 1
     _history_as(report, user).save(update_fields=["status", "reviewed_by", "reviewed_at", "version", "updated_at"])
+    events.announce(events.report_accepted, reports=[report], actor=user)
     return report
 
 
@@ -312,6 +316,7 @@ def accept_reports(period, versions, user):
         report.version += 1
     bulk_update_with_history(reports, Report, REVIEWED_FIELDS, default_user=user)
     touch_plans([period.plan_id])  # a bulk update sends no signal (reporting/figures.py)
+    events.announce(events.report_accepted, reports=reports, actor=user)
     return reports
 
 
@@ -350,6 +355,7 @@ def undo_accept(report, user, reason):
     report.version += 1
     report._change_reason = reason
     _history_as(report, user).save(update_fields=REVIEWED_FIELDS)
+    events.announce(events.acceptance_undone, report=report, actor=user, reason=reason)
     return report
 
 
@@ -366,6 +372,7 @@ def reopen_for_agency(period, agency, user, until, reason):
     reopening, _created = PeriodReopening.objects.update_or_create(
         period=period, agency=agency, defaults={"until": until, "reason": reason, "created_by": user}
     )
+    events.announce(events.period_reopened, reopening=reopening, actor=user)
     return reopening
 
 
