@@ -48,7 +48,7 @@ def load_demo_reports(plan, seed=2020):
             TaskAssignment.Role.COORDINATING, set()
         ):
             tasks_of[agency_id].append(task)
-    periods = list(plan.periods.order_by("end", "kind"))
+    periods = list(plan.periods.order_by("end", "-start"))
     reports, answers = [], []
     for index, period in enumerate(periods):
         progress_share = (index + 1) / len(periods)  # how far the year has come

@@ -65,7 +65,8 @@ class ReportingPeriod(models.Model):
     class Meta:
         verbose_name = _("kỳ báo cáo")
         verbose_name_plural = pgettext_lazy("plural", "kỳ báo cáo")
-        ordering = ["plan", "end", "kind"]
+        # Calendar order: a quarter before the half-year or year that ends with it (it starts later).
+        ordering = ["plan_id", "end", "-start"]
         constraints = [
             models.CheckConstraint(condition=Q(end__gte=models.F("start")), name="period_window_ordered"),
             models.CheckConstraint(condition=Q(due_date__gte=models.F("end")), name="period_due_after_cutoff"),

@@ -585,7 +585,7 @@ def plan_progress(plan, period=None, today=None, with_text=False):
     current one by default). Looking back at a past period, answers count up to its cut-off
     and deadlines are judged on that day; otherwise on today. A fixed number of queries."""
     today = today or timezone.localdate()
-    periods = list(plan.periods.order_by("end", "due_date", "kind"))  # the manager sets period.plan
+    periods = list(plan.periods.order_by("end", "-start"))  # the manager sets period.plan
     current = current_period(periods, today)
     period = period or current
     is_current = period is not None and period == current

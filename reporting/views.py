@@ -342,7 +342,7 @@ def plan_periods(request, plan_pk):
         messages.success(request, _("Đã tạo %(count)s kỳ báo cáo.") % {"count": len(created)})
         return redirect("plan_periods", plan.pk)
     sent = Count("reports", filter=Q(reports__status__in=Report.SENT))
-    periods = plan.periods.annotate(submitted_count=sent).order_by("end", "kind")
+    periods = plan.periods.annotate(submitted_count=sent).order_by("end", "-start")
     return render(request, "reporting/plan_periods.html", {"plan": plan, "periods": periods, "form": form})
 
 

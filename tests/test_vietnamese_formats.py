@@ -74,3 +74,15 @@ def test_the_dashboard_keeps_percent_signs_with_their_numbers(client, viewer, an
     page = client.get(reverse("plan_dashboard", args=[an_giang_plan.pk])).text
     assert f"{NBSP}%)" in page
     assert " %)" not in page and " %;" not in page
+
+
+@pytest.mark.django_db
+def test_periods_are_in_calendar_order_wherever_they_are_listed(client, coordinator, an_giang_plan):
+    """The model's own order (pickers, admin, to-do lists) and the review queue's: "Quý 2" before
+    "6 tháng", "Quý 4" before "Năm", though each pair ends on the same day."""
+    labels = [p.label for p in an_giang_plan.periods.all()]
+    assert labels.index("Quý 2/2020") < labels.index("6 tháng 2020") < labels.index("Quý 3/2020")
+    assert labels.index("Quý 4/2020") < labels.index("Năm 2020")
+    client.force_login(coordinator)
+    page = client.get(reverse("plan_periods", args=[an_giang_plan.pk])).text
+    assert page.index("Quý 2/2020") < page.index("6 tháng 2020") < page.index("9 tháng 2020") < page.index("Năm 2020")

@@ -13,6 +13,7 @@ from django.urls import reverse
 from papi_tracker.middleware import LAST_SEEN
 from plans.obligations import tasks_for_agency
 from reporting.models import Report
+from tests.factories import add_tasks
 from tests.reporting.test_report_form import post_data
 
 pytestmark = pytest.mark.django_db
@@ -127,9 +128,10 @@ def test_a_file_attached_by_mistake_is_removed_while_the_report_is_a_draft(
     assert not default_storage.exists(stored)
 
 
-@pytest.fixture
-def sent_earlier(commune, year, commune_reporter):
-    """The commune's sent answers of the 9-month period: what its year report starts from."""
+def send_earlier_answers(commune, year, reporter):
+    """The agency's answers to the period before `year`, sent: what its year report starts from."""
+    from django.utils import timezone
+
     from reporting import workflow
 
     earlier = year.plan.periods.exclude(pk=year.pk).filter(end__lt=year.end).order_by("-end").first()
@@ -140,13 +142,17 @@ def sent_earlier(commune, year, commune_reporter):
         for t in tasks
     }  # fmt: skip
     report = workflow.save_draft(
-        agency=commune, period=earlier, user=commune_reporter, seen_version=0, difficulties="", proposals="", progress=progress
+        agency=commune, period=earlier, user=reporter, seen_version=0, difficulties="", proposals="", progress=progress
     )
-    from django.utils import timezone
-
     now = timezone.now()
     Report.objects.filter(pk=report.pk).update(status="submitted", submitted_at=now, first_submitted_at=now)
     return earlier, tasks
+
+
+@pytest.fixture
+def sent_earlier(commune, year, commune_reporter):
+    """The commune's sent answers of the 9-month period."""
+    return send_earlier_answers(commune, year, commune_reporter)
 
 
 def test_a_new_period_starts_from_the_last_sent_answers_until_each_is_looked_at(
@@ -195,3 +201,21 @@ def test_fields_to_touch_on_a_second_period_before_and_after_the_carry_over(
     Report.objects.filter(agency=commune, period=sent_earlier[0]).update(status="draft", submitted_at=None)
     without = empty_fields()
     assert (without, with_carry_over) == (57, 0)  # then one "Xác nhận … không đổi" when nothing changed
+
+
+def empty_fields_to_send(client, form_url):
+    """The fields a send needs (status, percent, result of each task) still empty when the form opens."""
+    forms = client.get(form_url).context["task_forms"].values()
+    return sum(1 for form in forms for name in ("status", "percent_done", "narrative") if not form.initial.get(name))
+
+
+def test_fields_to_touch_for_a_fifty_task_agency(client, commune_reporter, form_url, commune, year):
+    """The issue's case, the README's figure: an agency with 50 tasks, its second period."""
+    add_tasks(year.plan, 50 - tasks_for_agency(commune, plan=year.plan).count(), agency_name=commune.name)
+    client.force_login(commune_reporter)
+    before = empty_fields_to_send(client, form_url)
+    earlier, tasks = send_earlier_answers(commune, year, commune_reporter)
+    after = empty_fields_to_send(client, form_url)
+    assert len(tasks) == 50 and (before, after) == (150, 0)
+    page = client.get(form_url).text
+    assert "Xác nhận 50 nhiệm vụ không đổi" in page  # one click when nothing changed
