@@ -15,11 +15,14 @@ from .derived import derived_scores
 from .forms import ScoreImportForm
 from .history import province_history
 from .models import Province
+from .sub_dimensions import WEAKEST, sub_dimension_analysis, sub_dimension_years
 
 
 def province_detail(request, code):
     """A province's published PAPI scores since 2011 beside the nation's median and best, with
-    the targets of its plans the user may see. Published scores are public: any user reads them."""
+    the targets of its plans the user may see, then where the score is lost: each dimension's
+    sub-dimensions in one year (`?nam=`, the latest by default; indicators.sub_dimensions).
+    Published scores are public: any user reads them."""
     province = get_object_or_404(Province.objects.select_related("successor"), code=code)
     history = province_history(province)
     targets = {(t.year or t.plan.year, t.dimension_id): t for t in hooks.visible_targets(request.user, province)}
@@ -37,6 +40,10 @@ def province_detail(request, code):
     if not rows and history.former:  # a unit of 1/7/2025 before its own scores: its predecessors'
         former_rows, former_chart = _former_rows(history), former_provinces_chart(history)
     latest = former_rows[-1]["year"] if former_rows else None
+    former = [f.province for f in history.former]
+    sub_years = sub_dimension_years([province, *former])
+    sub_year = _year_asked(request.GET.get("nam"), sub_years)
+    analysis = sub_dimension_analysis(province, sub_year, former=former) if sub_year else None
     return render(
         request,
         "indicators/province_detail.html",
@@ -49,11 +56,23 @@ def province_detail(request, code):
             "derived_year": latest,
             "rows": rows,
             "dimensions": [s.dimension for s in history.dimensions],
+            "analysis": analysis,
+            "sub_years": sub_years,
+            "weakest_count": WEAKEST,
             "charts": province_charts(history, {key: t.target_score for key, t in targets.items() if t.target_score is not None})
             if rows
             else [],
         },
     )
+
+
+def _year_asked(value, years):
+    """The year of the sub-dimensions asked for ("?nam=2022") if it has some, else the latest."""
+    try:
+        year = int(value)
+    except (TypeError, ValueError):
+        year = None
+    return year if year in years else (years[0] if years else None)
 
 
 def _former_rows(history):

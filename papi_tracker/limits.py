@@ -25,12 +25,17 @@ REVIEW_NOTE_MAX_LENGTH = 2000
 REOPEN_REASON_MAX_LENGTH = 1000
 # Why an acceptance was undone: django-simple-history's change reason column holds 100 characters.
 UNDO_REASON_MAX_LENGTH = 100
+# A comment in a report's conversation (reporting.models.Comment): a few paragraphs, like a review note.
+COMMENT_MAX_LENGTH = 2000
 
 # What a coordinator types on a plan and its tasks (the seed plans' longest task title has 699).
 PLAN_GOAL_MAX_LENGTH = 5000
 # A plan pasted as text on the import page (An Giang's 179/KH-UBND is 40,000 characters).
 PASTED_PLAN_MAX_LENGTH = 300_000
 TASK_TEXT_MAX_LENGTH = 3000  # title, measure, expected output
+# A decision amending a plan (plans.models.PlanAmendment): its number as a plan's, what it changed.
+AMENDMENT_NUMBER_MAX_LENGTH = 50
+AMENDMENT_SUMMARY_MAX_LENGTH = 2000
 
 # Years and dates. PAPI's first survey was 2009; every date a person types for a plan (its
 # periods, deadlines, issue date) lies in the plan's year or the one before or after it.

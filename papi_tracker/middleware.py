@@ -84,7 +84,7 @@ class SessionLifetimeMiddleware:
 
 
 # Forms whose typing is kept when they arrive after the session ended (url names).
-KEPT_FORMS = {"report_form"}
+KEPT_FORMS = {"report_form", "report_thread", "task_thread"}  # the report form, a comment (reporting.views)
 KEPT_SESSION_KEY = "papi_kept_posts"
 KEPT_MAX_BYTES = 2 * 1024 * 1024  # the session is no place for more; the largest real report is far less
 

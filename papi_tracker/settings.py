@@ -66,6 +66,14 @@ INSTALLED_APPS = [
     "indicators",
     "plans",
     "reporting",
+    "notifications",
+    # The read-only API for provinces' systems (api/): token access, OpenAPI schema and its page.
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "api",
+    # Published plans' pages for citizens, without login (public/; DEVELOPING.md, "The public page").
+    "public",
 ]
 # The project's own tools (benchmark, national data, load test, test-only login helpers) are
 # installed only for development: with DEBUG, or DEVTOOLS=1 on a benchmark server. Production
@@ -120,6 +128,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "notifications.context_processors.unread",
             ],
         },
     },
@@ -362,6 +371,42 @@ LOGGING = {
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
+
+# The read-only API (api/, DEVELOPING.md "The API"): a province's token (Authorization: Bearer),
+# never the session; pages of API_PAGE_SIZE rows (up to API_MAX_PAGE_SIZE on request); each token
+# at most API_RATE requests (DRF's "120/min" form), counted in CACHES["limits"].
+API_PAGE_SIZE = 100
+API_MAX_PAGE_SIZE = 500
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.BearerTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["api.authentication.HasToken"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.authentication.TokenRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"api_token": os.environ.get("API_RATE", "120/min")},
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.Pages",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "COERCE_DECIMAL_TO_STRING": False,  # scores and values as JSON numbers
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "PAPI Tracker API",
+    "DESCRIPTION": _(
+        "API chỉ đọc cho hệ thống báo cáo, bảng điều khiển của tỉnh: tỉnh, khung chỉ số, điểm PAPI, kế hoạch, "
+        "chỉ tiêu, nhiệm vụ, kỳ báo cáo, trạng thái báo cáo và kết quả thực hiện đã gửi. "
+        "Gửi khóa API trong tiêu đề Authorization: Bearer <khóa>."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI from our own static files (drf-spectacular-sidecar): no CDN on closed networks.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "PerformanceGroupEnum": "indicators.models.PerformanceGroup",
+        "ComparatorEnum": "plans.models.Target.Comparator",
+    },
+}
 
 # The address users reach the app at, for links in e-mails.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")

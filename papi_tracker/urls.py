@@ -16,6 +16,8 @@ urlpatterns = [
     path("", include("reporting.urls")),
     path("", include("plans.urls")),
     path("", include("indicators.urls")),
+    path("", include("notifications.urls")),
+    path("", include("public.urls")),  # published plans, open to anyone (/cong-khai/)
     path("", include("accounts.urls")),  # login with its second step, two-factor enrolment
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
     path("doi-mat-khau/", auth_views.PasswordChangeView.as_view(), name="password_change"),
@@ -28,4 +30,7 @@ urlpatterns = [
     path("quan-tri/", admin.site.urls),
     path("suc-khoe/", health, name="health"),
     path("phien/", keep_alive, name="keep_alive"),
+    # The read-only API for provinces' systems, by token (api/; DEVELOPING.md, "The API").
+    path("api/v1/", include("api.urls")),
+    path("khoa-api/", include("api.page_urls")),  # who makes and revokes tokens
 ]

@@ -111,3 +111,14 @@ def may_move_onto(user, unit):
         return True
     unit_has_coordinator = Membership.objects.filter(agency__province=unit, role=Membership.Role.COORDINATOR).exists()
     return not unit_has_coordinator and managed_provinces(user).filter(successor=unit).exists()
+
+
+def public_plans():
+    """Plans citizens read on their public page ("Công khai kế hoạch"), signed in or not: published
+    and not a draft (Plan.is_public). A plan unpublished, or put back to draft, leaves at once."""
+    return Plan.objects.filter(published_at__isnull=False).exclude(status=Plan.Status.DRAFT)
+
+
+def may_publish(user, plan):
+    """Who opens or closes a plan's public page: those who manage it (managed_plans)."""
+    return managed_plans(user).filter(pk=plan.pk).exists()

@@ -1,15 +1,25 @@
 """Admin pages scoped like the rest of the app: a coordinator sees and edits only their
-province's rows; administrators see everything. Uses plans.access."""
+province's rows; administrators see everything. Uses plans.access.
 
+Lists stay usable at national scale (DEVELOPING.md, "Speed"): their filters name plans and
+provinces in one query each, never one per plan (`PlanListFilter`, `ProvinceListFilter`), and
+the largest lists count at most `LimitedCountPaginator.limit` rows, never the whole table."""
+
+from django.contrib import admin
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db import models
 from django.forms.models import BaseInlineFormSet
 from django.http import Http404
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from indicators.models import Province
+from papi_tracker.collation import vietnamese
 
 from . import access
+from .models import Plan
 
 
 class ProvinceScopedMixin:
@@ -17,6 +27,9 @@ class ProvinceScopedMixin:
 
     province_path = "province"
     formfield_overrides = {models.DecimalField: {"localize": True}}  # "5,40" in Vietnamese
+    # No second count of the whole (scoped) table beside the filtered one, and no facet counts.
+    show_full_result_count = False
+    show_facets = admin.ShowFacets.NEVER
 
     def _scope(self, user):
         return access.coordinated_province_ids(user)
@@ -68,6 +81,8 @@ class ProvinceScopedMixin:
         return self._allowed(request, obj)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name in self.get_autocomplete_fields(request) and "widget" not in kwargs:
+            kwargs["widget"] = KnownChoiceAutocomplete(db_field, self.admin_site, using=kwargs.get("using"))
         related = db_field.related_model
         if not access.is_administrator(request.user):
             related_admin = self.admin_site._registry.get(related)
@@ -87,20 +102,68 @@ class ProvinceScopedMixin:
 
 
 def _cached_choices(request, key, field):
-    """Evaluate a select's choices once per request: an inline of 60 rows would otherwise
-    query them 60 times. Autocomplete widgets load their choices themselves."""
+    """Read a select's choices once per request: an inline of 60 rows would otherwise query
+    them 60 times. Only when the select is drawn: a read-only page builds the form's fields
+    too, and would read, say, every answer of the country as a choice. Autocomplete widgets
+    load their choices themselves."""
     if field is None or not hasattr(field, "queryset") or getattr(field.widget, "url_name", None):
         return field
     cache = request.__dict__.setdefault("_admin_choices", {})
-    if key not in cache:
-        cache[key] = list(field.choices)
-    field.choices = cache[key]
+    iterator = field.choices
+
+    def choices():
+        if key not in cache:
+            cache[key] = list(iter(iterator))  # iter(): no COUNT query for list()'s length hint
+        return cache[key]
+
+    field.choices = choices  # a callable: Django calls it when the select is drawn
     return field
+
+
+class KnownChoiceAutocomplete(AutocompleteSelect):
+    """The autocomplete select of the scoped admins. It names the row it was read with (`known`:
+    {pk: label}) instead of asking the database again for each row of an inline; any other value
+    (one posted back) is looked up as Django does, within the field's scoped queryset, once
+    values that are no id at all are dropped (Django's own answers "plan=:" with a 500)."""
+
+    known = None
+
+    def optgroups(self, name, value, attr=None):
+        value = [v for v in value if _is_id(self.field.remote_field.model._meta.pk, v)]
+        selected = {str(v) for v in value if str(v) not in self.choices.field.empty_values}
+        if self.known is None or not selected <= self.known.keys():
+            return super().optgroups(name, value, attr)
+        options = []
+        if not self.is_required and not self.allow_multiple_selected:
+            options.append(self.create_option(name, "", "", False, 0))
+        for pk in sorted(selected):
+            options.append(self.create_option(name, pk, self.known[pk], True, len(options)))
+        return [(None, options, 0)]
+
+
+def _is_id(pk, value):
+    try:
+        pk.to_python(value)
+    except ValidationError:
+        return False
+    return True
 
 
 class SameProvinceAssignmentFormSet(BaseInlineFormSet):
     """A task's agencies and groups belong to its plan's province, also while the task is
-    being created (the model's clean cannot see the plan of a task not yet saved)."""
+    being created (the model's clean cannot see the plan of a task not yet saved). Each row's
+    agency or group was read with the rows (the inline's select_related): its select names it
+    without a query per row (`KnownChoiceAutocomplete`)."""
+
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        for name in ("agency", "group"):
+            field = form.fields.get(name)
+            widget = getattr(getattr(field, "widget", None), "widget", None)  # inside the admin's wrapper
+            if isinstance(widget, KnownChoiceAutocomplete) and getattr(form.instance, f"{name}_id", None):
+                related = getattr(form.instance, name)
+                widget.known = {str(related.pk): field.label_from_instance(related)}
+        return form
 
     def clean(self):
         super().clean()
@@ -113,3 +176,81 @@ class SameProvinceAssignmentFormSet(BaseInlineFormSet):
             assignee = form.cleaned_data.get("agency") or form.cleaned_data.get("group")
             if assignee and assignee.province_id != plan.province_id:
                 raise ValidationError(_("Cơ quan được phân công phải thuộc tỉnh của kế hoạch."))
+
+
+class LimitedCountPaginator(Paginator):
+    """Counts at most `limit` rows (one query, "count of the first limit + 1"), so a list of
+    the country's answers never counts millions of rows; past the limit the list says "more
+    than" (templates/admin/pagination.html) and the user filters further."""
+
+    limit = 10_000
+
+    @cached_property
+    def count(self):
+        return self.object_list.order_by()[: self.limit + 1].count()
+
+    @property
+    def capped(self):
+        return self.count > self.limit
+
+
+def scoped_plans(user):
+    """The plans an admin list may filter by, each with its province (str names it): the user's
+    provinces' for a coordinator (plans.admin_scope's scope), all for an administrator."""
+    plans = Plan.objects.select_related("province").order_by(vietnamese("province__name"), "-year", "document_number")
+    if access.is_administrator(user):
+        return plans
+    return plans.filter(province_id__in=access.coordinated_province_ids(user))
+
+
+class PlanListFilter(admin.RelatedFieldListFilter):
+    """A filter by plan in one query, whatever the number of plans: Django's own reads each plan's
+    province with a query per plan. A coordinator picks among their province's plans; an
+    administrator picks a province first (`ProvinceListFilter`, on the same path), so the
+    filter never lists the country's plans."""
+
+    def field_choices(self, field, request, model_admin):
+        plans = scoped_plans(request.user)
+        if access.is_administrator(request.user):
+            province = request.GET.get(f"{self.field_path}__province__id__exact", "")
+            if province.isdigit():
+                plans = plans.filter(province_id=province)
+            elif self.lookup_val and all(value.isdigit() for value in self.lookup_val):
+                plans = plans.filter(pk__in=self.lookup_val)  # the one chosen, so it shows as chosen
+            else:
+                return []
+        return [(plan.pk, str(plan)) for plan in plans]
+
+    def has_output(self):
+        return bool(self.lookup_choices)
+
+
+class ProvinceListFilter(admin.RelatedFieldListFilter):
+    """A filter by province, in one query: every province for an administrator, a coordinator's
+    own (a single one shows no filter). Choosing a province lets go of the plan chosen before."""
+
+    def field_choices(self, field, request, model_admin):
+        provinces = Province.objects.order_by(vietnamese("name"), "valid_from")
+        if not access.is_administrator(request.user):
+            provinces = provinces.filter(pk__in=access.coordinated_province_ids(request.user))
+        return [(province.pk, str(province)) for province in provinces]
+
+    def choices(self, changelist):
+        plan = [f"{self.field_path.removesuffix('__province')}__id__exact"] if self.field_path.endswith("__province") else []
+        yield {
+            "selected": self.lookup_val is None,
+            "query_string": changelist.get_query_string(remove=[self.lookup_kwarg, *plan]),
+            "display": _("Tất cả"),
+        }
+        for pk, name in self.lookup_choices:
+            yield {
+                "selected": self.lookup_val is not None and str(pk) in self.lookup_val,
+                "query_string": changelist.get_query_string({self.lookup_kwarg: pk}, plan),
+                "display": name,
+            }
+
+
+def plan_filters(path):
+    """The list_filter entries for a list reached from a plan through `path` ("plan",
+    "report__period__plan"): its province, then the plan."""
+    return [(f"{path}__province", ProvinceListFilter), (path, PlanListFilter)]

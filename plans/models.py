@@ -16,6 +16,8 @@ from indicators.models import Dimension, PerformanceGroup, Province, SubDimensio
 from papi_tracker.collation import vietnamese
 from papi_tracker.labels import label_of
 from papi_tracker.limits import (
+    AMENDMENT_NUMBER_MAX_LENGTH,
+    AMENDMENT_SUMMARY_MAX_LENGTH,
     FIRST_PLAN_YEAR,
     LAST_PLAN_YEAR,
     MAX_TASKS_PER_PLAN,
@@ -296,6 +298,34 @@ class Plan(models.Model):
     # Raised by every write that can change the plan's progress figures (reporting/figures.py), so
     # figures cached under the old value are never read again.
     progress_version = models.PositiveBigIntegerField(default=0, editable=False)
+    # "Lập kế hoạch năm sau": the plan this one was made from (reporting/next_year.py). Not
+    # `parent`, which is the plan a lower level implements. One next plan per plan (unique).
+    carried_from = models.ForeignKey(
+        "self",
+        verbose_name=_("chuyển tiếp từ kế hoạch"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="carried_into",
+        help_text=_("Kế hoạch năm trước mà kế hoạch này được lập tiếp từ đó."),
+    )
+    # "Công khai kế hoạch": when and by whom the plan's public page was opened to citizens (the
+    # `public` app); null while it is not published. Written only by plans/publication.py.
+    published_at = models.DateTimeField(_("công khai lúc"), null=True, blank=True, editable=False)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người công khai"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+
+    # Written only by their own functions (touch_plans, plans.publication), never by a save of a
+    # copy read earlier: that would write an older version back, or publish again a plan just
+    # withdrawn from the public page.
+    OWN_WRITES = ("progress_version", "published_at", "published_by")
 
     class Meta:
         verbose_name = _("kế hoạch")
@@ -306,6 +336,12 @@ class Plan(models.Model):
             models.CheckConstraint(condition=Q(baseline_year__lt=models.F("year")), name="plan_baseline_before_year"),
             models.CheckConstraint(
                 condition=Q(end_year__isnull=True) | Q(end_year__gt=models.F("year")), name="plan_end_after_start"
+            ),
+            # A second click on "Lập kế hoạch năm sau" finds the plan the first one made.
+            models.UniqueConstraint(
+                fields=["carried_from"],
+                name="plan_carried_once",
+                violation_error_message=_("Kế hoạch này đã được chuyển tiếp sang kế hoạch năm sau."),
             ),
         ]
         indexes = [models.Index(fields=["province", "year"], name="plan_province_year")]
@@ -318,7 +354,7 @@ class Plan(models.Model):
             # Only touch_plans raises progress_version: a copy of the plan read earlier must not
             # write an older number back, or figures stored under it would be read again.
             kwargs["update_fields"] = [
-                f.name for f in self._meta.concrete_fields if not f.primary_key and f.name != "progress_version"
+                f.name for f in self._meta.concrete_fields if not f.primary_key and f.name not in self.OWN_WRITES
             ]
         super().save(*args, **kwargs)
 
@@ -335,6 +371,12 @@ class Plan(models.Model):
     @property
     def last_year(self):
         return self.end_year or self.year
+
+    @property
+    def is_public(self):
+        """Whether citizens read it on its public page: published and not a draft (the same rule
+        as plans.access.public_plans)."""
+        return self.published_at is not None and self.status != self.Status.DRAFT
 
     @property
     def years(self):
@@ -607,6 +649,16 @@ class TaskQuerySet(models.QuerySet):
         )
 
 
+class CarriedStatus(models.TextChoices):
+    """A carried task's status in the plan it came from, as reporting.progress judged it on the
+    day it was carried: the codes and labels of reporting.models.TaskProgress.Status (plans
+    cannot import reporting; tests/plans/test_next_year.py holds the two equal)."""
+
+    NOT_STARTED = "not_started", _("Chưa thực hiện")
+    IN_PROGRESS = "in_progress", _("Đang thực hiện")
+    COMPLETED = "completed", _("Đã hoàn thành")
+
+
 class Task(models.Model):
     """A task of the plan (nhiệm vụ, giải pháp), reported on by its lead and coordinating agencies."""
 
@@ -654,6 +706,19 @@ class Task(models.Model):
     timeframe_text = models.CharField(_("thời gian thực hiện"), max_length=200, blank=True)
     due_date = models.DateField(_("hạn hoàn thành"), null=True, blank=True)
     expected_output = models.TextField(_("kết quả, sản phẩm"), max_length=TASK_TEXT_MAX_LENGTH, blank=True)
+    # Carried from last year's plan (reporting/next_year.py), with where it stood on that day.
+    carried_from = models.ForeignKey(
+        "self",
+        verbose_name=_("chuyển tiếp từ nhiệm vụ"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="carried_into",
+    )
+    carried_status = models.CharField(_("trạng thái khi chuyển tiếp"), max_length=12, choices=CarriedStatus, blank=True)
+    carried_percent = models.PositiveSmallIntegerField(
+        _("tỷ lệ hoàn thành khi chuyển tiếp"), null=True, blank=True, validators=[MaxValueValidator(100)]
+    )
 
     objects = TaskQuerySet.as_manager()
 
@@ -665,6 +730,12 @@ class Task(models.Model):
             models.UniqueConstraint(fields=["plan", "number"], name="task_unique_number"),
             models.CheckConstraint(
                 condition=~Q(timeframe_kind="deadline") | Q(due_date__isnull=False), name="task_deadline_has_date"
+            ),
+            models.UniqueConstraint(
+                fields=["plan", "carried_from"], condition=Q(carried_from__isnull=False), name="task_carried_once_per_plan"
+            ),
+            models.CheckConstraint(
+                condition=Q(carried_percent__isnull=True) | Q(carried_percent__lte=100), name="task_carried_percent_in_range"
             ),
         ]
 
@@ -679,6 +750,11 @@ class Task(models.Model):
     @property
     def coordinating_assignments(self):
         return [a for a in self.assignments.all() if a.role == TaskAssignment.Role.COORDINATING]
+
+    @property
+    def carried_status_label(self):
+        """Where a carried task stood in last year's plan, e.g. "Đang thực hiện"; "" if not carried."""
+        return label_of(CarriedStatus, self.carried_status) if self.carried_status else ""
 
     @property
     def timeframe_label(self):
@@ -774,3 +850,47 @@ class TaskAssignment(models.Model):
         assignee = self.agency or self.group
         if assignee and self.task_id and assignee.province_id != self.task.plan.province_id:
             raise ValidationError(_("Cơ quan được phân công phải thuộc tỉnh của kế hoạch."))
+
+
+class PlanAmendment(models.Model):
+    """A decision that amends a plan (quyết định, văn bản sửa đổi, bổ sung): its number, the day it
+    was issued and what it changed. The plan page shows which were in force on a day."""
+
+    plan = models.ForeignKey(Plan, verbose_name=_("kế hoạch"), on_delete=models.CASCADE, related_name="amendments")
+    number = models.CharField(_("số, ký hiệu"), max_length=AMENDMENT_NUMBER_MAX_LENGTH, help_text=_("Ví dụ: 25/QĐ-UBND"))
+    issued_on = models.DateField(_("ngày ban hành"))
+    summary = models.TextField(_("nội dung sửa đổi"), max_length=AMENDMENT_SUMMARY_MAX_LENGTH)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người ghi"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("thời điểm ghi"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("văn bản sửa đổi kế hoạch")
+        verbose_name_plural = pgettext_lazy("plural", "văn bản sửa đổi kế hoạch")
+        ordering = ["plan_id", "issued_on", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "number"],
+                name="amendment_unique_number",
+                violation_error_message=_("Kế hoạch đã có văn bản sửa đổi mang số này."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.number} ({self.issued_on:%d/%m/%Y})"
+
+    def clean(self):
+        errors = plan_date_errors(self.plan if self.plan_id else None, issued_on=self.issued_on)
+        if errors:
+            raise ValidationError(errors)
+
+    @classmethod
+    def in_force(cls, amendments, day):
+        """The amendments (a list, in date order) issued on or before `day`: the plan as it stood."""
+        return [a for a in amendments if a.issued_on <= day]

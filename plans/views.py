@@ -2,6 +2,7 @@ import re
 from functools import partial
 
 from django.contrib import messages
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import floatformat
 from django.urls import reverse
@@ -13,7 +14,7 @@ from papi_tracker.collation import vietnamese
 from papi_tracker.downloads import PDF, XLSX, attachment, filename_slug
 from papi_tracker.pdf import blank_date_line, render_pdf, vietnamese_date
 
-from . import access, agency_import, document_import, plan_import
+from . import access, agency_import, amendments, document_import, plan_import, publication, target_suggestions
 from . import targets as target_rules
 from .communes import communes_of, create_commune_committees, present_names
 from .excel import plan_workbook, sections
@@ -32,7 +33,10 @@ from .plan_import import normalise
 
 def plan_detail(request, pk):
     plan = get_object_or_404(
-        access.visible_plans(request.user).select_related("province", "issuing_agency", "coordinating_agency", "parent"), pk=pk
+        access.visible_plans(request.user).select_related(
+            "province", "issuing_agency", "coordinating_agency", "parent", "carried_from"
+        ),
+        pk=pk,
     )
     targets = list(Target.objects.filter(plan=plan).select_related("dimension", "sub_dimension"))
     tasks = Task.objects.filter(plan=plan).listed()
@@ -41,6 +45,14 @@ def plan_detail(request, pk):
         sections.setdefault(task.dimension, []).append(task)
     # Reporting periods, for those who follow them: coordinators and viewers of the province.
     follows = access.followed_plans(request.user).filter(pk=plan.pk).exists()
+    can_manage = access.managed_plans(request.user).filter(pk=plan.pk).exists()
+    # "Chuyển tiếp từ kế hoạch 2020" / "Kế hoạch năm sau: 2021", each when the user may open it (one query).
+    linked = access.visible_plans(request.user).filter(Q(carried_from=plan) | Q(pk=plan.carried_from_id))
+    linked = {p.pk: p for p in linked.only("pk", "year", "end_year", "carried_from_id")}
+    next_plan = next((p for p in linked.values() if p.carried_from_id == plan.pk), None)
+    in_force, day_error = amendments.in_force(plan, request.GET)
+    if day_error:
+        messages.error(request, day_error)
     return render(
         request,
         "plans/plan_detail.html",
@@ -52,14 +64,35 @@ def plan_detail(request, pk):
             "task_count": len(tasks),
             "periods": plan.periods.order_by("end", "-start") if follows else [],  # calendar order: Quý 2 before 6 tháng
             "follows": follows,
-            "can_manage": access.managed_plans(request.user).filter(pk=plan.pk).exists(),
+            "can_manage": can_manage,
+            "previous_plan": linked.get(plan.carried_from_id),
+            "next_plan": next_plan,
+            "in_force": in_force,
+            "amendment_form": amendments.AmendmentForm(plan=plan, user=request.user) if can_manage else None,
         },
     )
 
 
+def plan_amendment_add(request, pk):
+    """Record a decision that amends the plan: its managers (plans.access.managed_plans)."""
+    plan = get_object_or_404(access.managed_plans(request.user).select_related("province"), pk=pk)
+    form = amendments.AmendmentForm(request.POST if request.method == "POST" else None, plan=plan, user=request.user)
+    if request.method == "POST":
+        if form.is_valid():
+            amendment = form.save()
+            messages.success(request, _("Đã ghi văn bản sửa đổi %(number)s.") % {"number": amendment.number})
+            return redirect("plan_detail", plan.pk)
+        status = 400
+    else:
+        status = 200
+    return render(request, "plans/plan_amendment.html", {"plan": plan, "form": form}, status=status)
+
+
 def plan_targets(request, pk):
     """The coordinator sets each dimension's target beside the province's baseline and the
-    nation's latest median and best; a target below the baseline is saved with a warning."""
+    nation's latest median and best, with a suggested target and its reasoning, and the weakest
+    sub-dimensions no task addresses (plans.target_suggestions); a target below the baseline is
+    saved with a warning."""
     plan = get_object_or_404(access.managed_plans(request.user).select_related("province"), pk=pk)
     year = target_rules.year_asked(plan, request.GET.get("nam"))  # a plan of several years: one year at a time
     hints = target_rules.target_hints(plan, year)
@@ -94,7 +127,11 @@ def plan_targets(request, pk):
             target_page = reverse("plan_targets", args=[plan.pk])
             return redirect(f"{target_page}?nam={year}" if plan.end_year else target_page)
     status = 400 if request.method == "POST" else 200
-    return render(request, "plans/plan_targets.html", {"plan": plan, "rows": rows, "year": year}, status=status)
+    # Suggestions beside the fields (never in them) and the weakest sub-dimensions no task addresses.
+    advice = target_suggestions.target_advice(plan, hints, year)
+    context = {"plan": plan, "rows": rows, "year": year, "advice": advice}
+    context["suggested_rows"] = [(hint, form, advice.suggestions[hint.dimension.pk]) for hint, form in rows]
+    return render(request, "plans/plan_targets.html", context, status=status)
 
 
 def plan_excel(request, pk):
@@ -346,3 +383,24 @@ def agency_import_page(request, code):
     }
     status = 400 if request.method == "POST" and (rows is None or context["error_count"]) else 200
     return render(request, "plans/agency_import.html", context, status=status)
+
+
+def plan_publication(request, pk):
+    """Công khai kế hoạch / Ngừng công khai (POST `action` = publish / unpublish): whoever
+    manages the plan (plans.access.may_publish, through managed_plans: anyone else gets 404)
+    opens or closes its public page (the `public` app). A draft is refused with the reason."""
+    plan = get_object_or_404(access.managed_plans(request.user), pk=pk)
+    action = request.POST.get("action") if request.method == "POST" else None
+    if action == "publish":
+        try:
+            publication.publish(plan, request.user)
+        except publication.PublicationError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Đã công khai kế hoạch: người dân xem được trang công khai của kế hoạch."))
+    elif action == "unpublish":
+        publication.unpublish(plan)
+        messages.success(request, _("Đã ngừng công khai kế hoạch: trang công khai không còn truy cập được."))
+    elif request.method == "POST":
+        messages.error(request, _("Yêu cầu không hợp lệ: hãy chọn công khai hoặc ngừng công khai."))
+    return redirect(f"{reverse('plan_detail', args=[plan.pk])}#cong-khai")

@@ -8,14 +8,22 @@ here; anything out of scope is a 404, the same answer as for what does not exist
 - reporters: their own agency's reports, in any state; they edit them while draft or returned.
 
 An export (a background file) is its requester's alone, while they may still make it.
+
+A report's conversation (reporting.models.Comment) is read by whoever sees the report, both its
+threads; its agency's reporters and those who review it post. An agency that coordinates a task
+the report's agency leads reads and posts that task's thread only, and nothing else of the
+report (`get_thread_for_user`).
 """
+
+from dataclasses import dataclass
 
 from django.db.models import Prefetch, Q
 from django.http import Http404
 
+from papi_tracker.collation import vietnamese
 from plans import access as plan_access
-from plans.models import Agency, Membership, TaskAssignment
-from plans.obligations import assignments_of, groups_of
+from plans.models import Agency, AgencyGroup, Membership, Task, TaskAssignment
+from plans.obligations import assignments_of, groups_of, tasks_for_agency
 
 from .models import EvidenceFile, Export, Report, ReportingPeriod, TaskProgress
 
@@ -160,3 +168,96 @@ def get_export_for_user(user, pk):
     if not (may_export_national(user) if plan is None else exportable_plans(user).filter(pk=plan).exists()):
         raise Http404
     return export
+
+
+# --- a report's conversation ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ThreadPlace:
+    """A thread the user reads: the report's (task None) or one of its tasks'."""
+
+    report: Report
+    task: Task | None
+    may_post: bool
+    whole_report: bool  # False: a coordinating agency, which reads this task's thread and nothing else
+    agency: Agency | None  # the agency the user writes for (None: an administrator)
+
+
+def get_thread_for_user(user, report_pk, task_pk=None, post=False):
+    """The report's thread (or, with task_pk, its task's) if the user may read it (and, with
+    post, write in it); otherwise 404, for a task the report does not cover as well."""
+    report = Report.objects.select_related("agency", "period", "period__plan", "period__plan__province").filter(pk=report_pk)
+    report = report.first()
+    if report is None or not user.is_authenticated:
+        raise Http404
+    task = None
+    if task_pk is not None:
+        task = tasks_for_agency(report.agency, plan=report.period.plan).filter(pk=task_pk).select_related("dimension").first()
+        if task is None:
+            raise Http404
+    if visible_reports(user).filter(pk=report.pk).exists():
+        if reporter_agencies(user).filter(pk=report.agency_id).exists():
+            place = ThreadPlace(report, task, True, True, report.agency)
+        elif can_review(user, report.period):
+            place = ThreadPlace(report, task, True, True, _coordinator_agency(user, report) if post else None)
+        else:  # a viewer, a coordinator of another plan of the province: reading only
+            place = ThreadPlace(report, task, False, True, None)
+    else:
+        agency = coordinating_agency(user, report, task) if task is not None else None
+        if agency is None:
+            raise Http404
+        place = ThreadPlace(report, task, True, False, agency)
+    if post and not place.may_post:
+        raise Http404
+    return place
+
+
+def _coordinator_agency(user, report):
+    """The Sở Nội vụ (or the plan's coordinating agency) a reviewer writes for; None for an administrator."""
+    membership = (
+        plan_access.memberships(user)
+        .filter(role=Membership.Role.COORDINATOR, agency__province_id=report.period.plan.province_id)
+        .select_related("agency")
+        .order_by("-agency__is_coordinator", "agency_id")
+        .first()
+    )
+    return membership.agency if membership else None
+
+
+def coordinating_agency(user, report, task):
+    """The agency of the user's that coordinates `task`, which the report's agency leads (and it
+    does not): it takes part in that task's thread of the report. None when there is none."""
+    if task.plan_id != report.period.plan_id or not plan_access.visible_plans(user).filter(pk=task.plan_id).exists():
+        return None
+    if not assignments_of(report.agency, TaskAssignment.Role.LEAD).filter(task=task).exists():
+        return None
+    for agency in reporter_agencies(user).exclude(pk=report.agency_id):
+        roles = set(assignments_of(agency).filter(task=task).values_list("role", flat=True))
+        if roles == {TaskAssignment.Role.COORDINATING}:  # an agency that also leads reports as lead
+            return agency
+    return None
+
+
+def coordinated_task(agency, period, task_pk):
+    """A task of the period's plan that the agency coordinates and does not lead; otherwise 404."""
+    led = assignments_of(agency, TaskAssignment.Role.LEAD).values("task_id")
+    tasks = tasks_for_agency(agency, plan=period.plan, role=TaskAssignment.Role.COORDINATING).exclude(pk__in=led)
+    task = tasks.select_related("dimension").filter(pk=task_pk).first()
+    if task is None:
+        raise Http404
+    return task
+
+
+def lead_reports(agency, period, task):
+    """The period's reports of the agencies that lead `task` (named, or through a group), but
+    `agency`'s own: the reports whose thread on the task a coordinating agency takes part in."""
+    leads = TaskAssignment.objects.filter(task=task, role=TaskAssignment.Role.LEAD)
+    groups = AgencyGroup.objects.filter(pk__in=leads.exclude(group=None).values("group_id"))
+    condition = Q(pk__in=leads.exclude(agency=None).values("agency_id")) | groups.members_condition(period.plan.province_id)
+    return (
+        Report.objects.filter(period=period, agency__in=Agency.objects.filter(condition))
+        .exclude(agency=agency)
+        .select_related("agency")
+        .order_by(vietnamese("agency__name"), "pk")
+    )

@@ -1,21 +1,35 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.views.main import ChangeList
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from plans.admin_scope import ProvinceScopedMixin
+from plans import access as plan_access
+from plans.admin_scope import LimitedCountPaginator, ProvinceScopedMixin, plan_filters
 
 from . import access
-from .models import EvidenceFile, Export, PeriodReopening, ProgressSnapshot, ReminderLog, Report, ReportingPeriod, TaskProgress
+from .models import (
+    Comment,
+    EvidenceFile,
+    Export,
+    PeriodReopening,
+    ProgressSnapshot,
+    ReminderLog,
+    Report,
+    ReportingPeriod,
+    TaskProgress,
+)
 
 
 @admin.register(ReportingPeriod)
 class ReportingPeriodAdmin(ProvinceScopedMixin, admin.ModelAdmin):
     province_path = "plan__province"
     list_display = ["__str__", "kind", "start", "end", "due_date", "status"]
-    list_filter = ["kind", "status", ("plan", admin.RelatedOnlyFieldListFilter)]
+    list_filter = ["kind", "status", *plan_filters("plan")]
     list_select_related = ["plan", "plan__province"]
     search_fields = ["plan__document_number", "plan__province__name"]
+    autocomplete_fields = ["plan"]
+    paginator = LimitedCountPaginator
 
 
 class ReadOnlyMixin:
@@ -48,16 +62,31 @@ class TaskProgressInline(ReadOnlyMixin, ProvinceScopedMixin, admin.StackedInline
     extra = 0
     fields = ["task", "status", "percent_done", "achieved_value", "narrative", "evidence"]
 
+    def get_queryset(self, request):
+        # Each row is headed by its answer's name (report, agency, period, plan, province) and
+        # names its task: read with the rows, not five queries a row.
+        return super().get_queryset(request).select_related("task", "report__agency", "report__period__plan__province")
+
 
 @admin.register(Report)
 class ReportAdmin(ReadOnlyMixin, ProvinceScopedMixin, admin.ModelAdmin):
     province_path = "period__plan__province"
     visible_path = "pk"
     list_display = ["agency", "period", "status", "submitted_at"]
-    list_filter = ["status", ("period__plan", admin.RelatedOnlyFieldListFilter)]
+    list_filter = ["status", *plan_filters("period__plan")]
     search_fields = ["agency__name"]
     list_select_related = ["agency", "period", "period__plan", "period__plan__province"]
+    paginator = LimitedCountPaginator
     inlines = [TaskProgressInline]
+
+
+class ChosenPlanChangeList(ChangeList):
+    """Lists nothing until a plan is chosen in the filter (`plan_parameter`): the country's
+    answers are millions of rows, which no page can sort, search or count."""
+
+    def get_queryset(self, request, exclude_parameters=None):
+        queryset = super().get_queryset(request, exclude_parameters)
+        return queryset if self.model_admin.plan_parameter in request.GET else queryset.none()
 
 
 @admin.register(TaskProgress)
@@ -65,11 +94,25 @@ class TaskProgressAdmin(ReadOnlyMixin, ProvinceScopedMixin, admin.ModelAdmin):
     province_path = "report__period__plan__province"
     visible_path = "report"
     list_display = ["report", "task", "status", "percent_done"]
-    list_filter = ["status", ("report__period__plan", admin.RelatedOnlyFieldListFilter)]
+    list_filter = ["status", *plan_filters("report__period__plan")]
+    plan_parameter = "report__period__plan__id__exact"
     search_fields = ["report__agency__name", "task__number", "narrative"]
     list_select_related = ["report__agency", "report__period__plan__province", "task"]
     # As reports list (period, then agency), then the plan's task order; the model orders by ids.
     ordering = ["report__period", "report__agency__name", "task__order", "task_id"]
+    paginator = LimitedCountPaginator
+
+    def get_changelist(self, request, **kwargs):
+        return ChosenPlanChangeList
+
+    def changelist_view(self, request, extra_context=None):
+        if request.method == "GET" and self.plan_parameter not in request.GET:
+            if plan_access.is_administrator(request.user):
+                message = _("Chọn tỉnh rồi chọn kế hoạch trong bộ lọc để xem kết quả thực hiện.")
+            else:
+                message = _("Chọn kế hoạch trong bộ lọc để xem kết quả thực hiện.")
+            self.message_user(request, message, messages.INFO)
+        return super().changelist_view(request, extra_context)
 
 
 @admin.register(PeriodReopening)
@@ -78,7 +121,9 @@ class PeriodReopeningAdmin(ReadOnlyMixin, ProvinceScopedMixin, admin.ModelAdmin)
 
     province_path = "period__plan__province"
     list_display = ["agency", "period", "until", "created_by", "created_at"]
+    list_filter = plan_filters("period__plan")
     list_select_related = ["agency", "period__plan__province", "created_by"]
+    paginator = LimitedCountPaginator
 
 
 @admin.register(EvidenceFile)
@@ -89,6 +134,8 @@ class EvidenceFileAdmin(ReadOnlyMixin, ProvinceScopedMixin, admin.ModelAdmin):
     visible_path = "progress__report"
     ordering = ["progress__report__period", "progress__report__agency__name", "progress__task__order", "uploaded_at", "id"]
     list_display = ["original_name", "download", "content_type", "size", "progress", "uploaded_by", "uploaded_at"]
+    list_filter = plan_filters("progress__report__period__plan")
+    paginator = LimitedCountPaginator
     fields = ["original_name", "download", "content_type", "size", "progress", "uploaded_by", "uploaded_at"]
     readonly_fields = fields
     list_select_related = [
@@ -103,11 +150,25 @@ class EvidenceFileAdmin(ReadOnlyMixin, ProvinceScopedMixin, admin.ModelAdmin):
         return format_html('<a href="{}">{}</a>', reverse("evidence_download", args=[evidence.pk]), evidence.original_name)
 
 
+@admin.register(Comment)
+class CommentAdmin(ReadOnlyMixin, ProvinceScopedMixin, admin.ModelAdmin):
+    """Comments are posted on the report's page (reporting.conversation) and never edited."""
+
+    province_path = "report__period__plan__province"
+    visible_path = "report"
+    list_display = ["report", "task", "agency", "author", "created_at"]
+    list_filter = plan_filters("report__period__plan")
+    list_select_related = ["report__agency", "report__period__plan__province", "task", "agency", "author"]
+    paginator = LimitedCountPaginator
+
+
 @admin.register(ReminderLog)
 class ReminderLogAdmin(ReadOnlyMixin, ProvinceScopedMixin, admin.ModelAdmin):
     province_path = "period__plan__province"
     list_display = ["agency", "period", "sent_at"]
+    list_filter = plan_filters("period__plan")
     list_select_related = ["agency", "period__plan__province"]
+    paginator = LimitedCountPaginator
 
 
 @admin.register(Export)

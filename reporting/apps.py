@@ -7,6 +7,10 @@ class ReportingConfig(AppConfig):
     verbose_name = _("Báo cáo")
 
     def ready(self):
-        from . import signals
+        # plans' targets page asks last year's completion through this hook: plans imports nothing of reporting.
+        from plans import hooks
+
+        from . import completion, signals
 
         signals.connect()
+        hooks.register(previous_completion=completion.previous_completion)

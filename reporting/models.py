@@ -15,6 +15,7 @@ from simple_history.models import HistoricalRecords
 
 from papi_tracker.collation import vietnamese
 from papi_tracker.limits import (
+    COMMENT_MAX_LENGTH,
     MAX_GRACE_DAYS,
     REOPEN_REASON_MAX_LENGTH,
     REPORT_TEXT_MAX_LENGTH,
@@ -427,3 +428,38 @@ class Export(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} · {self.created_at:%d/%m/%Y %H:%M}"
+
+
+class Comment(models.Model):
+    """One comment in a report's conversation (ý kiến trao đổi): on the report as a whole (no
+    task), or on one of its tasks. Who reads and posts which thread is reporting.access's
+    (`get_thread_for_user`); posting is reporting.conversation's (`post_comment`). Never edited:
+    its history row records who posted it, beside the report's own history."""
+
+    report = models.ForeignKey(Report, verbose_name=_("báo cáo"), on_delete=models.CASCADE, related_name="comments")
+    task = models.ForeignKey(Task, verbose_name=_("nhiệm vụ"), on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("người viết"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    # The agency the author wrote for (the report's own, a coordinating agency, the Sở Nội vụ):
+    # as it was when posted, so the thread reads the same after the author moves on.
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("thay mặt cơ quan"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    body = models.TextField(_("nội dung"), max_length=COMMENT_MAX_LENGTH)
+    created_at = models.DateTimeField(_("gửi lúc"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("ý kiến trao đổi")
+        verbose_name_plural = pgettext_lazy("plural", "ý kiến trao đổi")
+        ordering = ["report_id", "created_at", "id"]  # not "report": see TaskProgress
+        constraints = [models.CheckConstraint(condition=~Q(body=""), name="comment_not_empty")]
+        indexes = [
+            # The report's pages read its threads (report, task) in the order they were written.
+            models.Index(fields=["report", "task", "created_at"], name="comment_thread"),
+        ]
+
+    def __str__(self):
+        return f"{self.report_id} · {self.task_id or '—'} · {self.created_at:%d/%m/%Y %H:%M}"

@@ -12,6 +12,13 @@ urlpatterns = [
     path("bao-cao/<int:pk>/tiep-nhan/", views.report_accept, name="report_accept"),
     path("bao-cao/<int:pk>/tra-lai/", views.report_return, name="report_return"),
     path("bao-cao/<int:pk>/huy-tiep-nhan/", views.report_undo_accept, name="report_undo_accept"),
+    path("bao-cao/<int:pk>/trao-doi/", views.report_thread, name="report_thread"),
+    path("bao-cao/<int:pk>/nhiem-vu/<int:task_pk>/trao-doi/", views.task_thread, name="task_thread"),
+    path(
+        "ky-bao-cao/<int:period_pk>/co-quan/<int:agency_pk>/phoi-hop/<int:task_pk>/",
+        views.coordinated_threads,
+        name="coordinated_threads",
+    ),
     path("viec-can-lam/", views.coordinator_inbox, name="coordinator_inbox"),
     path("ky-bao-cao/<int:pk>/", views.review_queue, name="review_queue"),
     path("ky-bao-cao/<int:pk>/mo-lai/", views.period_reopen, name="period_reopen"),
@@ -25,7 +32,9 @@ urlpatterns = [
     path("toan-quoc/", views.national_overview, name="national_overview"),
     path("toan-quoc/xuat/", views.national_export, name="national_export"),
     path("ke-hoach/<int:pk>/xuat-ca-nam/", views.plan_year_export, name="plan_year_export"),
+    path("ke-hoach/<int:pk>/lap-ke-hoach-nam-sau/", views.plan_next_year, name="plan_next_year"),
     path("xuat/<uuid:pk>/", views.export_detail, name="export_detail"),
     path("xuat/<uuid:pk>/tai-ve/", views.export_download, name="export_download"),
     path("minh-chung/<int:pk>/", views.evidence_download, name="evidence_download"),
+    path("ke-hoach/<int:pk>/tien-do.csv", views.plan_progress_csv, name="plan_progress_csv"),
 ]

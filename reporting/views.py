@@ -2,18 +2,22 @@
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from papi_tracker import signed_preview
 from papi_tracker.downloads import PDF, XLSX, attachment, filename_slug
+from papi_tracker.limits import COMMENT_MAX_LENGTH
 from papi_tracker.middleware import take_kept_post
 from plans import access as plan_access
 from plans.models import Membership, Target, Task
@@ -23,9 +27,11 @@ from . import (
     access,
     charts,
     compiled,
+    conversation,
     excel,
     exports,
     inbox,
+    next_year,
     pdf,
     progress,
     readers,
@@ -114,6 +120,10 @@ def report_form(request, period_pk, agency_pk):
     for error in entry.errors:
         messages.error(request, error)
     context = entry.context() | {"session_seconds": settings.SESSION_IDLE_SECONDS}
+    if entry.report is not None:  # its conversation, one query: the report's thread at the top, each task's on its card
+        context["thread"] = conversation.thread(entry.report)
+        context["thread"].attach(entry.sheet)
+        context["comment_max_length"] = COMMENT_MAX_LENGTH
     return render(request, "reporting/report_form.html", context)
 
 
@@ -136,8 +146,9 @@ def _change_kind(record):
     return actions.get(record.history_type, record.history_type)
 
 
-def _history(report):
-    """Every change to the report and its answers, newest first, with who made it."""
+def _history(report, thread=None, sheet=None):
+    """Every change to the report and its answers, newest first, with who made it; with the
+    report's conversation (conversation.Thread), each comment where it was posted."""
     changes = [
         (
             record.history_date,
@@ -158,19 +169,39 @@ def _history(report):
         )
         for record in TaskProgress.history.filter(report_id=report.pk).select_related("history_user", "task")
     ]
+    if thread is not None:
+        numbers = {row.task.pk: row.task.number for section in sheet.sections for row in section.rows}
+        comments = [(comment, "") for comment in thread.on_report]
+        comments += [(comment, numbers.get(task_id, "")) for task_id, rows in thread.by_task.items() for comment in rows]
+        changes += [
+            (
+                comment.created_at,
+                comment.author,
+                pgettext("history action", "Ý kiến"),
+                _("Nhiệm vụ %(number)s") % {"number": number} if number else _("Báo cáo"),
+                comment.body if len(comment.body) <= 80 else comment.body[:79] + "…",
+            )
+            for comment, number in comments
+        ]
     return sorted(changes, key=lambda change: change[0], reverse=True)
 
 
 def _report_page(request, report, return_form=None, status=200):
     can_review = access.can_review(request.user, report.period)
-    can_edit = report.status in Report.EDITABLE and access.reporter_agencies(request.user).filter(pk=report.agency_id).exists()
+    own = access.reporter_agencies(request.user).filter(pk=report.agency_id).exists()
+    sheet = readers.report_sheet(request.user, report.agency, report.period, report)
+    thread = conversation.thread(report)
+    thread.attach(sheet)
     context = {
         "report": report,
-        "sheet": readers.report_sheet(request.user, report.agency, report.period, report),
+        "sheet": sheet,
+        "thread": thread,
+        "may_comment": own or can_review,  # viewers read the conversation only
+        "comment_max_length": COMMENT_MAX_LENGTH,
         "can_review": can_review,
-        "can_edit": can_edit,
+        "can_edit": own and report.status in Report.EDITABLE,
         "return_form": return_form or ReturnForm(),
-        "history": _history(report) if can_review else None,
+        "history": _history(report, thread, sheet) if can_review else None,
         "on_time": workflow.is_on_time(report),
         "undo_form": UndoAcceptForm() if can_review and workflow.undo_block(report, request.user) is None else None,
     }
@@ -237,6 +268,102 @@ def report_undo_accept(request, pk):
     else:
         messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
     return redirect("report_detail", report.pk)
+
+
+# --- a report's conversation (reporting.conversation; who takes part: access.get_thread_for_user) ---
+
+
+def _back(request, data, anchor):
+    """Where a posted comment returns: the page it was written on (`next`: this site's only), at
+    the thread (`anchor`, unless `next` names its own); "" when it names none."""
+    target = (data or {}).get("next") or request.GET.get("next") or ""
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return ""
+    return target if "#" in target else target + anchor
+
+
+def _chosen_task(data):
+    """(task id, data with its `body`) when the report form's shared comment form sent it: each
+    card's box is `body-<task>`, its button `task`; (None, data) otherwise."""
+    task = data.get("task", "")
+    if not task.isdigit():
+        return None, data
+    chosen = data.copy()
+    chosen["body"] = data.get(f"body-{task}", "")
+    return int(task), chosen
+
+
+def _thread_page(request, pk, task_pk=None):
+    """One thread of a report, read and answered: the report's (task_pk None) or one task's.
+    A comment posted from a report's page returns there (its `next`, at the thread); one refused
+    comes back here, its text kept in the box with the reason beside it. A comment sent after the
+    session ended is offered back here after the login (KeepPostedFormMiddleware)."""
+    posted = request.method == "POST"
+    kept = None if posted else take_kept_post(request)
+    data = request.POST if posted else (kept[0] if kept else None)
+    if data is not None and task_pk is None:
+        task_pk, data = _chosen_task(data)
+    place = access.get_thread_for_user(request.user, pk, task_pk, post=posted)
+    if not place.may_post:
+        kept = data = None
+    if kept is not None:
+        messages.warning(
+            request, _("Phiên đăng nhập đã hết khi bạn gửi ý kiến. Nội dung được giữ lại bên dưới: hãy bấm “Gửi ý kiến”.")
+        )
+    anchor = f"#y-kien-{place.task.pk}" if place.task else "#y-kien"
+    back = _back(request, data, anchor)
+    form = conversation.CommentForm(data, initial={"next": back})
+    if posted and form.is_valid():
+        try:
+            conversation.post_comment(place.report, place.task, request.user, form.cleaned_data["body"], place.agency)
+        except ValidationError as error:
+            form.add_error("body", error)
+        else:
+            messages.success(request, _("Đã gửi ý kiến."))
+            return redirect(back or request.path + anchor)
+    context = {
+        "place": place,
+        "comments": conversation.comments_on(place.report, place.task),
+        "form": form,
+        "anchor": anchor,
+        # Its own address: a page answering the report form's shared comment form is at the report's.
+        "action": reverse("task_thread", args=[pk, place.task.pk]) if place.task else reverse("report_thread", args=[pk]),
+    }
+    return render(request, "reporting/thread.html", context, status=400 if form.errors else 200)
+
+
+def report_thread(request, pk):
+    """The thread on a report as a whole, for whoever sees the report. The report form's task
+    boxes post here as well, through one form: the button pressed names the task (_chosen_task)."""
+    return _thread_page(request, pk)
+
+
+def task_thread(request, pk, task_pk):
+    """The thread on one task of a report: whoever sees the report, and the agencies that
+    coordinate the task when the report's agency leads it (they see nothing else of the report)."""
+    return _thread_page(request, pk, task_pk)
+
+
+def coordinated_threads(request, period_pk, agency_pk, task_pk):
+    """A coordinating agency's side of a task: its thread in each lead's report of the period,
+    read and answered here, without the leads' answers."""
+    agency = access.get_reporting_agency(request.user, agency_pk)
+    period = get_object_or_404(
+        access.visible_periods(request.user).select_related("plan", "plan__province"),
+        pk=period_pk,
+        plan__province=agency.province,
+    )
+    task = access.coordinated_task(agency, period, task_pk)
+    reports = list(access.lead_reports(agency, period, task))
+    threads = conversation.task_threads(reports, task)
+    context = {
+        "agency": agency,
+        "period": period,
+        "task": task,
+        "threads": [(report, threads[report.pk], f"y-kien-r{report.pk}") for report in reports],
+        "comment_max_length": COMMENT_MAX_LENGTH,
+    }
+    return render(request, "reporting/coordinated_threads.html", context)
 
 
 def coordinator_inbox(request):
@@ -558,3 +685,50 @@ def report_upload(request, period_pk, agency_pk):
             status = 400
     context = {"agency": agency, "period": period, "report": report, "form": form, "preview": preview}
     return render(request, "reporting/report_upload.html", context, status=status)
+
+
+def plan_next_year(request, pk):
+    """ "Lập kế hoạch năm sau": GET shows what would be carried (reporting.next_year.prepare),
+    POST makes the plan and opens it; the plan's managers only. A plan already carried opens
+    the plan its first click made."""
+    plan = get_object_or_404(plan_access.managed_plans(request.user).select_related("province__successor", "parent"), pk=pk)
+    form = next_year.NextYearForm(
+        request.POST if request.method == "POST" else None,
+        initial={"document_number": next_year.default_document_number(plan, plan.last_year + 1)},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            new, made = next_year.carry_over(
+                plan,
+                request.user,
+                include_finished=form.cleaned_data["include_finished"],
+                document_number=form.cleaned_data["document_number"],
+            )
+        except next_year.CarryOverError as error:
+            form.add_error(None, str(error))
+        else:
+            if made:
+                messages.success(
+                    request,
+                    _("Đã lập kế hoạch năm %(year)s (đang soạn): hãy điều chỉnh chỉ tiêu và nhiệm vụ.") % {"year": new.year},
+                )
+            else:
+                messages.info(request, _("Kế hoạch năm sau của kế hoạch này đã được lập."))
+            return redirect("plan_detail", new.pk)
+    carry = next_year.prepare(plan)
+    if carry.existing is not None:
+        messages.info(request, _("Kế hoạch năm sau của kế hoạch này đã được lập."))
+        return redirect("plan_detail", carry.existing.pk)
+    context = {"plan": plan, "carry": carry, "form": form}
+    return render(request, "plans/plan_next_year.html", context, status=400 if form.is_bound else 200)
+
+
+def plan_progress_csv(request, pk):
+    """The plan's progress as CSV (reporting.progress_csv), for whoever may see its progress: the
+    dashboard's readers (plans.access.followed_plans). A published plan's public page has its own
+    download of the same builder, checked by plans.access.public_plans (public.views.public_plan_csv)."""
+    from .progress_csv import plan_progress_csv as as_csv  # beside the view: one block to move with it
+
+    plan = get_object_or_404(plan_access.followed_plans(request.user).select_related("province"), pk=pk)
+    content = as_csv(progress.plan_progress(plan))
+    return attachment(content, f"tien-do-{filename_slug(plan.document_number)}-{plan.year}.csv", "text/csv; charset=utf-8")

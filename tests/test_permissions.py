@@ -87,6 +87,7 @@ MANAGERS = {**READERS, "viewer": 404}
 REPORT = {**READERS, "lead_reporter": 200}
 ACT = {role: (302 if status == 200 else status) for role, status in MANAGERS.items()}
 FORM = {**dict.fromkeys(READERS, 404), "lead_reporter": 302}  # its report is sent: the form redirects to it
+PUBLIC = {**OK_ALL, "anonymous": 200}  # no login: the only rows where anonymous reads
 MATRIX = {
     # Published scores are national reference data: administrators alone import them.
     "score_import": (
@@ -110,6 +111,16 @@ MATRIX = {
     "report_excel": ("get", lambda w: reverse("report_excel", args=[w["period"].pk, w["agency"].pk]), None, FORM),
     "report_upload": ("get", lambda w: reverse("report_upload", args=[w["period"].pk, w["agency"].pk]), None, FORM),
     "report_detail": ("get", lambda w: reverse("report_detail", args=[w["report"].pk]), None, REPORT),
+    # A report's conversation: its threads for whoever sees the report; a task's thread also for the
+    # agencies coordinating the task (Long Xuyên on 6.1), which see nothing else of the report.
+    "report_thread": ("get", lambda w: reverse("report_thread", args=[w["report"].pk]), None, REPORT),
+    "task_thread": ("get", lambda w: _task_thread(w), None, {**REPORT, "coord_reporter": 200}),
+    "coordinated_threads": (
+        "get",
+        lambda w: reverse("coordinated_threads", args=[w["period"].pk, _long_xuyen().pk, _coordinated(w)]),
+        None,
+        {**dict.fromkeys(ROLES[:-1], 404), "coord_reporter": 200},
+    ),
     # Accepting asks first: without "confirmed" the page to confirm (tests/reporting/test_inbox.py).
     "report_accept": ("post", lambda w: reverse("report_accept", args=[w["report"].pk]), lambda w: {}, MANAGERS),
     # The report is submitted, not accepted: nothing to undo, back to its page with the reason why.
@@ -149,6 +160,9 @@ MATRIX = {
     ),
     # The target form: the province's coordinators and the administrators.
     "plan_targets": ("get", lambda w: reverse("plan_targets", args=[w["plan"].pk]), None, MANAGERS),
+    # Next year's plan from this one, and the decisions that amend it: the plan's managers.
+    "plan_next_year": ("get", lambda w: reverse("plan_next_year", args=[w["plan"].pk]), None, MANAGERS),
+    "plan_amendment_add": ("get", lambda w: reverse("plan_amendment_add", args=[w["plan"].pk]), None, MANAGERS),
     # The compiled report is the department's: its coordinators and the administrators.
     "compiled_report": ("get", lambda w: reverse("compiled_report", args=[w["period"].pk]), None, MANAGERS),
     "compiled_excel": ("get", lambda w: reverse("compiled_excel", args=[w["period"].pk]), None, MANAGERS),
@@ -203,6 +217,40 @@ MATRIX = {
     "account_reset_two_factor": ("get", lambda w: reverse("account_reset_two_factor", args=[_account(w)]), None, MANAGERS),
     "account_set_active": ("post", lambda w: reverse("account_set_active", args=[_account(w)]), lambda w: {"active": "0"}, ACT),
     "account_invite": ("post", lambda w: reverse("account_invite", args=[_account(w)]), lambda w: {}, ACT),
+    # The plan's progress as CSV: the dashboard's readers (tests/reporting/test_progress_csv.py).
+    "plan_progress_csv": ("get", lambda w: reverse("plan_progress_csv", args=[w["plan"].pk]), None, READERS),
+    # "Khóa API": an administrator, or a province's coordinators for their province (api.access);
+    # the token revoked here is An Giang's.
+    "api_tokens": ("get", lambda w: reverse("api_tokens"), None, {**MANAGERS, "other_province_coordinator": 200}),
+    "api_token_revoke": ("post", lambda w: reverse("api_token_revoke", args=[_api_token(w)]), lambda w: {}, ACT),
+    # Each user's own notifications: the list, "Đánh dấu đã đọc" and the e-mail choice for anyone
+    # signed in; one notification (the coordinator's here) opens for its reader only.
+    "notification_list": ("get", lambda w: reverse("notification_list"), None, OK_ALL),
+    "notification_open": (
+        "get",
+        lambda w: reverse("notification_open", args=[_notification(w)]),
+        None,
+        {**dict.fromkeys(ROLES[:-1], 404), "coordinator": 302},
+    ),
+    # A plan's public page for citizens, its CSV and the index: anyone, signed in or not, while the
+    # plan is published (here it is; unpublished: test_an_unpublished_plan_is_404_for_everyone).
+    "public_index": ("get", lambda w: reverse("public_index"), None, PUBLIC),
+    "public_plan": ("get", lambda w: reverse("public_plan", args=[_published(w)]), None, PUBLIC),
+    "public_plan_csv": ("get", lambda w: reverse("public_plan_csv", args=[_published(w)]), None, PUBLIC),
+    # "Công khai kế hoạch" / "Ngừng công khai": the plan's managers (tests/public/).
+    "plan_publication": (
+        "post",
+        lambda w: reverse("plan_publication", args=[w["plan"].pk]),
+        lambda w: {"action": "publish"},
+        ACT,
+    ),
+    "notification_mark_read": ("post", lambda w: reverse("notification_mark_read"), lambda w: {}, dict.fromkeys(ROLES[:-1], 302)),
+    "notification_settings": (
+        "post",
+        lambda w: reverse("notification_settings"),
+        lambda w: {"email": "on"},
+        dict.fromkeys(ROLES[:-1], 302),
+    ),
 }
 # Django's own pages: login, logout, language, admin (scoped in tests/plans/test_admin.py).
 # health: tests/test_security.py; the login's second step: tests/test_two_factor.py.
@@ -211,8 +259,50 @@ NOT_APP_URLS = {"login", "two_factor_verify", "logout", "set_language", "health"
                 "password_reset_confirm", "password_reset_complete"}  # fmt: skip
 
 
+def _published(world):
+    from plans import publication
+
+    return publication.publish(world["plan"], None).pk
+
+
+def _coordinated(world):
+    return world["plan"].tasks.get(number="6.1").pk  # led by Sở Y tế; Long Xuyên coordinates it
+
+
+def _task_thread(world):
+    return reverse("task_thread", args=[world["report"].pk, _coordinated(world)])
+
+
+def _long_xuyen():
+    return Agency.objects.get(name="UBND thành phố Long Xuyên")
+
+
+def _notification(world):
+    """A notification of the coordinator's about the world's report."""
+    from notifications.models import Notification
+
+    coordinator = world["plan"].province.agencies.get(name="Sở Nội vụ").memberships.get(user__username="snv.angiang").user
+    notification = Notification.objects.create(
+        recipient=coordinator, kind=Notification.Kind.SUBMITTED, report=world["report"], text="Sở Y tế đã gửi báo cáo.",
+        link=reverse("report_detail", args=[world["report"].pk]),
+    )  # fmt: skip
+    return notification.pk
+
+
 def _account(world):
     return world["plan"].province.agencies.get(name="Sở Y tế").memberships.get(user__username="syt.angiang").user_id
+
+
+def _api_token(world):
+    from api import services
+
+    coordinator = world["plan"].province.agencies.get(is_coordinator=True).memberships.get(role="coordinator").user
+    return services.create_token(coordinator, "Bảng điều khiển", world["plan"].province)[0].pk
+
+
+# The API (/api/v1/) answers a token, not a session: its own matrix, every endpoint × token scope,
+# is tests/api/test_scope.py (which fails when an endpoint is missing from it).
+API_URL_PREFIX = "api-"
 
 
 def _app_url_names(patterns, inside_admin=False):
@@ -221,7 +311,7 @@ def _app_url_names(patterns, inside_admin=False):
             if getattr(pattern, "app_name", None) == "admin":
                 continue
             yield from _app_url_names(pattern.url_patterns)
-        elif isinstance(pattern, URLPattern) and pattern.name:
+        elif isinstance(pattern, URLPattern) and pattern.name and not pattern.name.startswith(API_URL_PREFIX):
             yield pattern.name
 
 
@@ -239,7 +329,7 @@ def test_each_role_gets_what_it_may(client, world, users, name, role):
     if user is not None:
         client.force_login(user)
     response = client.post(url, build_data(world)) if method == "post" else client.get(url)
-    if role == "anonymous":
+    if role == "anonymous" and role not in expected:
         assert response.status_code == 302 and response["Location"].startswith(reverse("login")), name
         return
     assert response.status_code == expected[role], f"{name} as {role}: {response.status_code}"
@@ -265,6 +355,18 @@ POSTS = {
                              {"administrator": 400, "coordinator": 400}),  # no file, no text: the form says so
     "plan_targets": (lambda w: reverse("plan_targets", args=[w["plan"].pk]), lambda w: {},
                      {"administrator": 400, "coordinator": 400}),  # reaches the form: nothing posted, nothing saved
+    "api_tokens": (lambda w: reverse("api_tokens"), lambda w: {"name": ""},
+                   {"administrator": 400, "coordinator": 400, "other_province_coordinator": 400}),  # no name: the form says so
+    "plan_next_year": (lambda w: reverse("plan_next_year", args=[w["plan"].pk]), lambda w: {},
+                       {"administrator": 302, "coordinator": 302}),  # makes the 2021 plan and opens it
+    "plan_amendment_add": (lambda w: reverse("plan_amendment_add", args=[w["plan"].pk]),
+                           lambda w: {"number": "25/QĐ-UBND", "issued_on": "15/03/2020", "summary": "Sửa thời hạn."},
+                           {"administrator": 302, "coordinator": 302}),
+    # Comments: the report's agency and its reviewers; on a task, its coordinating agencies too.
+    "report_thread": (lambda w: reverse("report_thread", args=[w["report"].pk]), lambda w: {"body": "Ý kiến."},
+                      {"administrator": 302, "coordinator": 302, "lead_reporter": 302}),
+    "task_thread": (_task_thread, lambda w: {"body": "Ý kiến."},
+                    {"administrator": 302, "coordinator": 302, "lead_reporter": 302, "coord_reporter": 302}),
 }  # fmt: skip
 
 
@@ -289,6 +391,15 @@ def test_a_draft_is_the_agencys_own(client, users, an_giang_plan, district_repor
     for role, status in expected.items():
         client.force_login(users[role])
         assert client.get(url).status_code == status, role
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("name", ["public_plan", "public_plan_csv"])
+def test_an_unpublished_plan_is_404_for_everyone(client, world, users, name, role):
+    """The public rows' plan before publishing: nobody, its coordinators included, reads it there."""
+    if users[role] is not None:
+        client.force_login(users[role])
+    assert client.get(reverse(name, args=[world["plan"].pk])).status_code == 404, role
 
 
 def test_an_inactive_user_gets_nothing(client, coordinator, an_giang_plan):

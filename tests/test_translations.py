@@ -11,7 +11,8 @@ from django.conf import settings
 
 BASE = Path(settings.BASE_DIR)
 PO = BASE / "locale" / "en" / "LC_MESSAGES" / "django.po"
-SOURCES = ["manage.py", "papi_tracker", "accounts", "indicators", "plans", "reporting", "devtools", "templates", "locale"]
+SOURCES = ["manage.py", "papi_tracker", "accounts", "indicators", "plans", "reporting", "notifications", "api", "public",
+           "devtools", "templates", "locale"]  # fmt: skip
 
 
 @pytest.fixture(scope="module")

@@ -74,6 +74,7 @@
   }
 
   function changed(event) {
+    if (event.target.form !== form) return; // a task's comment box: its own form, not the report's
     if (event.target.type === "file") { dirty = true; return; } // saved with "Lưu nháp"
     dirty = true;
     schedule();

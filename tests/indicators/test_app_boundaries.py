@@ -19,7 +19,17 @@ def imported_modules(path):
 
 @pytest.mark.parametrize(
     "module",
-    ["views.py", "urls.py", "forms.py", "hooks.py", "score_import.py", "history.py", "charts.py", "standings.py"],
+    [
+        "views.py",
+        "urls.py",
+        "forms.py",
+        "hooks.py",
+        "score_import.py",
+        "history.py",
+        "charts.py",
+        "standings.py",
+        "sub_dimensions.py",
+    ],  # fmt: skip
 )
 def test_indicators_pages_import_nothing_of_plans(module):
     imported = list(imported_modules(ROOT / "indicators" / module))

@@ -46,11 +46,12 @@ def test_an_unknown_province_is_not_found(client, viewer):
 
 
 def test_it_runs_a_fixed_number_of_queries(client, coordinator, django_assert_num_queries):
-    # session, user, the session's two-factor device, province, its scores, national statistics, dimensions, predecessors, targets
+    # session, user, the session's two-factor device, province, its scores, national statistics, dimensions, predecessors,
+    # targets, the header's unread count; the sub-dimensions' years, framework and scores (indicators.sub_dimensions)
     client.force_login(coordinator)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(13):
         client.get(reverse("province_detail", args=["an-giang"]))
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(13):
         client.get(reverse("province_detail", args=["quang-tri"]))
 
 

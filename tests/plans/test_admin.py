@@ -230,29 +230,96 @@ def test_the_admin_does_not_show_a_draft_report_to_the_coordinator(client, coord
     assert response.status_code == 404 and "nháp riêng" not in client.get(reverse("admin:reporting_taskprogress_changelist")).text
 
 
-def test_the_plan_pages_task_rows_together_cannot_take_a_plan_past_its_limit(rf, coordinator, an_giang_plan, monkeypatch):
-    """Task.clean counts the saved tasks only: rows added at once on the plan page count together."""
-    from django.contrib import admin
+def test_the_plan_page_links_to_its_tasks_instead_of_a_form_per_task(client, coordinator, an_giang_plan):
+    """A plan of 200 tasks made the page half a megabyte: its tasks are on their own list."""
+    client.force_login(coordinator)
+    response = client.get(reverse("admin:plans_plan_change", args=[an_giang_plan.pk]))
+    assert response.status_code == 200
+    assert "tasks-TOTAL_FORMS" not in response.text and "targets-TOTAL_FORMS" in response.text
+    listed = reverse("admin:plans_task_changelist") + f"?plan__id__exact={an_giang_plan.pk}"
+    assert f'<a href="{listed}">Xem 58 nhiệm vụ của kế hoạch</a>' in response.text
+    assert reverse("admin:plans_task_add") + f"?plan={an_giang_plan.pk}" in response.text
+    tasks = client.get(listed)
+    assert tasks.context["cl"].result_count == 58
+    add = client.get(reverse("admin:plans_task_add"), {"plan": an_giang_plan.pk})
+    assert add.context["adminform"].form.initial["plan"] == str(an_giang_plan.pk)
 
-    from plans.admin import TaskInline
-    from plans.models import Plan
 
-    plan = Plan.objects.create(
-        province=an_giang_plan.province, year=2020, title="Mới", document_number="9/KH", baseline_year=2019
-    )
-    monkeypatch.setattr(TaskInline, "max_num", 2)
-    request = rf.post("/")
-    request.user = coordinator
-    formset_class = TaskInline(Plan, admin.site).get_formset(request, plan)
-    data = {"tasks-TOTAL_FORMS": "3", "tasks-INITIAL_FORMS": "0"}
-    for index in range(3):
-        data |= {
-            f"tasks-{index}-number": str(index + 1),
-            f"tasks-{index}-title": "Việc",
-            f"tasks-{index}-timeframe_kind": "ongoing",
-        }
-    formset = formset_class(data, instance=plan, prefix="tasks")
-    assert not formset.is_valid() and formset.non_form_errors()
+def test_a_new_plan_says_to_save_it_before_adding_tasks(client, coordinator):
+    client.force_login(coordinator)
+    response = client.get(reverse("admin:plans_plan_add"))
+    assert response.status_code == 200 and "Lưu kế hoạch rồi thêm nhiệm vụ." in response.text
+
+
+def _filters(response):
+    """The filters shown, by title (Django leaves out those with nothing to choose)."""
+    return {str(spec.title): spec for spec in response.context["cl"].filter_specs}
+
+
+def test_a_coordinator_filters_by_their_provinces_plans_only(client, coordinator, an_giang_plan, dak_nong_plan):
+    client.force_login(coordinator)
+    response = client.get(reverse("admin:plans_task_changelist"))
+    plans = _filters(response)["kế hoạch"]
+    assert [pk for pk, _name in plans.lookup_choices] == [an_giang_plan.pk]
+    assert "tỉnh, thành phố" not in _filters(response)  # their one province: nothing to choose
+    assert dak_nong_plan.document_number not in response.text
+
+
+def test_an_administrator_chooses_a_province_before_a_plan(client, administrator, an_giang_plan, dak_nong_plan):
+    """The filter never lists the country's plans: a province first, then its plans."""
+    client.force_login(administrator)
+    url = reverse("admin:plans_task_changelist")
+    response = client.get(url)
+    assert "kế hoạch" not in _filters(response)
+    provinces = _filters(response)["tỉnh, thành phố"]
+    assert an_giang_plan.province_id in [pk for pk, _name in provinces.lookup_choices]
+    response = client.get(url, {"plan__province__id__exact": dak_nong_plan.province_id})
+    assert [pk for pk, _name in _filters(response)["kế hoạch"].lookup_choices] == [dak_nong_plan.pk]
+    # Choosing another province lets go of the plan chosen.
+    response = client.get(url, {"plan__id__exact": an_giang_plan.pk})
+    assert [pk for pk, _name in _filters(response)["kế hoạch"].lookup_choices] == [an_giang_plan.pk]
+    provinces = _filters(response)["tỉnh, thành phố"].choices(response.context["cl"])
+    choice = next(c for c in provinces if c["display"] == str(dak_nong_plan.province))
+    assert "plan__id__exact" not in choice["query_string"]
+
+
+def test_the_answers_list_waits_for_a_plan(client, coordinator, an_giang_plan):
+    """The country's answers are millions of rows: none is listed, sorted or counted until a plan
+    is chosen."""
+    from tests.factories import report
+
+    health = Agency.objects.get(province=an_giang_plan.province, name="Sở Y tế")
+    task = Task.objects.filter(plan=an_giang_plan).order_by("order").first()
+    period = an_giang_plan.periods.get(kind="year")
+    report(health, period, "submitted", sent_on=period.due_date, answers=[(task, "completed", 100, "")])
+    client.force_login(coordinator)
+    url = reverse("admin:reporting_taskprogress_changelist")
+    response = client.get(url)
+    assert response.context["cl"].result_count == 0
+    assert "Chọn kế hoạch trong bộ lọc để xem kết quả thực hiện." in response.text
+    response = client.get(url, {"report__period__plan__id__exact": an_giang_plan.pk})
+    assert response.context["cl"].result_count == 1
+    assert "Chọn kế hoạch trong bộ lọc" not in response.text
+
+
+def test_the_largest_lists_count_only_up_to_a_limit(client, coordinator, an_giang_plan, monkeypatch):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from plans.admin_scope import LimitedCountPaginator
+
+    monkeypatch.setattr(LimitedCountPaginator, "limit", 20)
+    client.force_login(coordinator)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("admin:plans_task_changelist"), {"plan__id__exact": an_giang_plan.pk})
+    assert response.context["cl"].result_count == 21 and response.context["cl"].paginator.capped
+    assert "Hơn 20 nhiệm vụ: lọc thêm để xem tiếp" in response.text
+    counts = [q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"] and "plans_task" in q["sql"]]
+    assert len(counts) == 1 and "LIMIT 21" in counts[0]  # never the whole table, nor a second full count
+    # Below the limit the list says how many, as Django does.
+    monkeypatch.setattr(LimitedCountPaginator, "limit", 100)
+    response = client.get(reverse("admin:plans_task_changelist"), {"plan__id__exact": an_giang_plan.pk})
+    assert response.context["cl"].result_count == 58 and "58 nhiệm vụ" in response.text
 
 
 def test_the_reference_admin_asks_nothing_of_plans():
@@ -273,3 +340,56 @@ def test_reference_data_is_hidden_from_users_outside_the_admin(client, viewer, l
     for user in (viewer, lead_reporter):
         client.force_login(user)
         assert client.get(reverse("admin:indicators_score_changelist")).status_code == 404
+
+
+def test_a_coordinator_edits_a_task_and_its_agencies(client, coordinator, an_giang_plan):
+    """The task page keeps its agencies inline; each row's select names its agency without a
+    query of its own (plans.admin_scope.KnownChoiceAutocomplete)."""
+    client.force_login(coordinator)
+    task = Task.objects.filter(plan=an_giang_plan, assignments__agency__isnull=False).order_by("order").first()
+    assignment = task.assignments.select_related("agency").filter(agency__isnull=False).first()
+    url = reverse("admin:plans_task_change", args=[task.pk])
+    page = client.get(url).text
+    assert f'<option value="{assignment.agency_id}" selected>{assignment.agency.name}</option>' in page
+    justice = Agency.objects.get(province=an_giang_plan.province, name="Sở Tư pháp")
+    existing = list(task.assignments.all())
+    data = {
+        "plan": an_giang_plan.pk,
+        "number": task.number,
+        "order": task.order,
+        "title": "Nhiệm vụ đã sửa",
+        "timeframe_kind": "ongoing",
+        "assignments-TOTAL_FORMS": str(len(existing) + 1),
+        "assignments-INITIAL_FORMS": str(len(existing)),
+        "assignments-MIN_NUM_FORMS": "0",
+        "assignments-MAX_NUM_FORMS": "1000",
+    }
+    for index, row in enumerate(existing):
+        data |= {
+            f"assignments-{index}-id": row.pk,
+            f"assignments-{index}-task": task.pk,
+            f"assignments-{index}-role": row.role,
+            f"assignments-{index}-agency": row.agency_id or "",
+            f"assignments-{index}-group": row.group_id or "",
+        }
+    new = len(existing)
+    data |= {
+        f"assignments-{new}-task": task.pk,
+        f"assignments-{new}-role": "coordinating",
+        f"assignments-{new}-agency": justice.pk,
+    }
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors if response.context else ""
+    task.refresh_from_db()
+    assert task.title == "Nhiệm vụ đã sửa"
+    assert task.assignments.filter(agency=justice, role="coordinating").exists()
+    assert task.assignments.count() == len(existing) + 1
+
+
+@pytest.mark.parametrize("value", [":", "abc", "99999999"])
+def test_a_plan_that_is_no_plan_comes_back_as_a_form_error(client, coordinator, value):
+    """The plan is picked by autocomplete (no select of the country's plans); a value that is no
+    plan, or no plan of theirs, is a form error, never a 500."""
+    client.force_login(coordinator)
+    response = client.post(reverse("admin:plans_task_add"), {"plan": value, "number": "1", "title": "Việc"})
+    assert response.status_code == 200 and response.context["adminform"].form.errors["plan"]

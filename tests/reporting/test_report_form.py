@@ -221,15 +221,15 @@ def test_the_form_runs_the_same_queries_for_10_or_200_tasks(
 ):
     # session, user, the session's two-factor device, reporting agency, period, report, lock exceptions,
     # the agency's groups, tasks (with whether the agency leads each), answers, their files, colleagues' answers,
-    # the agency's answers of earlier periods (what a new period starts from)
+    # the agency's answers of earlier periods (what a new period starts from), the report's comments
     client.force_login(commune_reporter)
     url = reverse("report_form", args=[year.pk, commune.pk])
     client.post(url, post_data(commune, year, 0, save="1"))
     add_tasks(dak_nong_plan, 10, agency_name="UBND xã Đắk Nia")
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(14):
         client.get(url)
     add_tasks(dak_nong_plan, 190, agency_name="UBND xã Đắk Nia")
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(14):
         response = client.get(url)
     assert response.context["sheet"].task_count == 219
 

@@ -1,0 +1,86 @@
+"""The conversation around a returned report: the department returns it and asks on a task; the
+commune reads the note with the thread beside it, answers on the task's card and in the report's
+thread (the report's form untouched by either), then resubmits. Screenshots in test-artifacts/."""
+
+import pytest
+
+from plans.models import Agency
+from plans.obligations import tasks_for_agency
+from reporting import workflow
+from reporting.models import Comment, Report
+from tests.browser.helpers import log_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def _returned_report():
+    from django.contrib.auth import get_user_model
+
+    users = get_user_model().objects
+    commune = Agency.objects.get(name="UBND xã Đắk Nia")
+    period = commune.province.plans.get(year=2020).periods.get(kind="year")
+    clerk, coordinator = users.get(username="xa.daknia"), users.get(username="snv.daknong")
+    answers = {
+        task.pk: {"status": "in_progress", "percent_done": 50, "achieved_value": None, "narrative": f"Kết quả {task.number}",
+                  "evidence": "", "difficulties": ""}
+        for task in tasks_for_agency(commune, plan=period.plan)
+    }  # fmt: skip
+    report = workflow.save_draft(
+        agency=commune, period=period, user=clerk, seen_version=0, difficulties="", proposals="", progress=answers
+    )
+    report = workflow.submit_report(report, clerk, report.version)
+    return workflow.return_report(report, coordinator, "Bổ sung số liệu hộ nghèo ở nhiệm vụ đầu tiên.", report.version)
+
+
+def test_a_returned_report_is_talked_over_then_resubmitted(demo_data, page, shoot):
+    report = _returned_report()
+
+    # The department asks a question on the first task, from the report's page.
+    log_in(page, "snv.daknong")
+    page.goto(f"/bao-cao/{report.pk}/")
+    card = page.locator("article.task-card").first
+    card.locator("details.thread > summary").click()
+    card.locator("details.thread textarea").fill("Số hộ nghèo là bao nhiêu? Gửi kèm biên bản bình xét.")
+    card.get_by_role("button", name="Gửi ý kiến").click()
+    page.wait_for_url(f"**/bao-cao/{report.pk}/#y-kien-*")
+    assert "Số hộ nghèo là bao nhiêu?" in page.locator("article.task-card").first.inner_text()
+    shoot(page, "c1-review-page-thread")
+
+    # The commune opens its returned report: the note, and the thread beside it.
+    log_in(page, "xa.daknia")
+    page.get_by_role("link", name="Tiếp tục báo cáo").first.click()
+    page.wait_for_selector("form.report-form")
+    beside = page.locator(".note-and-thread.with-note")
+    assert "Bổ sung số liệu hộ nghèo" in beside.locator(".callout.warn").inner_text()
+    note_box, thread_box = beside.locator(".callout.warn").bounding_box(), beside.locator("details.thread").bounding_box()
+    assert thread_box["x"] > note_box["x"] + note_box["width"] - 1  # side by side on a wide screen
+    first = page.locator("article.task-card").first
+    assert "Số hộ nghèo là bao nhiêu?" in first.locator("details.thread[open]").inner_text()
+    shoot(page, "c2-returned-report-with-thread")
+
+    # It answers on the task's card: its own form, so the report's form neither saves nor asks first.
+    first.locator("details.thread textarea").fill("112 hộ; biên bản đã tải lên cùng báo cáo.")
+    first.get_by_role("button", name="Gửi ý kiến").click()
+    page.wait_for_url("**/co-quan/*/#y-kien-*")
+    assert "112 hộ; biên bản" in page.locator("article.task-card").first.inner_text()
+
+    # An empty answer in the report's thread is refused with the reason; the typed text is kept.
+    page.locator("#y-kien textarea").fill("   ")
+    page.locator("#y-kien").get_by_role("button", name="Gửi ý kiến").click()
+    page.wait_for_selector(".comment-form .callout.error")
+    assert "Hãy nhập nội dung ý kiến" in page.inner_text("main")
+    shoot(page, "c3-comment-refused")
+    page.fill("textarea[name=body]", "Đã bổ sung theo ý kiến, xin gửi lại.")
+    page.get_by_role("button", name="Gửi ý kiến").click()
+    page.wait_for_url("**/co-quan/*/#y-kien")
+
+    # Then it fixes the answer and resubmits.
+    page.locator("article.task-card").first.locator("textarea[name$='-narrative']").fill("Đã bình xét 112 hộ nghèo.")
+    page.get_by_role("button", name="Gửi báo cáo").click()
+    page.wait_for_url(f"**/bao-cao/{report.pk}/#y-kien")  # the form's address kept its anchor
+    report.refresh_from_db()
+    assert report.status == Report.Status.SUBMITTED
+    assert Comment.objects.filter(report=report).count() == 3
+    assert "Đã bổ sung theo ý kiến" in page.locator("#y-kien").inner_text()
+    shoot(page, "c4-resubmitted-with-thread")
+    assert page.csp_violations == []
