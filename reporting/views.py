@@ -16,7 +16,7 @@ from papi_tracker import signed_preview
 from papi_tracker.downloads import PDF, XLSX, attachment, filename_slug
 from papi_tracker.middleware import take_kept_post
 from plans import access as plan_access
-from plans.models import Membership, Target, Task
+from plans.models import Membership, Plan, Target, Task
 from plans.obligations import agencies_owing
 
 from . import (
@@ -62,9 +62,17 @@ def home(request):
         .order_by("-year", "province__name")
     )
     memberships = list(plan_access.memberships(request.user).select_related("agency", "agency__province"))
+    # A leader opens on the headline of each plan under way that they follow (the administrator
+    # has the national view for that).
+    followed = set(plan_access.followed_plans(request.user).values_list("pk", flat=True))
+    headlines = []
+    if followed and not plan_access.is_administrator(request.user):
+        under_way = Plan.objects.filter(pk__in=followed, status=Plan.Status.ACTIVE).select_related("province")
+        headlines = progress.plan_headlines(under_way.order_by("-year", "province__name", "pk"))
     context = {
+        "headlines": headlines,
         "plans": plans,
-        "followed": set(plan_access.followed_plans(request.user).values_list("pk", flat=True)),
+        "followed": followed,
         "memberships": memberships,
         "todo": readers.todo_list(request.user),
         "coordinates": request.user.is_superuser or any(m.role == Membership.Role.COORDINATOR for m in memberships),
