@@ -9,7 +9,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from papi_tracker import signed_preview
@@ -25,6 +24,7 @@ from . import (
     compiled,
     excel,
     exports,
+    history,
     inbox,
     pdf,
     progress,
@@ -44,7 +44,7 @@ from .forms import (
     TaskFilterForm,
     UndoAcceptForm,
 )
-from .models import Export, Report, TaskProgress
+from .models import Export, Report
 
 
 def _count(model):
@@ -135,40 +135,6 @@ def _autosaved(entry):
     return JsonResponse({"error": " ".join(str(e) for e in entry.errors), "problems": problems}, status=409)
 
 
-def _change_kind(record):
-    actions = {
-        "+": pgettext("history action", "Tạo"),
-        "~": pgettext("history action", "Sửa"),
-        "-": pgettext("history action", "Xóa"),
-    }
-    return actions.get(record.history_type, record.history_type)
-
-
-def _history(report):
-    """Every change to the report and its answers, newest first, with who made it."""
-    changes = [
-        (
-            record.history_date,
-            record.history_user,
-            _change_kind(record),
-            _("Báo cáo: %(reason)s") % {"reason": record.history_change_reason} if record.history_change_reason else _("Báo cáo"),
-            record.get_status_display(),
-        )
-        for record in report.history.select_related("history_user")
-    ]
-    changes += [
-        (
-            record.history_date,
-            record.history_user,
-            _change_kind(record),
-            record.task.number if record.task else "",
-            record.get_status_display() or "—",
-        )
-        for record in TaskProgress.history.filter(report_id=report.pk).select_related("history_user", "task")
-    ]
-    return sorted(changes, key=lambda change: change[0], reverse=True)
-
-
 def _report_page(request, report, return_form=None, status=200):
     can_review = access.can_review(request.user, report.period)
     can_edit = report.status in Report.EDITABLE and access.reporter_agencies(request.user).filter(pk=report.agency_id).exists()
@@ -178,7 +144,7 @@ def _report_page(request, report, return_form=None, status=200):
         "can_review": can_review,
         "can_edit": can_edit,
         "return_form": return_form or ReturnForm(),
-        "history": _history(report) if can_review else None,
+        "history": history.report_history(report) if can_review else None,
         "on_time": workflow.is_on_time(report),
         "undo_form": UndoAcceptForm() if can_review and workflow.undo_block(report, request.user) is None else None,
     }
