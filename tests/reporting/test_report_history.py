@@ -26,8 +26,9 @@ def answers(tasks, percent, **extra):
 def worked_report(commune, year, commune_reporter, other_province_coordinator):
     """Saved, sent, returned, one answer changed and sent again, accepted, acceptance undone."""
     tasks = list(tasks_for_agency(commune, plan=year.plan).order_by("order"))
+    first = answers(tasks, 40)
     report = workflow.save_draft(
-        agency=commune, period=year, user=commune_reporter, seen_version=0, difficulties="", proposals="", progress=answers(tasks, 40)
+        agency=commune, period=year, user=commune_reporter, seen_version=0, difficulties="", proposals="", progress=first
     )
     report = workflow.submit_report(report, commune_reporter, report.version)
     report = workflow.return_report(report, other_province_coordinator, "Bổ sung số liệu.")
