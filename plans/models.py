@@ -346,6 +346,13 @@ class Plan(models.Model):
         return f"{self.year}–{self.end_year}" if self.end_year else str(self.year)
 
     @property
+    def document_kind(self):
+        """What the plan was issued as, read from its number's type code (Decree 30/2020/NĐ-CP,
+        Appendix III): "Quyết định" for "46/QĐ-UBND", otherwise "Kế hoạch" (179/KH-UBND)."""
+        kind = self.document_number.split("/", 1)[1] if "/" in self.document_number else ""
+        return "Quyết định" if kind.upper().startswith(("QĐ", "QD")) else "Kế hoạch"
+
+    @property
     def issuer_name(self):
         """Who issued it, as pages and PDFs head it: the issuing agency, else the text as written."""
         return str(self.issuing_agency) if self.issuing_agency_id else self.issuer

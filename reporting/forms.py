@@ -2,6 +2,7 @@ import datetime
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -262,6 +263,21 @@ class TaskFilterForm(forms.Form):
         elif status:
             states = [s for s in states if s.status == status]
         return states
+
+
+class AgencyPdfForm(forms.Form):
+    """The number the agency's clerk gives its report before printing it (left blank, it is
+    written by hand)."""
+
+    so = forms.CharField(
+        label=_("Số, ký hiệu báo cáo"),
+        max_length=30,
+        required=False,
+        help_text=_("Không bắt buộc. Ví dụ: 12/BC-UBND"),
+        validators=[
+            RegexValidator(r"^[0-9A-Za-zĐđ/.\- ]*$", _("Số, ký hiệu chỉ gồm chữ, số và các dấu / - . (ví dụ: 12/BC-UBND)."))
+        ],
+    )
 
 
 class CompiledReportForm(forms.Form):

@@ -36,6 +36,7 @@ from . import (
 )
 from .calendar import create_periods
 from .forms import (
+    AgencyPdfForm,
     CompiledReportForm,
     GeneratePeriodsForm,
     PeriodForm,
@@ -458,9 +459,14 @@ def export_download(request, pk):
 def report_pdf(request, pk):
     """The agency's report as a document to print, sign and send, for whoever may read it."""
     report = access.get_report_for_user(request.user, pk)
+    form = AgencyPdfForm(request.GET)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, " ".join(errors))
+        return redirect("report_detail", report.pk)
     sheet = readers.report_sheet(request.user, report.agency, report.period, report)
     filename = f"bao-cao-{filename_slug(report.agency.name)}-{filename_slug(report.period.label)}.pdf"
-    return attachment(pdf.agency_report_pdf(sheet), filename, PDF)
+    return attachment(pdf.agency_report_pdf(sheet, form.cleaned_data["so"]), filename, PDF)
 
 
 # --- the report as an Excel file, for agencies that cannot use the form -------------------
