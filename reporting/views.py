@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.contrib import messages
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from papi_tracker import signed_preview
+from papi_tracker.collation import vietnamese
 from papi_tracker.downloads import PDF, XLSX, attachment, filename_slug
 from papi_tracker.middleware import take_kept_post
 from plans import access as plan_access
@@ -45,7 +46,7 @@ from .forms import (
     TaskFilterForm,
     UndoAcceptForm,
 )
-from .models import Export, Report
+from .models import Export, Report, TaskProgress
 
 
 def _count(model):
@@ -244,6 +245,33 @@ def bulk_accept(request, pk):
         return redirect("review_queue", period.pk)
     context = {"period": period, "reports": selection.acceptable, "refused": selection.refused, "token": selection.token}
     return render(request, "reporting/accept_confirm.html", context)
+
+
+ANSWERS_IN_PLAN_ORDER = TaskProgress.objects.select_related("task").order_by("task__order")
+
+
+@require_POST
+def period_export_selected(request, pk):
+    """The reports ticked in the queue, as sent, in one Excel file (sent reports only: a draft
+    is the agency's own)."""
+    period = access.get_period_for_user(request.user, pk, manage=True)
+    chosen = inbox.chosen_ids(request.POST.getlist("agency"))
+    reports = list(
+        Report.objects.sent()
+        .filter(period=period, agency_id__in=chosen)
+        .select_related("agency")
+        .prefetch_related(
+            Prefetch("progress", TaskProgress.objects.select_related("task").order_by("task__order"), to_attr="answers")
+        )
+        .order_by(vietnamese("agency__name"))
+    )
+    if not reports:
+        messages.error(request, _("Trong các cơ quan đã chọn, chưa có báo cáo nào đã gửi để xuất."))
+        return redirect("review_queue", period.pk)
+    with translation.override("vi"):
+        content = excel.selected_reports_workbook(period, reports)
+    filename = f"bao-cao-da-chon-{filename_slug(period.plan.document_number)}-{filename_slug(period.label)}.xlsx"
+    return attachment(content, filename, XLSX)
 
 
 @require_POST
