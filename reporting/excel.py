@@ -145,7 +145,36 @@ def compiled_workbook(report):
     appendix_sheet(book.active, report)
     statistics_sheet(book.create_sheet(), report)
     notes_sheet(book.create_sheet(), report)
+    if report.annex_sections:
+        annex_sheet(book.create_sheet(), report)
     return workbook_bytes(book)
+
+
+def annex_sheet(sheet, report):
+    """The coordinating agencies' answers the appendix leaves to the lead's: task, agency, result,
+    and whether the lead's answer took it in."""
+    sheet.title = _("Cơ quan phối hợp")[:31]
+    headings = [
+        (_("STT"), 7),
+        (_("Nhiệm vụ"), 44),
+        (_("Cơ quan phối hợp"), 28),
+        (_("Kết quả thực hiện"), 60),
+        (_("Đã tiếp thu"), 12),
+    ]
+    title(sheet, 1, len(headings), _("KẾT QUẢ CỦA CÁC CƠ QUAN PHỐI HỢP"))
+    for column, (heading, width) in enumerate(headings, start=1):
+        put(sheet, 3, column, heading, bold=True, align=CENTRE, fill=HEADER_FILL)
+        sheet.column_dimensions[get_column_letter(column)].width = width
+    row = 4
+    for _section, tasks in report.annex_sections:
+        for result in tasks:
+            for answer in result.annex_answers:
+                values = [text(result.task.number), text(result.task.title), text(answer.agency_name), text(answer.narrative)]
+                for column, value in enumerate(values, start=1):
+                    put(sheet, row, column, value, align=CENTRE if column == 1 else WRAP)
+                put(sheet, row, 5, _("Có") if answer.taken_in else "", align=CENTRE)
+                row += 1
+    landscape(sheet, 3)
 
 
 SELECTION_COLUMNS = [

@@ -299,6 +299,14 @@ class CompiledReportForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Mỗi dòng một nơi nhận."),
     )
+    annex = forms.BooleanField(
+        label=_("Kèm phụ lục kết quả của các cơ quan phối hợp"),
+        required=False,
+        help_text=_(
+            "Báo cáo ghi kết quả của cơ quan chủ trì cho mỗi nhiệm vụ; "
+            "phụ lục này thêm nguyên văn kết quả của các cơ quan phối hợp."
+        ),
+    )
 
     def __init__(self, *args, plan, **kwargs):
         super().__init__(*args, **kwargs)

@@ -277,6 +277,11 @@ class TaskProgress(models.Model):
         blank=True,
         related_name="+",
     )
+    # The coordinating agencies' sent answers a lead agency took into its own (issue "one answer
+    # per task"): the compiled report shows the lead's answer and names these in its annex.
+    taken_in = models.ManyToManyField(
+        "self", verbose_name=_("tiếp thu từ"), symmetrical=False, blank=True, related_name="taken_into"
+    )
 
     objects = TaskProgressQuerySet.as_manager()
     history = HistoricalRecords()

@@ -79,6 +79,7 @@ class Answer:
     difficulties: str
     narrative: str = ""  # read only for the compiled report (with_text)
     achieved_value: Decimal | None = None
+    progress_id: int | None = None  # the answer's row (with_text), for what a lead's answer took in
     agency: Agency | None = None  # filled in where the page names agencies
 
 
@@ -141,7 +142,7 @@ def latest_answers(plans, until=None, with_text=False, period=None):
         answers = answers.filter(report__period__end__lte=until)
     fields = ["task_id", "report__agency_id", "report_id", "report__period_id", "status", "percent_done", "difficulties"]
     if with_text:
-        fields += ["narrative", "achieved_value"]
+        fields += ["narrative", "achieved_value", "pk"]
     # Unordered: the sort below decides, and the default ordering would join the tasks.
     rows = answers.order_by().values_list("report__period__end", "report__period__kind", *fields)
     looked_at = period.pk if period else None

@@ -438,6 +438,7 @@ def compiled_report(request, pk):
             k: v for k, v in form.cleaned_data.items() if k in ("number", "signer_title", "signer_name", "recipients")
         }
         report = compiled.compiled_report(period.plan, period)
+        report.with_annex = form.cleaned_data["annex"]
         with translation.override("vi"):
             chart = charts.task_status_chart(report.progress)
         return attachment(pdf.compiled_pdf(report, form.heading(), chart), _compiled_filename(period, "pdf"), PDF)
