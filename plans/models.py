@@ -11,6 +11,7 @@ from django.db.models.functions import Coalesce, Lower
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+from simple_history.models import HistoricalRecords
 
 from indicators.models import Dimension, PerformanceGroup, Province, SubDimension
 from papi_tracker.collation import vietnamese
@@ -296,6 +297,8 @@ class Plan(models.Model):
     # Raised by every write that can change the plan's progress figures (reporting/figures.py), so
     # figures cached under the old value are never read again.
     progress_version = models.PositiveBigIntegerField(default=0, editable=False)
+    # Who changed what, shown on the plan's page (papi_tracker.history); the version is bookkeeping.
+    history = HistoricalRecords(excluded_fields=["progress_version"])
 
     class Meta:
         verbose_name = _("kế hoạch")
@@ -515,6 +518,7 @@ class Target(models.Model):
     text = models.CharField(_("chỉ tiêu như văn bản ghi"), max_length=300, blank=True)
 
     objects = TargetQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = pgettext_lazy("plan target", "chỉ tiêu")
@@ -663,6 +667,7 @@ class Task(models.Model):
     expected_output = models.TextField(_("kết quả, sản phẩm"), max_length=TASK_TEXT_MAX_LENGTH, blank=True)
 
     objects = TaskQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("nhiệm vụ")

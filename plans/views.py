@@ -26,6 +26,7 @@ from .forms import (
     SectionMappingForm,
     TargetForm,
 )
+from .history import plan_history
 from .models import Agency, AgencyGroup, AgencyKind, Target, Task
 from .plan_import import normalise
 
@@ -41,6 +42,7 @@ def plan_detail(request, pk):
         sections.setdefault(task.dimension, []).append(task)
     # Reporting periods, for those who follow them: coordinators and viewers of the province.
     follows = access.followed_plans(request.user).filter(pk=plan.pk).exists()
+    can_manage = access.managed_plans(request.user).filter(pk=plan.pk).exists()
     return render(
         request,
         "plans/plan_detail.html",
@@ -52,7 +54,8 @@ def plan_detail(request, pk):
             "task_count": len(tasks),
             "periods": plan.periods.order_by("end", "-start") if follows else [],  # calendar order: Quý 2 before 6 tháng
             "follows": follows,
-            "can_manage": access.managed_plans(request.user).filter(pk=plan.pk).exists(),
+            "can_manage": can_manage,
+            "history": plan_history(plan) if can_manage else None,  # who changed what, for those who may
         },
     )
 

@@ -7,14 +7,13 @@ answer's record says what changed, field by field (old → new). A reopening of 
 the agency is a step too (Mở lại). A fixed number of queries whatever the number of records.
 """
 
-from dataclasses import dataclass, field
-
 from django.utils import formats
-from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from .models import PeriodReopening, Report, TaskProgress
+from papi_tracker.history import Step, field_changes, object_steps
+
+from .models import PeriodReopening, Report, ReportingPeriod, TaskProgress
 
 Status = Report.Status
 SUBMITTED, RETURNED, ACCEPTED, DRAFT = Status.SUBMITTED, Status.RETURNED, Status.ACCEPTED, Status.DRAFT
@@ -38,47 +37,6 @@ DELETED = pgettext_lazy("history step", "Xóa")
 # timestamps and the carried-from period are bookkeeping.
 REPORT_FIELDS = ("status", "review_note", "difficulties", "proposals")
 ANSWER_FIELDS = ("status", "percent_done", "achieved_value", "narrative", "evidence", "difficulties")
-SHOWN_CHARS = 160
-
-
-@dataclass
-class Change:
-    field: str
-    old: str
-    new: str
-
-
-@dataclass
-class Step:
-    when: object
-    who: object  # the user, or None
-    name: str
-    item: str  # "Báo cáo" or the task's number
-    changes: list = field(default_factory=list)
-    reason: str = ""
-
-
-def _shown(model, name, value):
-    model_field = model._meta.get_field(name)
-    if value in (None, ""):
-        return "—"
-    if model_field.choices:
-        return str(dict(model_field.flatchoices).get(value, value))
-    if isinstance(value, (int, float)) or model_field.get_internal_type() == "DecimalField":
-        return formats.number_format(value, use_l10n=True)
-    return Truncator(str(value)).chars(SHOWN_CHARS)
-
-
-def _changes(model, record, previous, names):
-    """Each of `names` whose value differs from the previous record's (all set ones on creation)."""
-    changes = []
-    for name in names:
-        new = getattr(record, name)
-        old = getattr(previous, name) if previous is not None else None
-        if new != old and not (previous is None and new in (None, "")):
-            label = str(model._meta.get_field(name).verbose_name)
-            changes.append(Change(label[:1].upper() + label[1:], _shown(model, name, old), _shown(model, name, new)))
-    return changes
 
 
 def _report_steps(records):
@@ -92,7 +50,7 @@ def _report_steps(records):
             name = STEPS.get((previous.status, record.status), SAVED)
         else:
             name = SAVED
-        changes = _changes(Report, record, previous, REPORT_FIELDS)
+        changes = field_changes(Report, record, previous, REPORT_FIELDS)
         if name == SAVED and not changes:
             previous = record
             continue  # a save that changed none of the report's own fields: its answers' steps say what
@@ -106,7 +64,7 @@ def _answer_steps(records):
     steps, previous = [], {}
     for record in records:
         before = previous.get(record.task_id)
-        changes = _changes(TaskProgress, record, before, ANSWER_FIELDS)
+        changes = field_changes(TaskProgress, record, before, ANSWER_FIELDS)
         previous[record.task_id] = record
         confirmed = before is not None and before.carried_from_id and not record.carried_from_id
         if record.history_type == "-":
@@ -137,3 +95,22 @@ def report_history(report):
         reason = _("đến %(until)s: %(reason)s") % {"until": until, "reason": reopening.reason}
         steps.append(Step(reopening.created_at, reopening.created_by, REOPENED, str(_("Kỳ báo cáo")), [], reason))
     return sorted(steps, key=lambda step: step.when, reverse=True)
+
+
+def periods_history(plan, limit=50):
+    """The plan's periods and reopenings, step by step, newest first: two queries."""
+
+    def period_label(record):
+        period = record.instance
+        period.plan = plan  # its label reads the plan's year: no query per record
+        return str(_("Kỳ %(label)s") % {"label": period.label})
+
+    periods = ReportingPeriod.history.filter(plan_id=plan.pk).select_related("history_user").order_by("id", "history_date")
+    steps = object_steps(periods, ReportingPeriod, period_label)
+    reopenings = (
+        PeriodReopening.history.filter(period__plan_id=plan.pk)
+        .select_related("history_user", "agency")
+        .order_by("id", "history_date")
+    )
+    steps += object_steps(reopenings, PeriodReopening, lambda r: str(_("Mở lại cho %(agency)s") % {"agency": r.agency.name}))
+    return sorted(steps, key=lambda step: step.when, reverse=True)[:limit]

@@ -62,6 +62,8 @@ class ReportingPeriod(models.Model):
     )
     status = models.CharField(_("trạng thái"), max_length=10, choices=Status, default=Status.OPEN)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("kỳ báo cáo")
         verbose_name_plural = pgettext_lazy("plural", "kỳ báo cáo")
@@ -133,6 +135,8 @@ class PeriodReopening(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("người mở lại"), on_delete=models.SET_NULL, null=True, related_name="+"
     )
     created_at = models.DateTimeField(_("mở lại lúc"), auto_now_add=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("mở lại kỳ báo cáo")

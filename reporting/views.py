@@ -346,7 +346,8 @@ def plan_periods(request, plan_pk):
         return redirect("plan_periods", plan.pk)
     sent = Count("reports", filter=Q(reports__status__in=Report.SENT))
     periods = plan.periods.annotate(submitted_count=sent).order_by("end", "-start")
-    return render(request, "reporting/plan_periods.html", {"plan": plan, "periods": periods, "form": form})
+    context = {"plan": plan, "periods": periods, "form": form, "history": history.periods_history(plan)}
+    return render(request, "reporting/plan_periods.html", context)
 
 
 def period_edit(request, pk):
