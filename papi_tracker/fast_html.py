@@ -186,16 +186,32 @@ def colleague_answers(memo, row):
     difficulties = memo.get("colleague_difficulties")
     if difficulties is None:
         difficulties = memo["colleague_difficulties"] = escape(gettext("Khó khăn, vướng mắc:"))
+    take = memo.get("colleague_take")
+    if take is None:
+        take = memo["colleague_take"] = (escape(gettext("Tiếp thu vào báo cáo")), escape(gettext("Chèn vào kết quả")))
+    taken = {answer.pk for answer in getattr(row.progress, "taken_in_list", ())}
     count = len(row.colleagues)
     summary = ngettext("Kết quả của %(n)s cơ quan phối hợp", "Kết quả của %(n)s cơ quan phối hợp", count) % {"n": count}
-    parts = [f'<details class="colleagues"><summary>{escape(summary)}</summary>']
+    parts = [f'<details class="colleagues"{" open" if taken else ""}><summary>{escape(summary)}</summary>']
+    task = row.task.pk
     for answer in row.colleagues:
         status = label_of(answer.Status, answer.status) if answer.status else "—"
-        line = f"<strong>{escape(answer.report.agency.name)}</strong> · {escape(status)}"
+        name = escape(answer.report.agency.name)
+        line = f"<strong>{name}</strong> · {escape(status)}"
         if answer.percent_done is not None:
             line += f" · {answer.percent_done}\u00a0%"
         if answer.narrative:
-            line += f"<div>{linebreaksbr(answer.narrative, autoescape=True)}</div>"
+            line += f'<div data-narrative data-agency="{name}">{linebreaksbr(answer.narrative, autoescape=True)}</div>'
+        # The lead takes the answer into its own: recorded by the box; the button (report_form.js)
+        # appends the text to the lead's result, which the lead then edits into one answer.
+        checked = " checked" if answer.pk in taken else ""
+        line += (
+            f'<div class="take-in"><label><input type="checkbox" name="t{task}-take_in" value="{answer.pk}"{checked}> '
+            f"{take[0]}</label>"
+        )
+        if answer.narrative:
+            line += f' <button type="button" class="link" data-take-in="t{task}-narrative" hidden>{take[1]}</button>'
+        line += "</div>"
         if answer.difficulties:
             line += f'<div class="sub">{difficulties} {linebreaksbr(answer.difficulties, autoescape=True)}</div>'
         for evidence in answer.evidence_files:

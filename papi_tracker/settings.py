@@ -96,6 +96,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Saves in a request record who made them in the history (django-simple-history).
+    "simple_history.middleware.HistoryRequestMiddleware",
     # A form sent after the session ended keeps its typing for after the login (after the CSRF check).
     "papi_tracker.middleware.KeepPostedFormMiddleware",
     # request.user.is_verified(): whether this session passed the second step (django-otp).

@@ -9,6 +9,7 @@ from dataclasses import asdict, dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from indicators.models import Dimension, SubDimension
 from papi_tracker import signed_preview
@@ -162,7 +163,8 @@ def _add_targets(plan, written):
             continue
         target = aims.setdefault(dimension.pk, Target(plan=plan, dimension=dimension))
         _aim(target, item)
-    Target.objects.bulk_create(t for t in aims.values() if t.target_score or t.target_group or t.target_rank or t.rank_rise)
+    made = [t for t in aims.values() if t.target_score or t.target_group or t.target_rank or t.rank_rise]
+    bulk_create_with_history(made, Target, default_change_reason="Nhập từ văn bản kế hoạch")
 
 
 def _aim(target, item):

@@ -11,6 +11,7 @@ from django.db.models.functions import Coalesce, Lower
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+from simple_history.models import HistoricalRecords
 
 from indicators.models import Dimension, PerformanceGroup, Province, SubDimension
 from papi_tracker.collation import vietnamese
@@ -327,6 +328,9 @@ class Plan(models.Model):
     # withdrawn from the public page.
     OWN_WRITES = ("progress_version", "published_at", "published_by")
 
+    # Who changed what, shown on the plan's page (papi_tracker.history); the version is bookkeeping.
+    history = HistoricalRecords(excluded_fields=["progress_version"])
+
     class Meta:
         verbose_name = _("kế hoạch")
         verbose_name_plural = pgettext_lazy("plural", "kế hoạch")
@@ -386,6 +390,13 @@ class Plan(models.Model):
     def years_label(self):
         """ "2020", or "2021–2025" for a plan of several years."""
         return f"{self.year}–{self.end_year}" if self.end_year else str(self.year)
+
+    @property
+    def document_kind(self):
+        """What the plan was issued as, read from its number's type code (Decree 30/2020/NĐ-CP,
+        Appendix III): "Quyết định" for "46/QĐ-UBND", otherwise "Kế hoạch" (179/KH-UBND)."""
+        kind = self.document_number.split("/", 1)[1] if "/" in self.document_number else ""
+        return "Quyết định" if kind.upper().startswith(("QĐ", "QD")) else "Kế hoạch"
 
     @property
     def issuer_name(self):
@@ -550,6 +561,7 @@ class Target(models.Model):
     text = models.CharField(_("chỉ tiêu như văn bản ghi"), max_length=300, blank=True)
 
     objects = TargetQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = pgettext_lazy("plan target", "chỉ tiêu")
@@ -721,6 +733,7 @@ class Task(models.Model):
     )
 
     objects = TaskQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("nhiệm vụ")

@@ -21,6 +21,7 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
+from simple_history.utils import bulk_create_with_history
 
 from indicators.models import Dimension, SubDimension
 from papi_tracker import signed_preview
@@ -634,6 +635,9 @@ def check_size(plan, rows):
         )
 
 
+IMPORT_REASON = "Nhập danh mục nhiệm vụ"
+
+
 @transaction.atomic
 def save(plan, rows, mapping, after=None, province_wide=True):
     """Create the mapped-to-new agencies and the tasks with their assignments; all or nothing.
@@ -693,7 +697,8 @@ def save(plan, rows, mapping, after=None, province_wide=True):
                 seen.add((role, key))  # named to lead and to coordinate: both kept, as written
                 kind, pk = key.split(":")
                 assignments.append((task, role, kind, int(pk), from_block))
-    Task.objects.bulk_create(tasks)
+    # With a history record each, as a save in the admin would make (who imported them, and how).
+    bulk_create_with_history(tasks, Task, default_change_reason=IMPORT_REASON)
     TaskAssignment.objects.bulk_create(
         TaskAssignment(task=task, role=role, from_block=from_block, **{"agency_id" if kind == "agency" else "group_id": pk})
         for task, role, kind, pk, from_block in assignments

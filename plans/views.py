@@ -27,6 +27,7 @@ from .forms import (
     SectionMappingForm,
     TargetForm,
 )
+from .history import plan_history
 from .models import Agency, AgencyGroup, AgencyKind, Target, Task
 from .plan_import import normalise
 
@@ -69,6 +70,7 @@ def plan_detail(request, pk):
             "next_plan": next_plan,
             "in_force": in_force,
             "amendment_form": amendments.AmendmentForm(plan=plan, user=request.user) if can_manage else None,
+            "history": plan_history(plan) if can_manage else None,  # who changed what, for those who may
         },
     )
 

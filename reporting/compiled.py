@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from plans.excel import section_number
 from plans.models import TaskAssignment
 
-from .models import Report
+from .models import Report, TaskProgress
 from .progress import COMPLETED, TASK_STATUS_LABELS, plan_progress
 
 
@@ -21,6 +21,7 @@ class AgencyAnswer:
     percent_done: int | None
     narrative: str
     achieved_value: object
+    taken_in: bool = False  # a coordinating agency's answer the lead's answer took in
 
     @property
     def status_label(self):
@@ -62,8 +63,26 @@ class TaskResult:
 
     @property
     def result_text(self):
-        """Each agency's result on its own line, as the department would compile them."""
-        return "\n".join(f"- {a.agency_name}: {a.narrative}" for a in self.answers if a.narrative)
+        """One answer per task: the lead agency's result (each lead's on its own line when
+        several lead); the coordinating agencies' go to the annex (`annex_answers`). A task no
+        lead answered shows whoever did answer, so nothing sent is left out."""
+        leads = [a for a in self.answers if a.role == "lead" and a.narrative]
+        if len(leads) == 1 and len([a for a in self.answers if a.role == "lead"]) == 1:
+            return leads[0].narrative
+        shown = leads or [a for a in self.answers if a.narrative]
+        # Agencies that wrote the same words (a group's members often do) share one line.
+        by_text = {}
+        for answer in shown:
+            by_text.setdefault(" ".join(answer.narrative.split()), []).append(answer.agency_name)
+        return "\n".join(f"- {', '.join(names)}: {text}" for text, names in by_text.items())
+
+    @property
+    def annex_answers(self):
+        """The coordinating agencies' answers with a result, for the optional annex (those a
+        lead answered for; the others are in result_text already)."""
+        if not any(a.role == "lead" and a.narrative for a in self.answers):
+            return []
+        return [a for a in self.answers if a.role == "coordinating" and a.narrative]
 
 
 @dataclass
@@ -96,6 +115,7 @@ class CompiledReport:
     progress: object  # progress.PlanProgress
     sections: list
     notes: list  # AgencyNotes, by agency name
+    with_annex: bool = False  # the coordinating agencies' answers in an annex (the compile form's choice)
 
     @property
     def tally(self):
@@ -106,6 +126,12 @@ class CompiledReport:
         return self.progress.discipline
 
     @property
+    def annex_sections(self):
+        """[(section, [TaskResult with annex answers])]: the annex of coordinating answers."""
+        found = [(section, [t for t in section.tasks if t.annex_answers]) for section in self.sections]
+        return [(section, tasks) for section, tasks in found if tasks]
+
+    @property
     def proposals(self):
         return [n for n in self.notes if n.proposals]
 
@@ -114,12 +140,22 @@ class CompiledReport:
         return [n for n in self.notes if n.difficulties or n.task_difficulties]
 
 
+def _taken_in(states):
+    """The ids of the answers the leads' answers took in: one query."""
+    leads = [a.progress_id for s in states for agency_id, a in s.answers.items() if agency_id in s.leads and a.progress_id]
+    if not leads:
+        return set()
+    through = TaskProgress.taken_in.through
+    return set(through.objects.filter(from_taskprogress_id__in=leads).values_list("to_taskprogress_id", flat=True))
+
+
 def compiled_report(plan, period, today=None):
     """Everything the compiled report of a plan's period says. Looking back at a past period
     counts answers up to its cut-off (plan_progress decides). Queries: plan_progress's, and the
     period's sent reports for their difficulties and proposals."""
     state = plan_progress(plan, period, today, with_text=True)
     names = {record.agency.pk: record.agency.name for record in state.records}
+    taken = _taken_in(state.tasks)
     by_dimension = {}
     for task_state in state.tasks:
         answers = []
@@ -133,6 +169,7 @@ def compiled_report(plan, period, today=None):
                     answer.percent_done,
                     answer.narrative,
                     answer.achieved_value,
+                    answer.progress_id in taken,
                 )
             )
         answers.sort(key=lambda a: (a.role != "lead", a.agency_name))

@@ -2,6 +2,7 @@
 task's results, then the statistics, then difficulties and proposals. Officials keep working
 in it, so numbers are stored as numbers and text never turns into a formula."""
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 from openpyxl import Workbook
@@ -144,4 +145,95 @@ def compiled_workbook(report):
     appendix_sheet(book.active, report)
     statistics_sheet(book.create_sheet(), report)
     notes_sheet(book.create_sheet(), report)
+    if report.annex_sections:
+        annex_sheet(book.create_sheet(), report)
+    return workbook_bytes(book)
+
+
+def annex_sheet(sheet, report):
+    """The coordinating agencies' answers the appendix leaves to the lead's: task, agency, result,
+    and whether the lead's answer took it in."""
+    sheet.title = _("Cơ quan phối hợp")[:31]
+    headings = [
+        (_("STT"), 7),
+        (_("Nhiệm vụ"), 44),
+        (_("Cơ quan phối hợp"), 28),
+        (_("Kết quả thực hiện"), 60),
+        (_("Đã tiếp thu"), 12),
+    ]
+    title(sheet, 1, len(headings), _("KẾT QUẢ CỦA CÁC CƠ QUAN PHỐI HỢP"))
+    for column, (heading, width) in enumerate(headings, start=1):
+        put(sheet, 3, column, heading, bold=True, align=CENTRE, fill=HEADER_FILL)
+        sheet.column_dimensions[get_column_letter(column)].width = width
+    row = 4
+    for _section, tasks in report.annex_sections:
+        for result in tasks:
+            for answer in result.annex_answers:
+                values = [text(result.task.number), text(result.task.title), text(answer.agency_name), text(answer.narrative)]
+                for column, value in enumerate(values, start=1):
+                    put(sheet, row, column, value, align=CENTRE if column == 1 else WRAP)
+                put(sheet, row, 5, _("Có") if answer.taken_in else "", align=CENTRE)
+                row += 1
+    landscape(sheet, 3)
+
+
+SELECTION_COLUMNS = [
+    (gettext_lazy("Cơ quan"), 28),
+    (gettext_lazy("Báo cáo"), 14),
+    (gettext_lazy("Gửi lúc"), 16),
+    (gettext_lazy("STT"), 7),
+    (gettext_lazy("Nhiệm vụ"), 44),
+    (gettext_lazy("Tình trạng"), 16),
+    (gettext_lazy("Tỷ lệ hoàn thành (%)"), 12),
+    (gettext_lazy("Giá trị đạt được"), 12),
+    (gettext_lazy("Kết quả thực hiện"), 50),
+    (gettext_lazy("Tài liệu kiểm chứng"), 30),
+    (gettext_lazy("Khó khăn, vướng mắc"), 30),
+]
+
+
+def selected_reports_workbook(period, reports):
+    """The reports a coordinator ticked in the review queue, as sent: a row per answer (the
+    agency, its report's status and time, the task and every field of the answer), then each
+    report's difficulties and proposals. `reports` come with agency and answers prefetched."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = _("Báo cáo đã chọn")[:31]
+    columns = [(str(heading), width) for heading, width in SELECTION_COLUMNS]
+    last = len(columns)
+    title(sheet, 1, last, _("CÁC BÁO CÁO ĐÃ CHỌN, KỲ %(period)s") % {"period": period.label.upper()})
+    title(sheet, 2, last, _("Kế hoạch số %(number)s") % {"number": period.plan.document_number}, size=12, bold=False, italic=True)
+    header = 4
+    for column, (heading, width) in enumerate(columns, start=1):
+        put(sheet, header, column, heading, bold=True, align=CENTRE, fill=HEADER_FILL)
+        sheet.column_dimensions[get_column_letter(column)].width = width
+    row = header + 1
+    for report in reports:
+        sent = timezone.localtime(report.submitted_at).strftime("%d/%m/%Y %H:%M") if report.submitted_at else ""
+        for answer in report.answers:
+            values = [
+                text(report.agency.name),
+                text(report.get_status_display()),
+                sent,
+                text(answer.task.number),
+                text(answer.task.title),
+                text(answer.get_status_display()),
+            ]
+            for column, value in enumerate(values, start=1):
+                put(sheet, row, column, value, align=CENTRE if column in (2, 3, 4) else WRAP)
+            put(sheet, row, 7, answer.percent_done, align=CENTRE, number_format="0")
+            put(sheet, row, 8, answer.achieved_value, align=CENTRE, number_format="#,##0.##")
+            for column, value in enumerate((answer.narrative, answer.evidence, answer.difficulties), start=9):
+                put(sheet, row, column, text(value))
+            row += 1
+    landscape(sheet, header)
+    notes = book.create_sheet(_("Khó khăn, đề xuất")[:31])
+    for column, (heading, width) in enumerate(
+        [(_("Cơ quan"), 28), (_("Khó khăn, vướng mắc"), 60), (_("Đề xuất, kiến nghị"), 60)], start=1
+    ):
+        put(notes, 1, column, heading, bold=True, align=CENTRE, fill=HEADER_FILL)
+        notes.column_dimensions[get_column_letter(column)].width = width
+    for row, report in enumerate(reports, start=2):
+        for column, value in enumerate((report.agency.name, report.difficulties, report.proposals), start=1):
+            put(notes, row, column, text(value))
     return workbook_bytes(book)

@@ -84,3 +84,19 @@ def store_rows(rows, day):
         unique_fields=["plan"],
         update_fields=["version", "day", "figures"],
     )
+
+
+def cached_per_plan(plans, parts, compute):
+    """{plan id: value} for each plan at the version it was just read with (no query to check it:
+    the caller's plans come from this request), computing only the missing ones in one call,
+    compute(missing plans) → {plan id: value}."""
+    cache = caches[FIGURES_CACHE]
+    keys = {plan.pk: ":".join(str(part) for part in (KEY_PREFIX, plan.pk, plan.progress_version, *parts)) for plan in plans}
+    found = cache.get_many(keys.values())
+    values = {pk: found[key] for pk, key in keys.items() if key in found}
+    missing = [plan for plan in plans if plan.pk not in values]
+    if missing:
+        computed = compute(missing)
+        cache.set_many({keys[pk]: value for pk, value in computed.items()}, TIMEOUT_SECONDS)
+        values.update(computed)
+    return values

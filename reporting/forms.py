@@ -2,6 +2,7 @@ import datetime
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -264,6 +265,21 @@ class TaskFilterForm(forms.Form):
         return states
 
 
+class AgencyPdfForm(forms.Form):
+    """The number the agency's clerk gives its report before printing it (left blank, it is
+    written by hand)."""
+
+    so = forms.CharField(
+        label=_("Số, ký hiệu báo cáo"),
+        max_length=30,
+        required=False,
+        help_text=_("Không bắt buộc. Ví dụ: 12/BC-UBND"),
+        validators=[
+            RegexValidator(r"^[0-9A-Za-zĐđ/.\- ]*$", _("Số, ký hiệu chỉ gồm chữ, số và các dấu / - . (ví dụ: 12/BC-UBND)."))
+        ],
+    )
+
+
 class CompiledReportForm(forms.Form):
     """What the coordinator writes on the compiled report before exporting it."""
 
@@ -282,6 +298,14 @@ class CompiledReportForm(forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Mỗi dòng một nơi nhận."),
+    )
+    annex = forms.BooleanField(
+        label=_("Kèm phụ lục kết quả của các cơ quan phối hợp"),
+        required=False,
+        help_text=_(
+            "Báo cáo ghi kết quả của cơ quan chủ trì cho mỗi nhiệm vụ; "
+            "phụ lục này thêm nguyên văn kết quả của các cơ quan phối hợp."
+        ),
     )
 
     def __init__(self, *args, plan, **kwargs):

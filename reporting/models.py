@@ -63,6 +63,8 @@ class ReportingPeriod(models.Model):
     )
     status = models.CharField(_("trạng thái"), max_length=10, choices=Status, default=Status.OPEN)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("kỳ báo cáo")
         verbose_name_plural = pgettext_lazy("plural", "kỳ báo cáo")
@@ -134,6 +136,8 @@ class PeriodReopening(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("người mở lại"), on_delete=models.SET_NULL, null=True, related_name="+"
     )
     created_at = models.DateTimeField(_("mở lại lúc"), auto_now_add=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("mở lại kỳ báo cáo")
@@ -277,6 +281,11 @@ class TaskProgress(models.Model):
         null=True,
         blank=True,
         related_name="+",
+    )
+    # The coordinating agencies' sent answers a lead agency took into its own (issue "one answer
+    # per task"): the compiled report shows the lead's answer and names these in its annex.
+    taken_in = models.ManyToManyField(
+        "self", verbose_name=_("tiếp thu từ"), symmetrical=False, blank=True, related_name="taken_into"
     )
 
     objects = TaskProgressQuerySet.as_manager()

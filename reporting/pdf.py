@@ -33,9 +33,9 @@ def compiled_pdf(report, form_heading, chart=None):
     )
 
 
-def agency_report_pdf(sheet):
-    """An agency's report for a period, laid out to print, sign, stamp and send: the number
-    and the date are left for the agency's clerk to fill in by hand."""
+def agency_report_pdf(sheet, number=""):
+    """An agency's report for a period, laid out to print, sign, stamp and send: the number as
+    the clerk typed it, or left blank with the date to be written by hand."""
     agency, period, report = sheet.agency, sheet.period, sheet.report
     province = period.plan.province
     local_committee = agency.kind in (AgencyKind.DISTRICT_COMMITTEE, AgencyKind.COMMUNE_COMMITTEE)
@@ -43,10 +43,10 @@ def agency_report_pdf(sheet):
     heading = {
         "superior": "" if local_committee else superior_of(province),
         "issuer": agency.name.upper(),
-        "number": "        /BC-",
+        "number": number or "        /BC-",
         "place": province.name,
         "date_line": vietnamese_date(timezone.localtime(sent).date()) if sent else blank_date_line(period.plan.year),
-        "summary": f"Kết quả thực hiện Kế hoạch số {period.plan.document_number} kỳ {period.label}",
+        "summary": f"Kết quả thực hiện {period.plan.document_kind} số {period.plan.document_number} kỳ {period.label}",
         "recipient_lines": ["Sở Nội vụ (để tổng hợp);", "Lưu: VT."],
         "signer_lines": ["THỦ TRƯỞNG CƠ QUAN"],
         "signer_name": "",

@@ -27,7 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from indicators.derived import derive, former_condition, former_count
-from indicators.models import Dimension, Province, Score
+from indicators.models import Dimension, PerformanceGroup, Province, Score
 from papi_tracker.collation import sort_key, vietnamese
 from plans.models import Agency, Plan, Target, Task, TaskAssignment
 from plans.obligations import agencies_owing, assignees
@@ -79,6 +79,7 @@ class Answer:
     difficulties: str
     narrative: str = ""  # read only for the compiled report (with_text)
     achieved_value: Decimal | None = None
+    progress_id: int | None = None  # the answer's row (with_text), for what a lead's answer took in
     agency: Agency | None = None  # filled in where the page names agencies
 
 
@@ -141,7 +142,7 @@ def latest_answers(plans, until=None, with_text=False, period=None):
         answers = answers.filter(report__period__end__lte=until)
     fields = ["task_id", "report__agency_id", "report_id", "report__period_id", "status", "percent_done", "difficulties"]
     if with_text:
-        fields += ["narrative", "achieved_value"]
+        fields += ["narrative", "achieved_value", "pk"]
     # Unordered: the sort below decides, and the default ordering would join the tasks.
     rows = answers.order_by().values_list("report__period__end", "report__period__kind", *fields)
     looked_at = period.pk if period else None
@@ -560,6 +561,48 @@ def dimension_progress(plan, states, reference_date, scores):
     return result
 
 
+@dataclass
+class GoalCheck:
+    """One of the plan's overall goals (rank among the first N, group or better) and whether the
+    published total of the judged year meets it (None before it is published, or without a rank
+    or group in it)."""
+
+    kind: str  # "rank" or "group"
+    goal: int
+    actual: int | None
+    met: bool | None
+
+    @property
+    def label(self):
+        if self.kind == "rank":
+            return _("Mục tiêu xếp hạng: trong %(rank)s tỉnh dẫn đầu") % {"rank": self.goal}
+        if self.goal == PerformanceGroup.HIGHEST:
+            return _("Mục tiêu nhóm: %(group)s") % {"group": PerformanceGroup(self.goal).label}
+        return _("Mục tiêu nhóm: %(group)s trở lên") % {"group": PerformanceGroup(self.goal).label}
+
+    @property
+    def verdict(self):
+        if self.met is None:
+            return _("chưa có kết quả")
+        if self.kind == "rank":
+            verdict = _("Đạt (hạng %(rank)s)") if self.met else _("Chưa đạt (hạng %(rank)s)")
+            return verdict % {"rank": self.actual}
+        return _("Đạt") if self.met else _("Chưa đạt (%(group)s)") % {"group": PerformanceGroup(self.actual).label}
+
+
+def goal_checks(plan, total):
+    """The plan's rank and group goals judged against `total`, the published total Score of the
+    year judged (or None): a lower rank or group number is better."""
+    checks = []
+    if plan.rank_goal:
+        rank = total.rank if total else None
+        checks.append(GoalCheck("rank", plan.rank_goal, rank, None if rank is None else rank <= plan.rank_goal))
+    if plan.group_goal:
+        group = total.group if total else None
+        checks.append(GoalCheck("group", plan.group_goal, group, None if group is None else group <= plan.group_goal))
+    return checks
+
+
 # --- a plan at a glance, and every province's --------------------------------------------
 
 
@@ -578,6 +621,10 @@ class PlanProgress:
     discipline: PeriodDiscipline | None
     records: list  # AgencyRecord, by agency name
     year: int | None = None  # the plan year judged (judged_year): a plan of several years judges one at a time
+
+    @property
+    def goals(self):
+        return goal_checks(self.plan, self.total)
 
 
 def plan_progress(plan, period=None, today=None, with_text=False):
@@ -713,6 +760,94 @@ def _figures(row):
         "sent": row.sent,
         "on_time": row.on_time,
     }
+
+
+@dataclass
+class Headline:
+    """A plan at a glance for a leader's home: its tasks and reporting (PlanSummary), its targets
+    of the year judged by the dashboard's rule (dimension_signal), its overall goals."""
+
+    summary: PlanSummary
+    targets: int = 0  # whole-dimension targets of the year judged
+    met: int = 0  # the published score reached the target
+    missed: int = 0
+    on_track: int = 0  # no score yet: the dimension's tasks keep pace with the year
+    behind: int = 0  # no score yet: behind, or a task overdue
+    goals: list = field(default_factory=list)  # GoalCheck
+
+    @property
+    def plan(self):
+        return self.summary.plan
+
+    @property
+    def tally(self):
+        return self.summary.tally
+
+
+def _dimension_tallies(plans, today):
+    """{plan id: {dimension id: TaskTally}}: kept per plan version and day by reporting.figures;
+    the missing plans' in one computation, a fixed number of queries."""
+
+    def compute(missing):
+        tasks = Task.objects.filter(plan__in=missing).only("pk", "plan_id", "due_date", "dimension_id")
+        result = {plan.pk: defaultdict(TaskTally) for plan in missing}
+        for plan_id, states in task_states(missing, today, tasks=tasks).items():
+            for state in states:
+                result[plan_id][state.task.dimension_id].add(state)
+        return {pk: dict(tallies) for pk, tallies in result.items()}
+
+    return figures.cached_per_plan(plans, ("dimension-tallies", today), compute)
+
+
+def plan_headlines(plans, today=None):
+    """A Headline per plan, in a fixed number of queries whatever the number of plans: the
+    national rows' (cached_plan_summaries), the tasks per dimension (kept), then the targets and
+    the published scores read afresh, so a score import shows at once."""
+    today = today or timezone.localdate()
+    plans = list(plans)
+    if not plans:
+        return []
+    summaries = cached_plan_summaries(plans, today)
+    tallies = _dimension_tallies(plans, today)
+    years = {plan.pk: judged_year(plan, today) for plan in plans}
+    by_id = {plan.pk: plan for plan in plans}
+    targets = defaultdict(dict)
+    for target in Target.objects.filter(plan__in=plans, sub_dimension__isnull=True):
+        plan, year = by_id[target.plan_id], years[target.plan_id]
+        if target.year == year or (target.year is None and year == plan.year):  # TargetQuerySet.of_year's rule
+            targets[plan.pk][target.dimension_id] = target
+    scores = {
+        (score.province_id, score.year, score.dimension_id): score
+        for score in Score.objects.filter(
+            province_id__in={plan.province_id for plan in plans},
+            year__in=set(years.values()) | {plan.baseline_year for plan in plans},
+            sub_dimension__isnull=True,
+        )
+    }
+    headlines = []
+    for plan, summary in zip(plans, summaries, strict=True):
+        headline, year = Headline(summary), years[plan.pk]
+        for dimension_id, target in targets[plan.pk].items():
+            row = DimensionProgress(None, target=target, tasks=tallies[plan.pk].get(dimension_id, TaskTally()))
+            actual = scores.get((plan.province_id, year, dimension_id))
+            baseline = scores.get((plan.province_id, plan.baseline_year, dimension_id))
+            if actual:
+                row.actual, row.actual_group, row.actual_rank = actual.value, actual.group, actual.rank
+            if baseline:
+                row.baseline_rank = baseline.rank
+            signal = dimension_signal(row, year, today)
+            headline.targets += 1
+            if signal == Signal.MET:
+                headline.met += 1
+            elif signal == Signal.MISSED:
+                headline.missed += 1
+            elif signal == Signal.ON_TRACK:
+                headline.on_track += 1
+            else:
+                headline.behind += 1
+        headline.goals = goal_checks(plan, scores.get((plan.province_id, year, None)))
+        headlines.append(headline)
+    return headlines
 
 
 def current_plans():

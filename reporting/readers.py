@@ -5,7 +5,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 import django_filters
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -138,14 +138,17 @@ def report_sheet(user, agency, period, report=None):
         .annotate(agency_leads=Exists(leads))
         .order_by("order", "id")
     )
-    progress = {}
-    if report is not None:
-        progress = {p.task_id: p for p in report.progress.order_by().prefetch_related(access.evidence_files())}
     colleagues = defaultdict(list)
     if report is None or report.agency_id == agency.id:
         led = [task.pk for task in tasks if task.agency_leads]
         for answer in access.colleague_answers(agency, period, led, groups) if led else ():
             colleagues[answer.task_id].append(answer)
+    progress = {}
+    if report is not None:
+        answers = report.progress.order_by().prefetch_related(access.evidence_files())
+        if colleagues:  # which of them the lead's answers took in (one more query, for a lead only)
+            answers = answers.prefetch_related(Prefetch("taken_in", TaskProgress.objects.only("pk"), to_attr="taken_in_list"))
+        progress = {p.task_id: p for p in answers}
     sections = {}
     for task in tasks:
         role = "lead" if task.agency_leads else "coordinating"

@@ -98,6 +98,19 @@ def open_form(user, agency, period, data=None, files=None, kept=None):
     return entry
 
 
+def _taken_in(sheet, data):
+    """{task id: answer ids} of the coordinating agencies' answers the lead ticked "Tiếp thu" on,
+    for each task with such answers shown: only those shown count (junk and others' ids are left out)."""
+    taken = {}
+    for section in sheet.sections:
+        for row in section.rows:
+            if row.colleagues:
+                shown = {answer.pk for answer in row.colleagues}
+                ticked = {int(v) for v in data.getlist(f"t{row.task.pk}-take_in") if v.isdigit() and len(v) < 12}
+                taken[row.task.pk] = ticked & shown
+    return taken
+
+
 def _save(entry, user, agency, period, data, files):
     """Save the draft and, if asked, submit it. Fields that break a rule are not kept, the rest
     is saved as the draft all the same, and each field not kept is named, by its task."""
@@ -129,6 +142,7 @@ def _save(entry, user, agency, period, data, files):
             progress={task_id: form.progress_values(stored.get(task_id)) for task_id, form in entry.task_forms.items()},
             files={task_id: form.cleaned_data["files"] for task_id, form in valid.items()},
             carried=_still_carried(entry.sheet, entry.task_forms, confirm_all="confirm_all" in data),
+            taken_in=_taken_in(entry.sheet, data),
         )
         entry.saved = True
         removing = [int(pk) for pk in data.getlist("remove-evidence") if str(pk).isdigit()]

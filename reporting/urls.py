@@ -24,6 +24,7 @@ urlpatterns = [
     path("ky-bao-cao/<int:pk>/mo-lai/", views.period_reopen, name="period_reopen"),
     path("ky-bao-cao/<int:pk>/tiep-nhan/", views.bulk_accept, name="bulk_accept"),
     path("ky-bao-cao/<int:pk>/nhac-nho/", views.period_remind, name="period_remind"),
+    path("ky-bao-cao/<int:pk>/xuat-da-chon/", views.period_export_selected, name="period_export_selected"),
     path("ky-bao-cao/<int:pk>/tong-hop/", views.compiled_report, name="compiled_report"),
     path("ky-bao-cao/<int:pk>/tong-hop.xlsx", views.compiled_excel, name="compiled_excel"),
     path("ky-bao-cao/<int:pk>/sua/", views.period_edit, name="period_edit"),

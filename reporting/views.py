@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -12,15 +12,15 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from papi_tracker import signed_preview
+from papi_tracker.collation import vietnamese
 from papi_tracker.downloads import PDF, XLSX, attachment, filename_slug
 from papi_tracker.limits import COMMENT_MAX_LENGTH
 from papi_tracker.middleware import take_kept_post
 from plans import access as plan_access
-from plans.models import Membership, Target, Task
+from plans.models import Membership, Plan, Target, Task
 from plans.obligations import agencies_owing
 
 from . import (
@@ -30,6 +30,7 @@ from . import (
     conversation,
     excel,
     exports,
+    history,
     inbox,
     next_year,
     pdf,
@@ -42,6 +43,7 @@ from . import (
 )
 from .calendar import create_periods
 from .forms import (
+    AgencyPdfForm,
     CompiledReportForm,
     GeneratePeriodsForm,
     PeriodForm,
@@ -68,9 +70,17 @@ def home(request):
         .order_by("-year", "province__name")
     )
     memberships = list(plan_access.memberships(request.user).select_related("agency", "agency__province"))
+    # A leader opens on the headline of each plan under way that they follow (the administrator
+    # has the national view for that).
+    followed = set(plan_access.followed_plans(request.user).values_list("pk", flat=True))
+    headlines = []
+    if followed and not plan_access.is_administrator(request.user):
+        under_way = Plan.objects.filter(pk__in=followed, status=Plan.Status.ACTIVE).select_related("province")
+        headlines = progress.plan_headlines(under_way.order_by("-year", "province__name", "pk"))
     context = {
+        "headlines": headlines,
         "plans": plans,
-        "followed": set(plan_access.followed_plans(request.user).values_list("pk", flat=True)),
+        "followed": followed,
         "memberships": memberships,
         "todo": readers.todo_list(request.user),
         "coordinates": request.user.is_superuser or any(m.role == Membership.Role.COORDINATOR for m in memberships),
@@ -137,55 +147,6 @@ def _autosaved(entry):
     return JsonResponse({"error": " ".join(str(e) for e in entry.errors), "problems": problems}, status=409)
 
 
-def _change_kind(record):
-    actions = {
-        "+": pgettext("history action", "Tạo"),
-        "~": pgettext("history action", "Sửa"),
-        "-": pgettext("history action", "Xóa"),
-    }
-    return actions.get(record.history_type, record.history_type)
-
-
-def _history(report, thread=None, sheet=None):
-    """Every change to the report and its answers, newest first, with who made it; with the
-    report's conversation (conversation.Thread), each comment where it was posted."""
-    changes = [
-        (
-            record.history_date,
-            record.history_user,
-            _change_kind(record),
-            _("Báo cáo: %(reason)s") % {"reason": record.history_change_reason} if record.history_change_reason else _("Báo cáo"),
-            record.get_status_display(),
-        )
-        for record in report.history.select_related("history_user")
-    ]
-    changes += [
-        (
-            record.history_date,
-            record.history_user,
-            _change_kind(record),
-            record.task.number if record.task else "",
-            record.get_status_display() or "—",
-        )
-        for record in TaskProgress.history.filter(report_id=report.pk).select_related("history_user", "task")
-    ]
-    if thread is not None:
-        numbers = {row.task.pk: row.task.number for section in sheet.sections for row in section.rows}
-        comments = [(comment, "") for comment in thread.on_report]
-        comments += [(comment, numbers.get(task_id, "")) for task_id, rows in thread.by_task.items() for comment in rows]
-        changes += [
-            (
-                comment.created_at,
-                comment.author,
-                pgettext("history action", "Ý kiến"),
-                _("Nhiệm vụ %(number)s") % {"number": number} if number else _("Báo cáo"),
-                comment.body if len(comment.body) <= 80 else comment.body[:79] + "…",
-            )
-            for comment, number in comments
-        ]
-    return sorted(changes, key=lambda change: change[0], reverse=True)
-
-
 def _report_page(request, report, return_form=None, status=200):
     can_review = access.can_review(request.user, report.period)
     own = access.reporter_agencies(request.user).filter(pk=report.agency_id).exists()
@@ -201,7 +162,7 @@ def _report_page(request, report, return_form=None, status=200):
         "can_review": can_review,
         "can_edit": own and report.status in Report.EDITABLE,
         "return_form": return_form or ReturnForm(),
-        "history": _history(report, thread, sheet) if can_review else None,
+        "history": history.report_history(report, thread, sheet) if can_review else None,
         "on_time": workflow.is_on_time(report),
         "undo_form": UndoAcceptForm() if can_review and workflow.undo_block(report, request.user) is None else None,
     }
@@ -398,6 +359,33 @@ def bulk_accept(request, pk):
     return render(request, "reporting/accept_confirm.html", context)
 
 
+ANSWERS_IN_PLAN_ORDER = TaskProgress.objects.select_related("task").order_by("task__order")
+
+
+@require_POST
+def period_export_selected(request, pk):
+    """The reports ticked in the queue, as sent, in one Excel file (sent reports only: a draft
+    is the agency's own)."""
+    period = access.get_period_for_user(request.user, pk, manage=True)
+    chosen = inbox.chosen_ids(request.POST.getlist("agency"))
+    reports = list(
+        Report.objects.sent()
+        .filter(period=period, agency_id__in=chosen)
+        .select_related("agency")
+        .prefetch_related(
+            Prefetch("progress", TaskProgress.objects.select_related("task").order_by("task__order"), to_attr="answers")
+        )
+        .order_by(vietnamese("agency__name"))
+    )
+    if not reports:
+        messages.error(request, _("Trong các cơ quan đã chọn, chưa có báo cáo nào đã gửi để xuất."))
+        return redirect("review_queue", period.pk)
+    with translation.override("vi"):
+        content = excel.selected_reports_workbook(period, reports)
+    filename = f"bao-cao-da-chon-{filename_slug(period.plan.document_number)}-{filename_slug(period.label)}.xlsx"
+    return attachment(content, filename, XLSX)
+
+
 @require_POST
 def period_remind(request, pk):
     """Remind the ticked agencies (or every one that has not sent) now, throttled as the daily reminders."""
@@ -470,7 +458,8 @@ def plan_periods(request, plan_pk):
         return redirect("plan_periods", plan.pk)
     sent = Count("reports", filter=Q(reports__status__in=Report.SENT))
     periods = plan.periods.annotate(submitted_count=sent).order_by("end", "-start")
-    return render(request, "reporting/plan_periods.html", {"plan": plan, "periods": periods, "form": form})
+    context = {"plan": plan, "periods": periods, "form": form, "history": history.periods_history(plan)}
+    return render(request, "reporting/plan_periods.html", context)
 
 
 def period_edit(request, pk):
@@ -562,6 +551,7 @@ def compiled_report(request, pk):
             k: v for k, v in form.cleaned_data.items() if k in ("number", "signer_title", "signer_name", "recipients")
         }
         report = compiled.compiled_report(period.plan, period)
+        report.with_annex = form.cleaned_data["annex"]
         with translation.override("vi"):
             chart = charts.task_status_chart(report.progress)
         return attachment(pdf.compiled_pdf(report, form.heading(), chart), _compiled_filename(period, "pdf"), PDF)
@@ -611,9 +601,14 @@ def export_download(request, pk):
 def report_pdf(request, pk):
     """The agency's report as a document to print, sign and send, for whoever may read it."""
     report = access.get_report_for_user(request.user, pk)
+    form = AgencyPdfForm(request.GET)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, " ".join(errors))
+        return redirect("report_detail", report.pk)
     sheet = readers.report_sheet(request.user, report.agency, report.period, report)
     filename = f"bao-cao-{filename_slug(report.agency.name)}-{filename_slug(report.period.label)}.pdf"
-    return attachment(pdf.agency_report_pdf(sheet), filename, PDF)
+    return attachment(pdf.agency_report_pdf(sheet, form.cleaned_data["so"]), filename, PDF)
 
 
 # --- the report as an Excel file, for agencies that cannot use the form -------------------

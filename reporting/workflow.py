@@ -92,10 +92,12 @@ def _bump_version(report, seen_version):
 
 
 @transaction.atomic
-def save_draft(*, agency, period, user, seen_version, difficulties, proposals, progress, files=None, carried=None):
+def save_draft(*, agency, period, user, seen_version, difficulties, proposals, progress, files=None, carried=None, taken_in=None):
     """Save what the reporter typed, without validation. `progress` maps task ids to dicts of
     PROGRESS_FIELDS; `files` maps task ids to checked uploads; `carried` maps task ids to the
-    period an answer is still carried from unchanged (or None: looked at). Returns the report.
+    period an answer is still carried from unchanged (or None: looked at); `taken_in` maps the
+    tasks the agency leads to the ids of its coordinating agencies' answers it took in (checked
+    by the caller against what it may read). Returns the report.
 
     A closed or locked period still takes drafts (only submitting is refused), so nothing
     typed is lost while the agency asks the department to reopen it."""
@@ -145,6 +147,9 @@ def save_draft(*, agency, period, user, seen_version, difficulties, proposals, p
         fields = [*PROGRESS_FIELDS, "carried_from"]
         bulk_update_with_history(to_update, TaskProgress, fields, default_user=user)  # figures: unchanged
 
+    if taken_in is not None:
+        _take_in(report, user, existing, {t: ids for t, ids in taken_in.items() if t in allowed})
+
     for task_id, uploads in (files or {}).items():
         if task_id not in allowed or not uploads:
             continue
@@ -164,6 +169,25 @@ def save_draft(*, agency, period, user, seen_version, difficulties, proposals, p
             )
             _history_as(evidence, user).save()
     return report
+
+
+def _take_in(report, user, existing, taken_in):
+    """Record which answers each task's answer took in, replacing what it recorded before: two
+    queries whatever the number of tasks (and one more to start the answers that had none)."""
+    missing = [TaskProgress(report=report, task_id=t) for t, ids in taken_in.items() if ids and t not in existing]
+    if missing:
+        bulk_create_with_history(missing, TaskProgress, default_user=user)  # figures: unchanged (a draft)
+        created = TaskProgress.objects.filter(report=report, task_id__in=[p.task_id for p in missing])
+        existing.update({p.task_id: p for p in created})
+    through = TaskProgress.taken_in.through
+    rows = {task_id: existing[task_id].pk for task_id in taken_in if task_id in existing}
+    through.objects.filter(from_taskprogress_id__in=rows.values()).delete()  # figures: unchanged
+    through.objects.bulk_create(  # figures: unchanged: which answers a lead took in counts for no figure
+        through(from_taskprogress_id=rows[task_id], to_taskprogress_id=pk)
+        for task_id, ids in taken_in.items()
+        for pk in sorted(ids)
+        if task_id in rows
+    )
 
 
 def submission_problems(report):

@@ -145,6 +145,12 @@ MATRIX = {
         lambda w: {"agency": w["agency"].pk},
         ACT,
     ),
+    "period_export_selected": (
+        "post",
+        lambda w: reverse("period_export_selected", args=[w["period"].pk]),
+        lambda w: {"agency": w["agency"].pk},
+        MANAGERS,  # the file
+    ),
     "report_return": ("post", lambda w: reverse("report_return", args=[w["report"].pk]), lambda w: {"note": "Bổ sung."}, ACT),
     "review_queue": ("get", lambda w: reverse("review_queue", args=[w["period"].pk]), None, READERS),
     "period_reopen": ("post", lambda w: reverse("period_reopen", args=[w["period"].pk]), reopen_data, ACT),

@@ -86,3 +86,13 @@ def test_periods_are_in_calendar_order_wherever_they_are_listed(client, coordina
     client.force_login(coordinator)
     page = client.get(reverse("plan_periods", args=[an_giang_plan.pk])).text
     assert page.index("Quý 2/2020") < page.index("6 tháng 2020") < page.index("9 tháng 2020") < page.index("Năm 2020")
+
+
+def test_official_documents_keep_a_number_with_its_unit():
+    from papi_tracker.pdf import keep_units_together
+
+    html = '<style>td { width: 7% }</style><p class="x">đạt 22 % trong 9 tháng năm 2020, Quý 3; 58 nhiệm vụ</p>'
+    kept = keep_units_together(html)
+    assert kept.startswith("<style>td { width: 7% }</style>")  # markup and styles untouched
+    for words in ("22\u00a0%", "9\u00a0tháng", "Quý\u00a03", "58\u00a0nhiệm vụ"):
+        assert words in kept, words

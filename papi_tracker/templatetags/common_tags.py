@@ -27,6 +27,13 @@ def nbsp_percent(text, autoescape=True):
 
 
 @register.filter
+def clause(text):
+    """Text to be joined with "; " or ended with ".": without its own final "." ";" "," or spaces,
+    so a sentence never reads ".;" or ".."."""
+    return str(text or "").rstrip().rstrip(".;,").rstrip()
+
+
+@register.filter
 def full_name(user):
     """Vietnamese order: family and middle names (last_name) before the given name."""
     name = f"{user.last_name} {user.first_name}".strip()

@@ -3,7 +3,8 @@
 //   with the time and the report's new version, which the next save carries);
 // - asks before leaving with changes not yet saved;
 // - warns before the session's idle limit and keeps it alive on request;
-// - counts the tasks with a status as they are chosen.
+// - counts the tasks with a status as they are chosen;
+// - lets a lead take a coordinating agency's answer into its own result.
 // Without scripts the form works as before: "Lưu nháp" and "Gửi báo cáo" post the whole page.
 (function () {
   "use strict";
@@ -119,6 +120,23 @@
       });
     });
   }
+
+  // A lead takes a coordinating agency's answer into its own: the text goes at the end of the
+  // lead's result (to edit into one answer), and the "Tiếp thu" box is ticked so it is recorded.
+  form.querySelectorAll("button[data-take-in]").forEach(function (button) {
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      var target = form.querySelector("textarea[name='" + button.getAttribute("data-take-in") + "']");
+      var source = button.closest(".colleague").querySelector("[data-narrative]");
+      var box = button.parentNode.querySelector("input[type=checkbox]");
+      if (!target || !source) return;
+      var piece = "- " + source.getAttribute("data-agency") + ": " + source.innerText.trim();
+      target.value = target.value.trim() ? target.value.replace(/\s+$/, "") + "\n" + piece : piece;
+      if (box) box.checked = true;
+      target.dispatchEvent(new Event("input", { bubbles: true }));
+      target.focus();
+    });
+  });
 
   form.addEventListener("input", changed);
   form.addEventListener("change", changed);

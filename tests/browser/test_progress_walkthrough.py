@@ -20,7 +20,16 @@ def test_a_leader_reads_the_dashboard_and_the_province_in_both_languages(demo_da
     t, d = expected.tally, expected.discipline
 
     log_in(page, "lanhdao.angiang")
-    page.click("text=179/KH-UBND")
+    # The home opens on the plan's headline, with the dashboard's figures.
+    headline = page.locator(f"article.headline[data-plan='{plan.pk}']")
+    assert f"{t.completed}/{t.total}" in headline.locator("[data-figure=tasks]").inner_text()
+    assert f"{d.sent}/{d.expected}" in headline.locator("[data-figure=reporting]").inner_text()
+    shoot(page, "29-leader-home")
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    shoot(page, "29-leader-home-390")
+    page.set_viewport_size({"width": 1366, "height": 900})
+    page.locator("table.plans").get_by_role("link", name="179/KH-UBND").click()
     page.click("text=Tổng quan tiến độ")
     page.wait_for_url(re.compile(r"/ke-hoach/\d+/tong-quan/$"))
     assert page.locator("[data-figure=completed] .big").inner_text() == f"{t.completed}/{t.total}"

@@ -5,6 +5,7 @@ login, and after it the form is back with what was typed; the contents list and 
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from plans.demo import DEMO_PASSWORD
 from reporting.models import Report
@@ -52,6 +53,25 @@ def test_leaving_with_changes_not_saved_asks_first(demo_data, page):
         page.evaluate("window.location.href = '/'")
     page.wait_for_timeout(300)
     assert asked == ["beforeunload"] and page.locator("form.report-form").count() == 1
+
+
+def test_the_page_warns_before_the_session_ends_and_keeps_it_on_request(demo_data, page, shoot):
+    page.clock.install()  # the page's timers run on a clock the test moves
+    open_year_report(page)
+    warning = page.locator("[data-session-warning]")
+    assert warning.is_hidden()
+    page.clock.run_for("27:00")  # idle 30 minutes: nothing yet
+    assert warning.is_hidden()
+    page.clock.run_for("01:05")  # two minutes before the end
+    expect(warning).to_be_visible()
+    expect(warning.get_by_role("button", name="Tiếp tục làm việc")).to_be_focused()
+    shoot(page, "73-report-form-session-warning")
+    with page.expect_response(lambda r: r.url.endswith("/phien/")) as kept:
+        warning.get_by_role("button", name="Tiếp tục làm việc").click()
+    assert kept.value.status == 204  # the server's session is extended
+    expect(warning).to_be_hidden()
+    page.clock.run_for("27:00")  # the idle limit counts again from now
+    assert warning.is_hidden()
 
 
 def test_a_form_sent_after_the_session_ended_is_back_after_the_login(demo_data, page, shoot, settings):

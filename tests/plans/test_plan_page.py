@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from plans.models import Plan
+from plans.models import Plan, Task
 from tests.factories import add_tasks
 
 pytestmark = pytest.mark.django_db
@@ -28,14 +28,17 @@ def test_plan_page_of_another_province_is_not_found(client, request, cast, an_gi
 def test_plan_page_runs_the_same_queries_for_10_or_200_more_tasks(client, coordinator, an_giang_plan, django_assert_num_queries):
     # session, user, the session's two-factor device, plan, targets, tasks, assignments with their agencies and groups,
     # the user's role in the province, whether they manage the plan, the plans carried from and into it, its
-    # amendments, the unread notifications, its periods
+    # amendments, the unread notifications, its periods; its history (plan, targets, tasks)
     client.force_login(coordinator)
     url = reverse("plan_detail", args=[an_giang_plan.pk])
     add_tasks(an_giang_plan, 10)
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(16):
         client.get(url)
     add_tasks(an_giang_plan, 190)
-    with django_assert_num_queries(13):
+    for task in Task.objects.filter(plan=an_giang_plan)[:50]:
+        task.title += " (sửa)"
+        task.save()  # fifty more history records
+    with django_assert_num_queries(16):
         client.get(url)
 
 

@@ -53,3 +53,34 @@ def test_documents_name_a_city_as_a_city():
     hanoi = Province.objects.filter(kind=Province.Kind.CITY, name="Hà Nội").first()
     assert hanoi.committee == "UBND thành phố Hà Nội"  # not "UBND Thành phố trực thuộc trung ương Hà Nội"
     assert Province.objects.filter(name="An Giang").first().committee == "UBND tỉnh An Giang"
+
+
+def test_the_clerk_gives_the_report_its_number_and_a_decision_is_named_so(client, commune_reporter, dak_nong_plan, tmp_path):
+    commune = Agency.objects.get(name="UBND xã Đắk Nia")
+    period = dak_nong_plan.periods.get(kind="year")
+    report = Report.objects.create(agency=commune, period=period, status="submitted", submitted_at=at(period.due_date),
+                                   first_submitted_at=at(period.due_date))  # fmt: skip
+    client.force_login(commune_reporter)
+    assert 'name="so"' in client.get(reverse("report_detail", args=[report.pk])).text
+    response = client.get(reverse("report_pdf", args=[report.pk]), {"so": "12/BC-UBND"})
+    text = " ".join(pdf_text(response.content, tmp_path).split())
+    assert "Số: 12/BC-UBND" in text
+    assert dak_nong_plan.document_number == "46/QĐ-UBND" and dak_nong_plan.document_kind == "Quyết định"
+    assert "Thực hiện Quyết định số 46/QĐ-UBND" in text and "Kết quả thực hiện Quyết định số 46/QĐ-UBND" in text
+    assert "Kế hoạch số 46/QĐ-UBND" not in text
+
+
+@pytest.mark.parametrize("typed", ["<b>12</b>", "1" * 31, "12/BC-UBND\nLưu"])
+def test_a_number_that_is_not_one_is_refused_with_a_message(client, lead_reporter, an_giang_plan, typed):
+    health = Agency.objects.get(province=an_giang_plan.province, name="Sở Y tế")
+    period = an_giang_plan.periods.get(kind="year")
+    report = Report.objects.create(agency=health, period=period, status="submitted", submitted_at=at(period.due_date),
+                                   first_submitted_at=at(period.due_date))  # fmt: skip
+    client.force_login(lead_reporter)
+    response = client.get(reverse("report_pdf", args=[report.pk]), {"so": typed}, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("report_detail", args=[report.pk])
+    assert "Số, ký hiệu" in response.text and response["Content-Type"].startswith("text/html")
+
+
+def test_a_plans_number_says_what_it_was_issued_as(an_giang_plan, dak_nong_plan):
+    assert (an_giang_plan.document_kind, dak_nong_plan.document_kind) == ("Kế hoạch", "Quyết định")

@@ -63,7 +63,7 @@ def answer(agency_name, status, percent, narrative="", difficulties="", files=()
     from reporting.models import EvidenceFile, Report, TaskProgress
 
     made = TaskProgress(
-        status=status, percent_done=percent, narrative=narrative, difficulties=difficulties,
+        pk=len(agency_name), status=status, percent_done=percent, narrative=narrative, difficulties=difficulties,
         report=Report(agency=Agency(name=agency_name)),
     )  # fmt: skip
     made.evidence_files = [EvidenceFile(pk=pk, original_name=name) for pk, name in files]
@@ -84,9 +84,12 @@ def answer(agency_name, status, percent, narrative="", difficulties="", files=()
     ],
 )  # fmt: skip
 def test_colleagues_answers_are_written_as_their_template_wrote_them(answers, language):
-    row = types.SimpleNamespace(colleagues=answers)
+    taken = answers[:1]  # the first taken in by the lead's answer
+    row = types.SimpleNamespace(
+        colleagues=answers, task=types.SimpleNamespace(pk=5), progress=types.SimpleNamespace(taken_in_list=taken)
+    )
     with translation.override(language):
-        context = Context({"row": row})
+        context = Context({"row": row, "taken": {a.pk for a in taken}})
         fast, reference = COLLEAGUES.render(context), COLLEAGUES_REFERENCE.render(context)
     assert parse_html(fast) == parse_html(reference)
     assert "<b>" not in fast and "<tỉnh>" not in fast

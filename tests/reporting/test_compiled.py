@@ -216,3 +216,18 @@ def test_a_viewer_reads_the_dashboard_but_does_not_compile(client, viewer, small
     client.force_login(viewer)
     assert client.get(reverse("compiled_excel", args=[small_plan["nine"].pk])).status_code == 404
     assert client.post(reverse("compiled_report", args=[small_plan["nine"].pk]), HEADING).status_code == 404
+
+
+def test_the_pdf_reads_as_prose_and_signs_below_its_text(client, coordinator, small_plan, tmp_path):
+    TaskProgress.objects.filter(difficulties="Thiếu kinh phí").update(difficulties="Thiếu kinh phí.")
+    Report.objects.filter(period=small_plan["nine"]).exclude(difficulties="").update(difficulties="Chậm giải ngân.")
+    client.force_login(coordinator)
+    content = client.post(reverse("compiled_report", args=[small_plan["nine"].pk]), HEADING).content
+    text = " ".join(pdf_text(content, tmp_path).split())
+    assert ".;" not in text and ".." not in text and "nhiệm vụ T5: Thiếu kinh phí." in text
+    pages = int(
+        next(line for line in pdf_info(content, tmp_path, "pdfinfo").splitlines() if line.startswith("Pages:")).split()[1]
+    )
+    signed = next(n for n in range(1, pages + 1) if "Nơi nhận" in pdf_text(content, tmp_path, n, n))
+    before = pdf_text(content, tmp_path, signed, signed).split("Nơi nhận")[0].split()
+    assert len(before) > 3  # not alone on its page: some of the body's words above it (past the page number)
