@@ -46,8 +46,22 @@ def test_a_returned_report_is_talked_over_then_resubmitted(demo_data, page, shoo
     assert "Số hộ nghèo là bao nhiêu?" in page.locator("article.task-card").first.inner_text()
     shoot(page, "c1-review-page-thread")
 
-    # The commune opens its returned report: the note, and the thread beside it.
+    # The commune learns of both without a phone call: the header counts them, the list says what.
     log_in(page, "xa.daknia")
+    header = page.locator("header").get_by_role("link", name="Thông báo")
+    assert header.locator(".badge").inner_text() == "2"  # returned, and the question on a task
+    header.click()
+    notices = page.locator("ul.notifications li.unread")
+    assert notices.count() == 2
+    assert "trả lại" in notices.nth(1).inner_text().lower()
+    shoot(page, "c1b-notifications")
+    notices.first.get_by_role("link").click()  # the newest: the question, on its thread
+    page.wait_for_load_state()
+    assert "Số hộ nghèo là bao nhiêu?" in page.inner_text("main")
+    page.goto("/")
+    assert page.locator("header").get_by_role("link", name="Thông báo").locator(".badge").count() == 1  # one left
+
+    # The commune opens its returned report: the note, and the thread beside it.
     page.get_by_role("link", name="Tiếp tục báo cáo").first.click()
     page.wait_for_selector("form.report-form")
     beside = page.locator(".note-and-thread.with-note")
