@@ -1,5 +1,6 @@
 """The app as production runs it, started on loopback for the load test and the deployment
-tests: gunicorn with DEBUG off and the database worker, all on one DATABASE_URL. Nothing
+tests: gunicorn with DEBUG off and the database worker, all on one DATABASE_URL, and Debian's
+redis-server for a shared CACHE_URL. Nothing
 here listens beyond 127.0.0.1, and every process started is stopped on leaving."""
 
 import os
@@ -80,6 +81,15 @@ def is_healthy(base_url):
         return False
 
 
+def _answers_ping(port):
+    try:
+        with socket.create_connection((LOOPBACK, port), timeout=2) as connection:
+            connection.sendall(b"PING\r\n")
+            return connection.recv(16).startswith(b"+PONG")
+    except OSError:
+        return False
+
+
 class Processes:
     """Starts servers and workers, and stops every one of them on leaving the `with` block,
     after a failure too. Each writes its output to a log file in `log_dir`."""
@@ -115,6 +125,19 @@ class Processes:
                 raise ServerError(f"gunicorn on port {port} did not start:\n{tail(log_path)}")
             time.sleep(0.3)
         return base_url
+
+    def redis(self, port):
+        """Debian's redis-server on 127.0.0.1:port, keeping nothing on disk; returns its
+        CACHE_URL once it answers PING."""
+        command = ["redis-server", "--port", str(port), "--bind", LOOPBACK, "--save", "", "--appendonly", "no",
+                   "--dir", str(self.log_dir)]  # fmt: skip
+        process, log_path = self._start(f"redis-{port}", command, None)
+        deadline = time.monotonic() + STARTUP_SECONDS
+        while not _answers_ping(port):
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise ServerError(f"redis-server on port {port} did not start:\n{tail(log_path)}")
+            time.sleep(0.2)
+        return f"redis://{LOOPBACK}:{port}/0"
 
     def db_worker(self, env):
         """The background task worker (`manage.py worker`), polling often."""

@@ -1,6 +1,8 @@
 """Two app servers on different ports sharing one PostgreSQL database, one SECRET_KEY and one
 MEDIA_ROOT (the shared storage), and one background worker: whatever a user starts on one
-server carries on on the other. Plain urllib, each "browser" with its own cookie jar."""
+server carries on on the other. With one Redis as CACHE_URL (Debian's redis-server), a plan's
+figures are computed once for both, and a change made through one is seen at once through the
+other. Plain urllib, each "browser" with its own cookie jar."""
 
 import http.cookiejar
 import io
@@ -14,15 +16,20 @@ from urllib.parse import urlencode
 from urllib.request import HTTPCookieProcessor, HTTPRedirectHandler, Request, build_opener
 
 import pytest
+import redis
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
+from django.utils import timezone
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from openpyxl import load_workbook
 
 from devtools import servers
-from plans.models import Agency, Plan
-from reporting.models import EvidenceFile, Export
+from plans.models import Agency, Membership, Plan
+from plans.obligations import tasks_for_agency
+from reporting import figures, workflow
+from reporting.models import EvidenceFile, Export, Report
+from reporting.progress import plan_progress
 
 pytestmark = [pytest.mark.servers]
 
@@ -170,3 +177,82 @@ def test_evidence_uploaded_through_one_server_is_served_by_the_other(two_servers
     coordinator_elsewhere = Browser(server_b)
     coordinator_elsewhere.log_in("snv.daknong")
     assert coordinator_elsewhere.get(f"/minh-chung/{evidence.pk}/")[0] == 404  # another province's coordinator
+
+
+FIGURE = re.compile(rb'data-figure="(\w+)"><span class="big">([^<]+)</span>')
+
+
+def _figures(answer):
+    status, _headers, page = answer
+    assert status == 200
+    return {name.decode(): value.decode() for name, value in FIGURE.findall(page)}
+
+
+def _open_report(plan):
+    """(agency, period) of the plan whose report is not begun, the period open to the agency
+    (reopened for it when its deadline has passed)."""
+    begun = set(Report.objects.filter(period__plan=plan).values_list("agency_id", "period_id"))
+    coordinator = get_user_model().objects.get(username="snv.angiang")
+    for period in plan.periods.order_by("-end"):
+        for agency in Agency.objects.filter(province=plan.province).order_by("pk"):
+            if (agency.pk, period.pk) in begun or not tasks_for_agency(agency, plan=plan).exists():
+                continue
+            if workflow.submission_block(period, agency):
+                workflow.reopen_for_agency(period, agency, coordinator, timezone.localdate(), "Kiểm thử hai máy chủ")
+            return agency, period
+    raise AssertionError("every agency has begun every report of the demo plan")
+
+
+@pytest.fixture
+def two_servers_sharing_redis(shared_database, processes, redis_url, tmp_path):
+    """Servers A and B on one database and one Redis (CACHE_URL), as production with several servers."""
+    hasher = PBKDF2PasswordHasher()
+    get_user_model().objects.filter(username="snv.angiang").update(password=hasher.encode(PASSWORD, hasher.salt()))
+    TOTPDevice.objects.create(user=get_user_model().objects.get(username="snv.angiang"), name="điện thoại", confirmed=True)
+    env = servers.production_env(shared_database, var_dir=tmp_path / "var", media_root=tmp_path / "media", CACHE_URL=redis_url)
+    servers.collect_static(env)
+    return processes.gunicorn(servers.free_port(), env), processes.gunicorn(servers.free_port(), env), redis_url
+
+
+def test_with_redis_a_report_sent_through_one_server_is_in_the_figures_of_the_other_at_once(two_servers_sharing_redis):
+    server_a, server_b, redis_url = two_servers_sharing_redis
+    plan = Plan.objects.get(document_number="179/KH-UBND")
+    agency, period = _open_report(plan)
+    reporter = get_user_model().objects.create_user("bao-cao-hai-may", first_name="Kiểm thử")
+    reporter.password = PBKDF2PasswordHasher().encode(PASSWORD, PBKDF2PasswordHasher().salt())
+    reporter.save()
+    Membership.objects.create(user=reporter, agency=agency, role=Membership.Role.REPORTER)
+    dashboard = f"/ke-hoach/{plan.pk}/tong-quan/?period={period.pk}"
+    coordinator = Browser(server_b)
+    coordinator.log_in("snv.angiang")
+    before = _figures(coordinator.get(dashboard))
+    shared = redis.Redis.from_url(redis_url)
+    version = Plan.objects.get(pk=plan.pk).progress_version
+    kept = f"*papi-figures:{plan.pk}:{version}:*"
+    assert shared.keys(kept), "server B kept the plan's figures in Redis"
+
+    # The agency's reporter sends its report through server A: every task done.
+    browser = Browser(server_a)
+    browser.log_in("bao-cao-hai-may")
+    form_url = f"/ky-bao-cao/{period.pk}/co-quan/{agency.pk}/"
+    _status, _headers, page = browser.get(form_url)
+    fields = {"csrfmiddlewaretoken": browser.csrf_token(form_url), "version": "0", "submit": "1"}
+    for task_id in re.findall(rb'name="t(\d+)-status"', page):
+        task_id = task_id.decode()
+        fields.update({f"t{task_id}-status": "completed", f"t{task_id}-percent_done": "100",
+                       f"t{task_id}-narrative": "Đã hoàn thành."})  # fmt: skip
+    status, headers, _body = browser.post(form_url, fields)
+    assert status == 302 and headers["Location"].startswith("/bao-cao/"), headers.get("Location")
+
+    # At once, through the other server: the figures of the plan's new version.
+    after = _figures(coordinator.get(dashboard))
+    figures.forget()  # this process computes them afresh from the database
+    tally = plan_progress(Plan.objects.get(pk=plan.pk), period).tally
+    assert after != before
+    assert after["completed"] == f"{tally.completed}/{tally.total}" and after["in_progress"] == str(tally.in_progress)
+    new_version = Plan.objects.get(pk=plan.pk).progress_version
+    assert new_version > version and shared.keys(f"*papi-figures:{plan.pk}:{new_version}:*")
+    # Server A reads the entry B computed: the same figures, nothing computed again.
+    entries = set(shared.keys(f"*papi-figures:{plan.pk}:*"))
+    assert _figures(coordinator.on(server_a).get(dashboard)) == after
+    assert set(shared.keys(f"*papi-figures:{plan.pk}:*")) == entries

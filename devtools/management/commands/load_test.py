@@ -36,14 +36,31 @@ class Command(BaseCommand):
         parser.add_argument("--spawn-rate", type=float, default=10, help="Users started per second.")
         parser.add_argument("--output", help="Keep locust's CSV files, the journal and the server logs in this folder.")
         parser.add_argument("--force", action="store_true", help="Run even with DEBUG off (a benchmark server).")
+        parser.add_argument(
+            "--strict",
+            action="store_true",
+            help="Also fail when a request type's p95 misses its target (1 s; the login 2 s), and refuse to start "
+            "on a busy machine (1-minute load average over --max-load).",
+        )
+        parser.add_argument(
+            "--max-load", type=float, default=0.5, help="With --strict: the highest load average to start at (default 0.5)."
+        )
 
-    def handle(self, *args, reporters, coordinators, duration, port, workers, spawn_rate, output, force, **options):
+    def handle(
+        self, *args, reporters, coordinators, duration, port, workers, spawn_rate, output, force, strict, max_load, **options
+    ):
         if not settings.DEBUG and not force:
             raise CommandError("load_test writes made-up data: DEBUG is off. Use --force on a benchmark server.")
         if importlib.util.find_spec("locust") is None or importlib.util.find_spec("gunicorn") is None:
             raise CommandError("load_test needs locust and gunicorn: pip install --require-hashes -r requirements-dev.lock")
         if reporters < 1 or coordinators < 1 or duration < 1:
             raise CommandError("--reporters, --coordinators and --duration must be at least 1.")
+        load = os.getloadavg()[0]
+        self.stdout.write(f"Load average before the run: {load:.2f} on {os.cpu_count()} cores.")
+        if strict and load > max_load:
+            raise CommandError(
+                f"The machine is busy (load average {load:.2f} > {max_load}): the targets hold with nothing else running."
+            )
         try:
             database_url = servers.database_url(connection.settings_dict)
             cast = data.prepare(reporters, coordinators)
@@ -53,7 +70,7 @@ class Command(BaseCommand):
             folder = Path(output or scratch)
             folder.mkdir(parents=True, exist_ok=True)
             stats, entries = self._run(cast, folder, database_url, port or servers.free_port(), workers, duration, spawn_rate)
-        self._report(cast, stats, entries, duration)
+        self._report(cast, stats, entries, duration, strict)
 
     def _run(self, cast, folder, database_url, port, workers, duration, spawn_rate):
         (folder / "cast.json").write_text(json.dumps(cast.as_dict()))
@@ -85,7 +102,7 @@ class Command(BaseCommand):
             raise CommandError(f"locust failed ({finished.returncode}):\n{servers.tail(folder / 'locust.log')}")
         return verify.read_stats(folder / "locust"), verify.read_journal(journal)
 
-    def _report(self, cast, stats, entries, duration):
+    def _report(self, cast, stats, entries, duration, strict=False):
         findings = verify.check(entries, data.load_test_plan())
         write = self.stdout.write
         write(f"\n{'request':<32} {'count':>7} {'fail':>5} {'req/s':>7} {'median':>7} {'p95':>7} {'p99':>7}  (ms)")
@@ -104,7 +121,18 @@ class Command(BaseCommand):
             f"Acknowledged: {acked or 'nothing'}; refused with a reason: {findings.refused}; "
             f"unanswered at the end: {findings.unanswered}; {findings.reports} reports in the database."
         )
+        latency = verify.latency_checks(stats)
+        slow = [check for check, passed in latency if not passed]
+        write(
+            f"Latency targets (each request type's p95 under {verify.P95_LIMIT_MS} ms, the login's under "
+            f"{verify.LOGIN_P95_LIMIT_MS} ms): {len(latency) - len(slow)} of {len(latency)} met"
+            + ("." if strict else " (reported; --strict fails on them).")
+        )
+        for check in slow:
+            write(f"  MISSED: {check}")
         problems = list(findings.problems)
+        if strict:
+            problems += [f"p95 target missed: {check}" for check in slow]
         if findings.server_errors:
             problems.append(f"{findings.server_errors} answers were server errors (5xx)")
         if failures:
@@ -115,4 +143,5 @@ class Command(BaseCommand):
             for problem in problems:
                 write(f"  FAIL: {problem}")
             raise CommandError(f"load test FAILED: {len(problems)} problems")
-        write(self.style.SUCCESS("PASS: every acknowledged save is stored once, no report lost or duplicated, no 5xx."))
+        passed = "PASS: every acknowledged save is stored once, no report lost or duplicated, no 5xx"
+        write(self.style.SUCCESS(passed + (", every p95 within its target." if strict else ".")))
