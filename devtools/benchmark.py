@@ -159,6 +159,7 @@ NOT_MEASURED = {
     "report_undo_accept": "POST: workflow.undo_accept, the same writes as return, measured",
     "bulk_accept": "POST: workflow.accept_reports, accept's writes for each report, measured",
     "period_remind": "POST that queues e-mails, throttled (reminders.remind_now)",
+    "period_export_selected": "POST answered with an Excel of the ticked sent reports: the compiled Excel, measured, reads more",
     "period_reopen": "POST that writes one row (PeriodReopening)",
     "plan_year_export": "POST that queues a background job; the job is not a request",
     "national_export": "POST that queues a background job; the job is not a request",

@@ -30,6 +30,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
+from simple_history.utils import bulk_create_with_history
 
 from indicators.derived import derived_scores
 from indicators.history import national_statistics
@@ -266,36 +267,48 @@ def carry_over(plan, user, include_finished=False, document_number="", today=Non
     return new, True
 
 
+CARRIED_REASON = "Lập từ kế hoạch năm trước"
+
+
 def _fill(new, carry, items, years, names):
-    """The new plan's targets, tasks and assignments: three inserts, then its figures' version."""
-    Target.objects.bulk_create(
-        Target(
-            plan=new,
-            dimension_id=item.target.dimension_id,
-            sub_dimension_id=item.target.sub_dimension_id,
-            year=None,  # the new plan's own year
-            baseline_score=item.baseline if not item.baseline_source else None,  # a derived baseline stays derived
-            comparator=item.target.comparator,
-            target_score=item.target.target_score,
-            target_group=item.target.target_group,
-            target_rank=item.target.target_rank,
-            rank_rise=item.target.rank_rise,
-            text=item.target.text,
-        )
-        for item in carry.targets
+    """The new plan's targets, tasks and assignments: three inserts and the targets' and tasks'
+    history records (made from last year's plan), then its figures' version."""
+    bulk_create_with_history(
+        [
+            Target(
+                plan=new,
+                dimension_id=item.target.dimension_id,
+                sub_dimension_id=item.target.sub_dimension_id,
+                year=None,  # the new plan's own year
+                baseline_score=item.baseline if not item.baseline_source else None,  # a derived baseline stays derived
+                comparator=item.target.comparator,
+                target_score=item.target.target_score,
+                target_group=item.target.target_group,
+                target_rank=item.target.target_rank,
+                rank_rise=item.target.rank_rise,
+                text=item.target.text,
+            )
+            for item in carry.targets
+        ],
+        Target,
+        default_change_reason=CARRIED_REASON,
     )
     fields = ["dimension_id", "sub_dimension_id", "number", "order", "title", "measure", "measure_value", "measure_unit",
               "measure_comparator", "supervisor", "timeframe_kind", "timeframe_text", "expected_output"]  # fmt: skip
-    tasks = Task.objects.bulk_create(
-        Task(
-            plan=new,
-            **{name: getattr(item.task, name) for name in fields},
-            due_date=_moved(item.task.due_date, years),
-            carried_from=item.task,
-            carried_status=CarriedStatus(item.state.status),
-            carried_percent=item.percent,
-        )
-        for item in items
+    tasks = bulk_create_with_history(
+        [
+            Task(
+                plan=new,
+                **{name: getattr(item.task, name) for name in fields},
+                due_date=_moved(item.task.due_date, years),
+                carried_from=item.task,
+                carried_status=CarriedStatus(item.state.status),
+                carried_percent=item.percent,
+            )
+            for item in items
+        ],
+        Task,
+        default_change_reason=CARRIED_REASON,
     )
     assignments = []
     for task, item in zip(tasks, items, strict=True):

@@ -46,9 +46,10 @@ def test_the_list_keeps_those_who_never_logged_in(client, coordinator, lead_repo
 def test_the_list_runs_a_fixed_number_of_queries(client, coordinator, django_assert_num_queries):
     client.force_login(coordinator)
     client.get(reverse("account_list"))  # warm: the session's first read
-    # session, user, OTP device of the session, may_manage_accounts, the users (one query with
+    # The header's unread notifications; then session, user, OTP device of the session, may_manage_accounts, the users (one
+    # query with
     # their two-factor flag), their memberships with agency and province (one prefetch).
-    with django_assert_num_queries(6) as small:
+    with django_assert_num_queries(7) as small:
         client.get(reverse("account_list"))
     health = agency("An Giang", "Sở Y tế")
     for n in range(30):

@@ -192,22 +192,22 @@ def test_carrying_runs_the_same_queries_for_10_or_100_more_tasks(client, reporte
     # latest published year, targets, dimensions, sub-dimensions, the unit's scores, national
     # statistics, tasks, assignments, the obligations (assignments, groups, members, agencies by
     # kind), answers, the unread notifications.
-    # POST (38): session, user, device, plan; the savepoint around it all, the lock, the next plan,
+    # POST (41): session, user, device, plan; the savepoint around it all, the lock, the next plan,
     # the reading above (13), the new plan's checks (province, the plan it comes from, number,
     # two constraints in savepoints: 6, carried once), its insert in a savepoint (3), three
-    # inserts, touch_plans, the release.
+    # inserts, touch_plans, the release; the history of the plan, its targets and its tasks (3).
     client.force_login(coordinator)
     url = reverse("plan_next_year", args=[reported.pk])
     add_tasks(reported, 10)
     with django_assert_num_queries(19):
         client.get(url)
-    with django_assert_num_queries(38):
+    with django_assert_num_queries(41):
         client.post(url, {})
     Plan.objects.filter(carried_from=reported).delete()
     add_tasks(reported, 90)
     with django_assert_num_queries(19):
         client.get(url)
-    with django_assert_num_queries(38):
+    with django_assert_num_queries(41):
         response = client.post(url, {})
     assert response.status_code == 302
     assert Plan.objects.get(carried_from=reported).tasks.count() == 55 + 100

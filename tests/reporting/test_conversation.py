@@ -262,7 +262,7 @@ def test_a_comment_is_announced_after_commit_and_kept_in_the_history(
     assert comment.history.get().history_user == coordinator
     client.force_login(coordinator)
     history = client.get(reverse("report_detail", args=[sent.pk])).context["history"]
-    assert any(what == "Ý kiến" and item == f"Nhiệm vụ {coordinated.number}" for _when, _who, what, item, _state in history)
+    assert any(str(step.name) == "Ý kiến" and step.item == f"Nhiệm vụ {coordinated.number}" for step in history)
 
 
 # --- the pages that show the threads ------------------------------------------------------------

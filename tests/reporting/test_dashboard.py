@@ -268,21 +268,22 @@ def test_the_page_renders_in_english_with_english_numbers(client, coordinator, s
 def test_the_page_runs_the_same_queries_for_10_or_200_tasks_and_5_or_50_agencies(
     client, coordinator, an_giang_plan, django_assert_num_queries
 ):
-    # Computed: session, user, the session's two-factor device, plan, periods, the plan's version, tasks, their
+    # The header's unread notifications; then Computed: session, user, the session's two-factor device, plan, periods, the
+    # plan's version, tasks, their
     # assignments, assignees (4), answers, owing agencies, reports, scores, targets, dimensions, whether the user
     # manages the plan. Unchanged since the last view: the same without tasks … reports (the process kept them).
     client.force_login(coordinator)
     url = reverse("plan_dashboard", args=[an_giang_plan.pk])
     grow_plan(an_giang_plan, 10, 5)
-    with django_assert_num_queries(19):
+    with django_assert_num_queries(20):
         response = client.get(url)
     assert response.context["progress"].tally.total == 68
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         client.get(url)
     grow_plan(an_giang_plan, 190, 45)
-    with django_assert_num_queries(19):
+    with django_assert_num_queries(20):
         response = client.get(url)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         response = client.get(url)
     assert response.context["progress"].tally.total == 258
     # the group now leads tasks: An Giang's two sample communes owe reports too

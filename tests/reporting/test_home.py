@@ -97,14 +97,15 @@ def test_a_returned_report_shows_the_reviewers_note_on_the_list(client, district
 def test_home_runs_the_same_queries_for_a_small_or_large_plan(
     client, district_reporter, an_giang_plan, django_assert_num_queries
 ):
-    # session, user, the session's two-factor device, memberships, plans with counts, plans followed;
+    # The header's unread notifications; then session, user, the session's two-factor device, memberships, plans with counts,
+    # plans followed;
     # the to-do list: reporting agencies, open periods, their reports, lock exceptions
     client.force_login(district_reporter)
     add_tasks(an_giang_plan, 10, agency_name="UBND thành phố Long Xuyên")
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         client.get(HOME)
     add_tasks(an_giang_plan, 190, agency_name="UBND thành phố Long Xuyên")
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         client.get(HOME)
 
 
@@ -128,7 +129,7 @@ def test_the_to_do_list_runs_the_same_queries_for_more_plans_and_periods(
     from reporting.calendar import create_periods
 
     client.force_login(district_reporter)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         assert len(client.get(HOME).context["todo"]) == 6
     for year in (2021, 2022, 2023):  # three more plans, seven periods each
         plan = Plan.objects.create(
@@ -139,7 +140,7 @@ def test_the_to_do_list_runs_the_same_queries_for_more_plans_and_periods(
             baseline_year=year - 2,
         )
         create_periods(plan)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         assert len(client.get(HOME).context["todo"]) == 27
 
 

@@ -69,16 +69,17 @@ def test_the_queue_page_shows_the_counts(client, other_province_coordinator, yea
 def test_the_queue_runs_the_same_queries_for_5_or_50_more_agencies(
     client, other_province_coordinator, year, django_assert_num_queries
 ):
-    # session, user, the session's two-factor device, period, the reader's roles, owing agencies, the period's reports,
+    # The header's unread notifications; then session, user, the session's two-factor device, period, the reader's roles,
+    # owing agencies, the period's reports,
     # filtered agencies, agencies for the reopening form, whether the user manages the plan
     client.force_login(other_province_coordinator)
     url = reverse("review_queue", args=[year.pk])
     add_communes(year.plan.province, 5)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         response = client.get(url, {"status": "not_started"})
     assert response.context["queue"].expected == 40
     add_communes(year.plan.province, 45, start=6)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         response = client.get(url, {"status": "not_started"})
     assert response.context["queue"].expected == 85
 
@@ -182,13 +183,13 @@ def test_no_reminder_long_before_the_due_date(year):
 
 
 def test_the_queue_runs_the_same_queries_for_10_or_200_tasks(client, other_province_coordinator, year, django_assert_num_queries):
-    # as above: the number of tasks changes nothing
+    # The header's unread notifications; then as above: the number of tasks changes nothing
     client.force_login(other_province_coordinator)
     url = reverse("review_queue", args=[year.pk])
     add_tasks(year.plan, 10, agency_name="Sở Y tế")
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         client.get(url, {"status": "not_started"})
     add_tasks(year.plan, 190, agency_name="Sở Tư pháp")
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         response = client.get(url, {"status": "not_started"})
     assert response.context["queue"].expected == 35
