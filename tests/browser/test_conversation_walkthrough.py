@@ -32,11 +32,43 @@ def _returned_report():
     return workflow.return_report(report, coordinator, "Bổ sung số liệu hộ nghèo ở nhiệm vụ đầu tiên.", report.version)
 
 
+def _sent(name, username):
+    from django.contrib.auth import get_user_model
+
+    agency = Agency.objects.get(name=name)
+    period = agency.province.plans.get(year=2020).periods.get(kind="year")
+    user = get_user_model().objects.get(username=username)
+    answers = {task.pk: {"status": "completed", "percent_done": 100, "achieved_value": None, "narrative": "Đã xong.",
+                         "evidence": "", "difficulties": ""}
+               for task in tasks_for_agency(agency, plan=period.plan)}  # fmt: skip
+    report = workflow.save_draft(
+        agency=agency, period=period, user=user, seen_version=0, difficulties="", proposals="", progress=answers
+    )
+    return workflow.submit_report(report, user, report.version)
+
+
 def test_a_returned_report_is_talked_over_then_resubmitted(demo_data, page, shoot):
     report = _returned_report()
+    waiting = _sent("UBND huyện Cư Jút", "snv.daknong")  # typed in for the district by the department
+
+    # The department starts from its inbox: the waiting count leads to the queue, filtered; the
+    # ticked reports are accepted together after one confirmation that lists them.
+    log_in(page, "snv.daknong")
+    page.goto("/viec-can-lam/")
+    row = page.locator("table.inbox tbody tr", has_text="Năm 2020").first
+    row.locator("td.num a").first.click()
+    page.wait_for_url("**/ky-bao-cao/*/?status=*")
+    page.locator(f"input[name=agency][value='{waiting.agency_id}']").check()
+    page.get_by_role("button", name="Tiếp nhận các báo cáo đã chọn").click()
+    page.wait_for_selector("button:has-text('Xác nhận tiếp nhận')")
+    assert "UBND huyện Cư Jút" in page.inner_text("main")
+    shoot(page, "c0-bulk-accept-confirm")
+    page.get_by_role("button", name="Xác nhận tiếp nhận").click()
+    page.wait_for_url(f"**/ky-bao-cao/{waiting.period_id}/")
+    waiting.refresh_from_db()
+    assert waiting.status == Report.Status.ACCEPTED
 
     # The department asks a question on the first task, from the report's page.
-    log_in(page, "snv.daknong")
     page.goto(f"/bao-cao/{report.pk}/")
     card = page.locator("article.task-card").first
     card.locator("details.thread > summary").click()
