@@ -96,7 +96,7 @@ def check_code(user, code):
     if device is None:
         raise TwoFactorError(_("Tài khoản chưa bật xác thực hai lớp."))
     code = _normalise(code)
-    backup = None if (code.isdigit() and len(code) == 6) else backup_device(user)
+    backup = None if (code.isascii() and code.isdigit() and len(code) == 6) else backup_device(user)
     if backup is not None:
         return _check_backup_code(backup, code)
     with transaction.atomic():  # the failure count is written even when the code is wrong
@@ -207,7 +207,7 @@ def confirm_enrolment(request, code):
     totp = TOTP(bytes.fromhex(key))
     totp.time = time.time()
     code = _normalise(code)
-    if not (code.isdigit() and totp.verify(int(code), tolerance=1)):
+    if not (code.isascii() and code.isdigit() and totp.verify(int(code), tolerance=1)):
         raise TwoFactorError(_("Mã không khớp. Hãy kiểm tra giờ trên điện thoại và nhập mã đang hiển thị."))
     TOTPDevice.objects.filter(user=user).delete()
     # last_t: the code just typed cannot be used again to log in.

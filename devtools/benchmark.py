@@ -407,20 +407,29 @@ def time_request(send):
     return (time.perf_counter() - started), response
 
 
+def fetched(response):
+    """The response read to its end and closed: a streamed file (an evidence file, an export)
+    keeps its file open until then."""
+    if hasattr(response, "streaming_content"):
+        b"".join(response.streaming_content)
+    response.close()
+    return response
+
+
 def measure_page(client, url, repeat, reference_url=None):
     """(samples in ms, reference samples in ms, query count, status code) for GET url; with
     reference_url, each request is followed by one to that page, timed as the reference."""
     for _ in range(2):  # warm up: templates, translations, the connection
-        client.get(url, secure=True)
+        fetched(client.get(url, secure=True))
     samples, reference = [], []
     for _ in range(repeat):
-        seconds, response = time_request(lambda: client.get(url, secure=True))
+        seconds, response = time_request(lambda: fetched(client.get(url, secure=True)))
         samples.append(seconds * 1000)
         if reference_url:
             seconds, _response = time_request(lambda: client.get(reference_url, secure=True))
             reference.append(seconds * 1000)
     with CaptureQueriesContext(connection) as queries:
-        response = client.get(url, secure=True)
+        response = fetched(client.get(url, secure=True))
     return samples, reference, len(queries), response.status_code
 
 
@@ -587,8 +596,7 @@ def measure_files(subject, clients, results, runs):
             content_type = response.get("Content-Type", "")
             if response.status_code != 200 or kind not in content_type:
                 raise ValueError(f"{subject.label} · {what}: answered {response.status_code} {content_type}")
-            if hasattr(response, "streaming_content"):
-                b"".join(response.streaming_content)
+            fetched(response)
             samples.append(seconds)
         results.exports.append((subject.label, what, statistics.median(samples), FILE_LIMITS_S[kind]))
 

@@ -5,6 +5,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from papi_tracker.ids import given_ids
+
 from . import services
 from .forms import EmailChoiceForm
 
@@ -29,9 +31,9 @@ def notification_open(request, pk):
 
 @require_POST
 def notification_mark_read(request):
-    """ "Đánh dấu đã đọc": the one notification posted, or all of them."""
-    ids = [int(value) for value in request.POST.getlist("notification") if value.isdigit()]
-    count = services.mark_read(request.user, ids or None)
+    """ "Đánh dấu đã đọc": the one notification posted, or all of them ("all"); junk marks none."""
+    ids = None if request.POST.get("all") else given_ids(request.POST.getlist("notification"))
+    count = services.mark_read(request.user, ids)
     messages.success(request, _("Đã đánh dấu %(count)s thông báo là đã đọc.") % {"count": count})
     return redirect("notification_list")
 

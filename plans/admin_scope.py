@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from indicators.models import Province
 from papi_tracker.collation import vietnamese
+from papi_tracker.ids import given_id, given_ids
 
 from . import access
 from .models import Plan
@@ -142,11 +143,13 @@ class KnownChoiceAutocomplete(AutocompleteSelect):
 
 
 def _is_id(pk, value):
+    """Whether `value` can be a row's id: the field takes it, and a whole number fits the
+    database's integer (SQLite's "Python int too large" otherwise; found by the fuzz test)."""
     try:
-        pk.to_python(value)
+        found = pk.to_python(value)
     except ValidationError:
         return False
-    return True
+    return not isinstance(found, int) or given_id(found) is not None
 
 
 class SameProvinceAssignmentFormSet(BaseInlineFormSet):
@@ -212,11 +215,11 @@ class PlanListFilter(admin.RelatedFieldListFilter):
     def field_choices(self, field, request, model_admin):
         plans = scoped_plans(request.user)
         if access.is_administrator(request.user):
-            province = request.GET.get(f"{self.field_path}__province__id__exact", "")
-            if province.isdigit():
+            province = given_id(request.GET.get(f"{self.field_path}__province__id__exact"))
+            if province is not None:
                 plans = plans.filter(province_id=province)
-            elif self.lookup_val and all(value.isdigit() for value in self.lookup_val):
-                plans = plans.filter(pk__in=self.lookup_val)  # the one chosen, so it shows as chosen
+            elif self.lookup_val and all(given_id(value) is not None for value in self.lookup_val):
+                plans = plans.filter(pk__in=given_ids(self.lookup_val))  # the one chosen, so it shows as chosen
             else:
                 return []
         return [(plan.pk, str(plan)) for plan in plans]

@@ -1,8 +1,9 @@
 """Decisions that amend a plan (PlanAmendment): recording one, and which were in force on a day.
 
-The plans' models keep no history records (django-simple-history is on reporting's models only),
-so "the version in force on a day" is the plan as issued with the amendments issued on or before
-that day, each saying what it changed; the tasks shown are today's."""
+"The version in force on a day" is the plan as issued with the amendments issued on or before
+that day, each saying what it changed; the tasks shown are today's. (Plans, targets and tasks keep
+history records since December 2026, shown on the plan page by plans/history.py; plans loaded or
+imported before have none, so the tasks as they stood on a day are not rebuilt from them.)"""
 
 import datetime
 from dataclasses import dataclass

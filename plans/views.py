@@ -2,6 +2,7 @@ import re
 from functools import partial
 
 from django.contrib import messages
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import floatformat
@@ -81,7 +82,12 @@ def plan_amendment_add(request, pk):
     form = amendments.AmendmentForm(request.POST if request.method == "POST" else None, plan=plan, user=request.user)
     if request.method == "POST":
         if form.is_valid():
-            amendment = form.save()
+            try:
+                with transaction.atomic():
+                    amendment = form.save()
+            except IntegrityError:  # a second click, while the first was saving the same number
+                messages.info(request, _("Đã ghi văn bản sửa đổi %(number)s.") % {"number": form.cleaned_data["number"]})
+                return redirect("plan_detail", plan.pk)
             messages.success(request, _("Đã ghi văn bản sửa đổi %(number)s.") % {"number": amendment.number})
             return redirect("plan_detail", plan.pk)
         status = 400

@@ -16,6 +16,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from papi_tracker import signed_preview
+from papi_tracker.ids import given_ids
 from plans import access as plan_access
 from plans.models import AgencyGroup, Plan, TaskAssignment
 
@@ -185,7 +186,7 @@ SELECTION_SALT = "reporting.bulk_accept"
 
 def chosen_ids(values):
     """The ids ticked in the queue (the checkboxes' values), junk left out."""
-    return sorted({int(value) for value in values if value.isdigit() and len(value) < 12})
+    return given_ids(values)
 
 
 @dataclass

@@ -35,6 +35,7 @@ from simple_history.utils import bulk_create_with_history
 from indicators.derived import derived_scores
 from indicators.history import national_statistics
 from indicators.models import Dimension, Score, SubDimension
+from plans import access as plan_access
 from plans.models import CarriedStatus, Plan, Target, Task, TaskAssignment, touch_plans
 from plans.plan_import import directory, normalise
 
@@ -229,6 +230,11 @@ def carry_over(plan, user, include_finished=False, document_number="", today=Non
     if carry.problem:
         raise CarryOverError(carry.problem)
     unit, year = carry.unit, carry.year
+    if carry.unit_changes and not plan_access.managed_provinces(user).filter(pk=unit.pk).exists():
+        # The new plan is the unit's: only those who run it (or an administrator) make it.
+        raise CarryOverError(
+            _("Kế hoạch năm %(year)s thuộc %(unit)s: chỉ Sở Nội vụ của %(unit)s lập được.") % {"year": year, "unit": unit.name}
+        )
     names = _names(plan, unit) if carry.unit_changes else None
 
     def agency_in_unit(agency_id):

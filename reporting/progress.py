@@ -768,7 +768,7 @@ class Headline:
     of the year judged by the dashboard's rule (dimension_signal), its overall goals."""
 
     summary: PlanSummary
-    targets: int = 0  # whole-dimension targets of the year judged
+    targets: int = 0  # dimensions aimed at in the year judged (a target, or sub-dimension targets)
     met: int = 0  # the published score reached the target
     missed: int = 0
     on_track: int = 0  # no score yet: the dimension's tasks keep pace with the year
@@ -811,10 +811,14 @@ def plan_headlines(plans, today=None):
     tallies = _dimension_tallies(plans, today)
     years = {plan.pk: judged_year(plan, today) for plan in plans}
     by_id = {plan.pk: plan for plan in plans}
-    targets = defaultdict(dict)
-    for target in Target.objects.filter(plan__in=plans, sub_dimension__isnull=True):
+    targets, sub_targets = defaultdict(dict), defaultdict(list)
+    for target in Target.objects.filter(plan__in=plans):
         plan, year = by_id[target.plan_id], years[target.plan_id]
-        if target.year == year or (target.year is None and year == plan.year):  # TargetQuerySet.of_year's rule
+        if not (target.year == year or (target.year is None and year == plan.year)):  # TargetQuerySet.of_year's rule
+            continue
+        if target.sub_dimension_id:
+            sub_targets[plan.pk].append(target)
+        else:
             targets[plan.pk][target.dimension_id] = target
     scores = {
         (score.province_id, score.year, score.dimension_id): score
@@ -824,11 +828,24 @@ def plan_headlines(plans, today=None):
             sub_dimension__isnull=True,
         )
     }
+    sub_scores = {}
+    if sub_targets:  # one more query, only for plans with sub-dimension targets (as the dashboard)
+        wanted = {t.sub_dimension_id for found in sub_targets.values() for t in found}
+        for province_id, year, sub_id, value in Score.objects.filter(
+            province_id__in={plan.province_id for plan in plans}, year__in=set(years.values()), sub_dimension_id__in=wanted
+        ).values_list("province_id", "year", "sub_dimension_id", "value"):
+            sub_scores[(province_id, year, sub_id)] = value
     headlines = []
     for plan, summary in zip(plans, summaries, strict=True):
         headline, year = Headline(summary), years[plan.pk]
-        for dimension_id, target in targets[plan.pk].items():
-            row = DimensionProgress(None, target=target, tasks=tallies[plan.pk].get(dimension_id, TaskTally()))
+        aimed = dict.fromkeys([*targets[plan.pk], *(t.dimension_id for t in sub_targets[plan.pk])])
+        for dimension_id in aimed:
+            row = DimensionProgress(None, target=targets[plan.pk].get(dimension_id))
+            row.tasks = tallies[plan.pk].get(dimension_id, TaskTally())
+            for sub in (t for t in sub_targets[plan.pk] if t.dimension_id == dimension_id):  # _sub_targets' rule
+                value = sub_scores.get((plan.province_id, year, sub.sub_dimension_id))
+                checks = target_checks(sub, value, None, None, None) if value is not None else []
+                row.sub_targets.append(SubTarget(sub, value, all(checks) if checks else None))
             actual = scores.get((plan.province_id, year, dimension_id))
             baseline = scores.get((plan.province_id, plan.baseline_year, dimension_id))
             if actual:

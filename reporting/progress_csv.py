@@ -15,6 +15,23 @@ from django.utils.translation import gettext as _
 from .progress import Signal, percent
 
 BOM = "\ufeff"
+# A cell a spreadsheet would run as a formula ("=…", "+…", "-…", "@…"; OWASP's CSV injection):
+# written with a leading apostrophe, so a task titled "- Tuyên truyền…" or "=HYPERLINK(…)" stays text.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _text(value):
+    return "'" + value if isinstance(value, str) and value.startswith(FORMULA_START) else value
+
+
+class _TextWriter:
+    """csv.writer whose every text cell goes through _text."""
+
+    def __init__(self, out):
+        self.writer = csv.writer(out)
+
+    def writerow(self, row):
+        self.writer.writerow([_text(value) for value in row])
 
 
 def _score(value):
@@ -35,7 +52,7 @@ def plan_progress_csv(state):
     """Bytes of the CSV for a PlanProgress."""
     out = io.StringIO()
     out.write(BOM)
-    writer = csv.writer(out)
+    writer = _TextWriter(out)
     plan = state.plan
     period = state.period.label if state.period else _("chưa có kỳ báo cáo")
     writer.writerow([_("Kế hoạch"), plan.document_number, plan.title])

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
+from papi_tracker.ids import given_ids
+
 from . import readers, workflow
 from .forms import ReportForm, TaskProgressForm
 from .models import Report
@@ -106,7 +108,7 @@ def _taken_in(sheet, data):
         for row in section.rows:
             if row.colleagues:
                 shown = {answer.pk for answer in row.colleagues}
-                ticked = {int(v) for v in data.getlist(f"t{row.task.pk}-take_in") if v.isdigit() and len(v) < 12}
+                ticked = set(given_ids(data.getlist(f"t{row.task.pk}-take_in")))
                 taken[row.task.pk] = ticked & shown
     return taken
 
@@ -145,7 +147,7 @@ def _save(entry, user, agency, period, data, files):
             taken_in=_taken_in(entry.sheet, data),
         )
         entry.saved = True
-        removing = [int(pk) for pk in data.getlist("remove-evidence") if str(pk).isdigit()]
+        removing = given_ids(data.getlist("remove-evidence"))
         entry.removed = workflow.remove_evidence(entry.report, user, removing)
         if not complete:
             _keep_typed(entry, user, agency, period, data)

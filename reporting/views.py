@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from papi_tracker import signed_preview
 from papi_tracker.collation import vietnamese
 from papi_tracker.downloads import PDF, XLSX, attachment, filename_slug
+from papi_tracker.ids import given_id
 from papi_tracker.limits import COMMENT_MAX_LENGTH
 from papi_tracker.middleware import take_kept_post
 from plans import access as plan_access
@@ -175,8 +176,7 @@ def report_detail(request, pk):
 
 
 def _seen_version(request):
-    value = request.POST.get("version", "")
-    return int(value) if value.isdigit() else None
+    return given_id(request.POST.get("version"))
 
 
 def _reviewable(request, pk):
@@ -246,12 +246,12 @@ def _back(request, data, anchor):
 def _chosen_task(data):
     """(task id, data with its `body`) when the report form's shared comment form sent it: each
     card's box is `body-<task>`, its button `task`; (None, data) otherwise."""
-    task = data.get("task", "")
-    if not task.isdigit():
+    task = given_id(data.get("task"))
+    if task is None:
         return None, data
     chosen = data.copy()
     chosen["body"] = data.get(f"body-{task}", "")
-    return int(task), chosen
+    return task, chosen
 
 
 def _thread_page(request, pk, task_pk=None):
@@ -359,9 +359,6 @@ def bulk_accept(request, pk):
     return render(request, "reporting/accept_confirm.html", context)
 
 
-ANSWERS_IN_PLAN_ORDER = TaskProgress.objects.select_related("task").order_by("task__order")
-
-
 @require_POST
 def period_export_selected(request, pk):
     """The reports ticked in the queue, as sent, in one Excel file (sent reports only: a draft
@@ -369,7 +366,7 @@ def period_export_selected(request, pk):
     period = access.get_period_for_user(request.user, pk, manage=True)
     chosen = inbox.chosen_ids(request.POST.getlist("agency"))
     reports = list(
-        Report.objects.sent()
+        Report.objects.final()  # as sent: a returned report's answers are being edited again
         .filter(period=period, agency_id__in=chosen)
         .select_related("agency")
         .prefetch_related(

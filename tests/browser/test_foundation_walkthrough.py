@@ -21,7 +21,7 @@ def test_a_coordinator_finds_the_plan_and_works_in_the_admin(demo_data, page, sh
     assert "58" in rows.first.inner_text()
     shoot(page, "02-home-coordinator")
 
-    page.click("text=179/KH-UBND")
+    page.locator("table.plans").get_by_role("link", name="179/KH-UBND").click()  # the headline above links the dashboard
     page.wait_for_url(re.compile(r"/ke-hoach/\d+/$"))
     body = page.inner_text("main")
     assert "thực hiện các giải pháp nâng cao hiệu quả quản trị và hành chính công tỉnh An Giang năm 2020" in body

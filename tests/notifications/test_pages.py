@@ -85,7 +85,10 @@ def test_mark_read_one_or_all(client, lead_reporter):
     response = client.post(reverse("notification_mark_read"), {"notification": [first.pk, "x"]})
     assert response.status_code == 302
     assert set(Notification.objects.filter(read_at=None).values_list("pk", flat=True)) == {second.pk, third.pk}
-    response = client.post(reverse("notification_mark_read"), follow=True)
+    for junk in (["²"], ["9" * 30], []):  # junk marks none, and is never a 500
+        response = client.post(reverse("notification_mark_read"), {"notification": junk}, follow=True)
+        assert response.status_code == 200 and "Đã đánh dấu 0 thông báo là đã đọc." in response.text
+    response = client.post(reverse("notification_mark_read"), {"all": "1"}, follow=True)
     assert "Đã đánh dấu 2 thông báo là đã đọc." in response.text
     assert not Notification.objects.filter(read_at=None).exists()
     assert client.get(reverse("notification_mark_read")).status_code == 405

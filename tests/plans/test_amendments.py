@@ -89,3 +89,18 @@ def test_a_bad_day_says_so_and_shows_every_amendment(client, coordinator, an_gia
     assert response.status_code == 200
     assert "Ghi ngày theo dạng ngày/tháng/năm" in response.text
     assert [a.number for a in response.context["in_force"].in_force] == ["25/QĐ-UBND"]
+
+
+def test_a_second_click_saving_the_same_number_is_not_a_500(client, coordinator, an_giang_plan, monkeypatch):
+    """Found by review: two clicks both pass the number's check, the second hits the constraint."""
+    from plans.amendments import AmendmentForm
+    from plans.models import PlanAmendment
+
+    data = {"number": "25/QĐ-UBND", "issued_on": "15/06/2020", "summary": "Sửa nhiệm vụ 1.1"}
+    client.force_login(coordinator)
+    url = reverse("plan_amendment_add", args=[an_giang_plan.pk])
+    assert client.post(url, data).status_code == 302
+    monkeypatch.setattr(AmendmentForm, "clean_number", lambda form: form.cleaned_data["number"])  # checked before the first saved
+    response = client.post(url, data, follow=True)
+    assert response.status_code == 200 and "Đã ghi văn bản sửa đổi 25/QĐ-UBND." in response.text
+    assert PlanAmendment.objects.filter(plan=an_giang_plan).count() == 1

@@ -216,3 +216,19 @@ def test_carrying_runs_the_same_queries_for_10_or_100_more_tasks(client, reporte
 def test_bad_dates_do_not_break_the_copy(coordinator, an_giang_plan):
     assert next_year._moved(datetime.date(2020, 2, 29), 1) == datetime.date(2021, 2, 28)
     assert next_year._moved(None, 1) is None
+
+
+def test_a_former_provinces_coordinator_cannot_make_the_units_plan(client, other_province_coordinator, dak_nong_plan):
+    """Found by review: the draft landed in the unit of 1/7/2025, which they do not run, then 404."""
+    from plans import access
+
+    former = dak_nong_plan.province
+    unit = former.successor
+    plan = Plan.objects.create(province=former, year=2024, baseline_year=2023, title="Kế hoạch PAPI năm 2024",
+                               document_number="99/KH-UBND")  # fmt: skip
+    Task.objects.create(plan=plan, number="1", title="Công khai thủ tục", timeframe_kind="ongoing")
+    assert unit is not None and not access.managed_provinces(other_province_coordinator).filter(pk=unit.pk).exists()
+    client.force_login(other_province_coordinator)
+    response = client.post(reverse("plan_next_year", args=[plan.pk]), {"document_number": ""})
+    assert response.status_code == 400 and f"chỉ Sở Nội vụ của {unit.name} lập được" in response.text
+    assert not Plan.objects.filter(carried_from=plan).exists()

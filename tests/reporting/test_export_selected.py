@@ -82,3 +82,12 @@ def test_the_export_runs_the_same_queries_for_one_or_many_reports(
     with django_assert_max_num_queries(len(one.captured_queries)):
         response = client.post(url, {"agency": [health.pk, *[a.pk for a in others]]})
     assert response.status_code == 200
+
+
+def test_a_returned_reports_answers_being_edited_are_not_exported(client, coordinator, sent_two, lead_reporter):
+    """Found by review: a returned report's answers are edited again, not sent; they stay out."""
+    period, health, _district = sent_two
+    Report.objects.filter(agency=health, period=period).update(status="returned")
+    client.force_login(coordinator)
+    response = client.post(reverse("period_export_selected", args=[period.pk]), {"agency": [health.pk]}, follow=True)
+    assert "chưa có báo cáo nào đã gửi để xuất" in response.text

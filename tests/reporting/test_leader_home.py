@@ -29,7 +29,7 @@ def test_the_headline_shows_the_dashboards_figures(client, viewer, small_plan):
     (headline,) = [h for h in found if h.plan == plan]
     board = progress.plan_progress(plan)
     assert headline.tally == board.tally
-    targeted = [row for row in board.dimensions if row.target is not None and not row.sub_targets]
+    targeted = [row for row in board.dimensions if row.target is not None or row.sub_targets]
     signals = [row.signal for row in targeted]
     assert headline.targets == len(targeted) > 0
     assert (headline.met, headline.missed, headline.on_track) == (
@@ -119,3 +119,25 @@ def count_queries(client):
     with CaptureQueriesContext(connection) as queries:
         client.get(HOME)
     return len(queries)
+
+
+def test_a_missed_sub_dimension_target_is_missed_on_the_home_page_too(an_giang_plan):
+    """Found by review: the headline judged a dimension without its sub-dimension targets."""
+    from decimal import Decimal
+
+    from indicators.models import SubDimension
+    from plans.models import Target
+
+    board = progress.plan_progress(an_giang_plan)
+    row = next(r for r in board.dimensions if r.target is not None and r.signal == "met" and r.dimension)
+    sub = SubDimension.objects.filter(dimension=row.dimension).first()
+    Score.objects.update_or_create(
+        province=an_giang_plan.province, year=board.year, dimension=row.dimension, sub_dimension=sub,
+        defaults={"value": Decimal("1.0")},
+    )  # fmt: skip
+    Target.objects.create(plan=an_giang_plan, dimension=row.dimension, sub_dimension=sub, target_score=Decimal("9.0"))
+    board = progress.plan_progress(an_giang_plan)
+    signals = [r.signal for r in board.dimensions if r.target is not None or r.sub_targets]
+    assert next(r for r in board.dimensions if r.dimension == row.dimension).signal == "missed"
+    (headline,) = progress.plan_headlines([an_giang_plan])
+    assert (headline.met, headline.missed) == (signals.count("met"), signals.count("missed"))

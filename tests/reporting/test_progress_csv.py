@@ -76,3 +76,12 @@ def test_it_reads_a_fixed_number_of_queries(client, coordinator, answered, djang
     with django_assert_max_num_queries(len(small.captured_queries)):
         response = client.get(url)
     assert len(rows(response)) > 40
+
+
+def test_a_title_a_spreadsheet_would_run_stays_text(client, coordinator, answered):
+    """Found by review (CSV injection): a cell starting "=", "+", "-" or "@" gets a leading apostrophe."""
+    answered.tasks.filter(number="6.1").update(title='=HYPERLINK("http://x.invalid","Xem")')
+    answered.tasks.filter(number="6.2").update(title="- Tuyên truyền pháp luật")
+    client.force_login(coordinator)
+    tasks = {line[1]: line for line in rows(client.get(reverse("plan_progress_csv", args=[answered.pk]))) if len(line) > 2}
+    assert tasks["6.1"][2] == '\'=HYPERLINK("http://x.invalid","Xem")' and tasks["6.2"][2] == "'- Tuyên truyền pháp luật"

@@ -128,7 +128,7 @@ class Command(BaseCommand):
         sections = {}
         for item in given:
             text, _sep, number = item.rpartition("=")
-            if not text or not number.isdigit():
+            if not text or not (number.isascii() and number.isdigit()):
                 raise CommandError(f"--section {item!r}: write HEADING=N, N a dimension's number or 0.")
             sections[text] = int(number)
         return sections
