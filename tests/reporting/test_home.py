@@ -150,3 +150,12 @@ def test_the_plan_list_leads_followers_to_the_dashboard(client, viewer, lead_rep
     assert link in client.get(reverse("home")).text
     client.force_login(lead_reporter)  # reports on its own tasks; the plan's progress is not its page
     assert link not in client.get(reverse("home")).text
+
+
+def test_the_ways_to_the_new_pages_are_linked(client, coordinator, lead_reporter):
+    """The public plans from the login page (no login needed), the API tokens from a coordinator's home."""
+    assert reverse("public_index") in client.get(reverse("login")).text
+    client.force_login(coordinator)
+    assert reverse("api_tokens") in client.get(HOME).text
+    client.force_login(lead_reporter)
+    assert reverse("api_tokens") not in client.get(HOME).text
