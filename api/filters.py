@@ -40,15 +40,13 @@ def period_year_condition(year, path=""):
 
 
 def _agency_tasks(agency_id):
-    """Tasks assigned to the agency, by name or through a group it belongs to."""
-    groups = AgencyGroup.objects.filter(
-        Q(members__id=agency_id) | Q(province__agencies__id=agency_id, member_kind=_kind_of(agency_id))
-    ).values("pk")
+    """Tasks assigned to the agency, by name or through a group it belongs to (the membership
+    rule is AgencyGroupQuerySet.containing's)."""
+    agency = Agency.objects.filter(pk=agency_id).only("pk", "province_id", "kind").first()
+    if agency is None:
+        return TaskAssignment.objects.none().values("task_id")
+    groups = AgencyGroup.objects.containing(agency).values("pk")
     return TaskAssignment.objects.filter(Q(agency_id=agency_id) | Q(group__in=groups)).values("task_id")
-
-
-def _kind_of(agency_id):
-    return Agency.objects.filter(pk=agency_id).values("kind")[:1]
 
 
 class DimensionFilter(filters.FilterSet):

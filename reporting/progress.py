@@ -462,9 +462,13 @@ def _sub_targets(plan, year, targets, rows):
         row = rows.get(target.dimension_id)
         if row is None:
             continue
-        actual = scores.get(target.sub_dimension_id)
-        checks = target_checks(target, actual, None, None, None) if actual is not None else []
-        row.sub_targets.append(SubTarget(target, actual, all(checks) if checks else None))
+        row.sub_targets.append(judged_sub_target(target, scores.get(target.sub_dimension_id)))
+
+
+def judged_sub_target(target, actual):
+    """A sub-dimension's target judged against its published score (None before it is published)."""
+    checks = target_checks(target, actual, None, None, None) if actual is not None else []
+    return SubTarget(target, actual, all(checks) if checks else None)
 
 
 def dimension_signal(row, plan_year, reference_date):
@@ -842,10 +846,8 @@ def plan_headlines(plans, today=None):
         for dimension_id in aimed:
             row = DimensionProgress(None, target=targets[plan.pk].get(dimension_id))
             row.tasks = tallies[plan.pk].get(dimension_id, TaskTally())
-            for sub in (t for t in sub_targets[plan.pk] if t.dimension_id == dimension_id):  # _sub_targets' rule
-                value = sub_scores.get((plan.province_id, year, sub.sub_dimension_id))
-                checks = target_checks(sub, value, None, None, None) if value is not None else []
-                row.sub_targets.append(SubTarget(sub, value, all(checks) if checks else None))
+            for sub in (t for t in sub_targets[plan.pk] if t.dimension_id == dimension_id):
+                row.sub_targets.append(judged_sub_target(sub, sub_scores.get((plan.province_id, year, sub.sub_dimension_id))))
             actual = scores.get((plan.province_id, year, dimension_id))
             baseline = scores.get((plan.province_id, plan.baseline_year, dimension_id))
             if actual:
