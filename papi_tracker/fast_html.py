@@ -188,7 +188,11 @@ def colleague_answers(memo, row):
         difficulties = memo["colleague_difficulties"] = escape(gettext("Khó khăn, vướng mắc:"))
     take = memo.get("colleague_take")
     if take is None:
-        take = memo["colleague_take"] = (escape(gettext("Tiếp thu vào báo cáo")), escape(gettext("Chèn vào kết quả")))
+        take = memo["colleague_take"] = (
+            escape(gettext("Tiếp thu vào báo cáo")),
+            escape(gettext("Chèn vào kết quả")),
+            escape(gettext("Đã tiếp thu")),
+        )
     taken = {answer.pk for answer in getattr(row.progress, "taken_in_list", ())}
     count = len(row.colleagues)
     summary = ngettext("Kết quả của %(n)s cơ quan phối hợp", "Kết quả của %(n)s cơ quan phối hợp", count) % {"n": count}
@@ -202,16 +206,21 @@ def colleague_answers(memo, row):
             line += f" · {answer.percent_done}\u00a0%"
         if answer.narrative:
             line += f'<div data-narrative data-agency="{name}">{linebreaksbr(answer.narrative, autoescape=True)}</div>'
-        # The lead takes the answer into its own: recorded by the box; the button (report_form.js)
-        # appends the text to the lead's result, which the lead then edits into one answer.
-        checked = " checked" if answer.pk in taken else ""
-        line += (
-            f'<div class="take-in"><label><input type="checkbox" name="t{task}-take_in" value="{answer.pk}"{checked}> '
-            f"{take[0]}</label>"
-        )
-        if answer.narrative:
-            line += f' <button type="button" class="link" data-take-in="t{task}-narrative" hidden>{take[1]}</button>'
-        line += "</div>"
+        # On the form (rows with their form), the lead takes the answer into its own: recorded by
+        # the box; the button (report_form.js) appends the text to the lead's result, to edit into
+        # one answer. A page that only reads the report says which were taken in.
+        if getattr(row, "form", None) is None:
+            if answer.pk in taken:
+                line += f'<div class="take-in sub">✓ {take[2]}</div>'
+        else:
+            checked = " checked" if answer.pk in taken else ""
+            line += (
+                f'<div class="take-in"><label><input type="checkbox" name="t{task}-take_in" value="{answer.pk}"{checked}> '
+                f"{take[0]}</label>"
+            )
+            if answer.narrative:
+                line += f' <button type="button" class="link" data-take-in="t{task}-narrative" hidden>{take[1]}</button>'
+            line += "</div>"
         if answer.difficulties:
             line += f'<div class="sub">{difficulties} {linebreaksbr(answer.difficulties, autoescape=True)}</div>'
         for evidence in answer.evidence_files:

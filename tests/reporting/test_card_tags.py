@@ -70,6 +70,7 @@ def answer(agency_name, status, percent, narrative="", difficulties="", files=()
     return made
 
 
+@pytest.mark.parametrize("on_form", [True, False])  # the lead's form, or a page that only reads the report
 @pytest.mark.parametrize("language", ["vi", "en"])
 @pytest.mark.parametrize(
     "answers",
@@ -83,16 +84,20 @@ def answer(agency_name, status, percent, narrative="", difficulties="", files=()
         ],
     ],
 )  # fmt: skip
-def test_colleagues_answers_are_written_as_their_template_wrote_them(answers, language):
+def test_colleagues_answers_are_written_as_their_template_wrote_them(answers, language, on_form):
     taken = answers[:1]  # the first taken in by the lead's answer
     row = types.SimpleNamespace(
-        colleagues=answers, task=types.SimpleNamespace(pk=5), progress=types.SimpleNamespace(taken_in_list=taken)
+        colleagues=answers,
+        task=types.SimpleNamespace(pk=5),
+        progress=types.SimpleNamespace(taken_in_list=taken),
+        form=object() if on_form else None,
     )
     with translation.override(language):
         context = Context({"row": row, "taken": {a.pk for a in taken}})
         fast, reference = COLLEAGUES.render(context), COLLEAGUES_REFERENCE.render(context)
     assert parse_html(fast) == parse_html(reference)
     assert "<b>" not in fast and "<tỉnh>" not in fast
+    assert ("-take_in" in fast) == (on_form and bool(answers))  # boxes only where they can be sent
 
 
 @pytest.mark.parametrize("language", ["vi", "en"])
