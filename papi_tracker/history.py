@@ -79,7 +79,9 @@ def object_steps(records, model, item_of):
     for record in records:
         before = previous.get(record.id)
         previous[record.id] = record
-        changes = field_changes(model, record, before, names) if record.history_type != "-" else []
+        # A change lists its fields; a creation or deletion is the object's own line (its fields are
+        # on its page: listing them all buried the few real changes under an import's creations).
+        changes = field_changes(model, record, before, names) if record.history_type == "~" else []
         if record.history_type == "~" and not changes:
             continue  # saved unchanged, or only a key to another row changed
         reason = record.history_change_reason or ""

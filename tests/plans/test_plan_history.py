@@ -64,6 +64,7 @@ def test_tasks_imported_from_a_file_say_so_and_who(client, other_province_coordi
     assert client.post(url, {"payload": preview.context["payload"], "save": "1"}).status_code == 302
     made = [s for s in plan_history(empty, limit=500) if str(s.name) == "Tạo" and s.item.startswith("Nhiệm vụ")]
     assert len(made) == 41 and {(s.reason, s.who) for s in made} == {("Nhập danh mục nhiệm vụ", other_province_coordinator)}
+    assert not any(s.changes for s in made)  # a creation is one line, not every field of the task
 
 
 def test_periods_and_reopenings_keep_their_history_on_the_periods_page(
