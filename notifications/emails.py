@@ -7,13 +7,15 @@ e-mail after that, or for the nightly run (the reminders' signal, notifications/
 The deadline kinds are never e-mailed here: the reminder e-mail is theirs.
 
 A background task (django-tasks, as accounts.services.send_link_emails), queued on commit; it
-takes user ids, reads a fixed number of queries and sends one message per user.
+takes user ids, reads a fixed number of queries and sends one message per user. It claims what it
+sends before sending (claim), so two runs at once never send a notification twice.
 """
 
 import datetime
 
 from django.conf import settings
 from django.core.mail import EmailMessage
+from django.db import transaction
 from django.db.models import Q
 from django.tasks import task
 from django.urls import reverse
@@ -44,25 +46,46 @@ def pending(now, user_ids=None):
     return waiting.exclude(recipient_id__in=held).select_related("recipient").order_by("recipient_id", "created_at", "pk")
 
 
+def claim(now, user_ids=None):
+    """{user: [notifications]} to e-mail now, in one transaction before any is sent: each marked
+    e-mailed (emailed_at = now) and its user's last e-mail set to now. Two runs at once (an
+    event's task, the nightly run) never claim, hence never send, the same notification.
+    PostgreSQL: rows another run holds are skipped (skip_locked), its committed claim is seen;
+    SQLite: transactions write one at a time."""
+    with transaction.atomic():
+        claimed = list(pending(now, user_ids).select_for_update(skip_locked=True, of=("self",)))
+        by_user = {}
+        for notification in claimed:
+            by_user.setdefault(notification.recipient, []).append(notification)
+        Notification.objects.filter(pk__in=[n.pk for n in claimed], emailed_at=None).update(emailed_at=now)
+        NotificationSettings.objects.bulk_create(
+            [NotificationSettings(user_id=user.pk, last_emailed_at=now) for user in by_user],
+            update_conflicts=True,
+            unique_fields=["user"],
+            update_fields=["last_emailed_at"],
+        )
+    return by_user
+
+
+def release(notifications, now):
+    """Give back notifications claimed whose e-mail was not sent: a later run sends them (after
+    EMAIL_EVERY, as any e-mail to that user)."""
+    Notification.objects.filter(pk__in=[n.pk for n in notifications], emailed_at=now).update(emailed_at=None)
+
+
 def deliver(user_ids=None, now=None):
     now = now or timezone.now()
-    by_user = {}
-    for notification in pending(now, user_ids):
-        by_user.setdefault(notification.recipient, []).append(notification)
-    if not by_user:
-        return 0
-    with translation.override(settings.LANGUAGE_CODE):
-        for user, notifications in by_user.items():
-            _message(user, notifications).send()
-    sent = [n.pk for notifications in by_user.values() for n in notifications]
-    Notification.objects.filter(pk__in=sent).update(emailed_at=now)
-    NotificationSettings.objects.bulk_create(
-        [NotificationSettings(user_id=user.pk, last_emailed_at=now) for user in by_user],
-        update_conflicts=True,
-        unique_fields=["user"],
-        update_fields=["last_emailed_at"],
-    )
-    return len(by_user)
+    by_user = claim(now, user_ids)
+    sent = 0
+    try:
+        with translation.override(settings.LANGUAGE_CODE):
+            for user, notifications in by_user.items():
+                _message(user, notifications).send()
+                sent += 1
+    finally:
+        # A message that failed, and those after it, are given back.
+        release([n for notifications in list(by_user.values())[sent:] for n in notifications], now)
+    return sent
 
 
 def _link(path):

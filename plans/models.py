@@ -299,6 +299,10 @@ class Plan(models.Model):
     # Raised by every write that can change the plan's progress figures (reporting/figures.py), so
     # figures cached under the old value are never read again.
     progress_version = models.PositiveBigIntegerField(default=0, editable=False)
+    # Raised only by the writes that change what the figures are built on (tasks, who answers for
+    # them, agencies, groups, periods), not by reports: after a report is sent, returned or
+    # accepted the dashboard reads again only that agency's answers (reporting/figures.py).
+    structure_version = models.PositiveBigIntegerField(default=0, editable=False)
     # "Lập kế hoạch năm sau": the plan this one was made from (reporting/next_year.py). Not
     # `parent`, which is the plan a lower level implements. One next plan per plan (unique).
     carried_from = models.ForeignKey(
@@ -311,7 +315,8 @@ class Plan(models.Model):
         help_text=_("Kế hoạch năm trước mà kế hoạch này được lập tiếp từ đó."),
     )
     # "Công khai kế hoạch": when and by whom the plan's public page was opened to citizens (the
-    # `public` app); null while it is not published. Written only by plans/publication.py.
+    # `public` app); null while it is not published. Written only by plans/publication.py, which
+    # Plan.save asks too: saved as a draft, a plan is unpublished.
     published_at = models.DateTimeField(_("công khai lúc"), null=True, blank=True, editable=False)
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -326,10 +331,10 @@ class Plan(models.Model):
     # Written only by their own functions (touch_plans, plans.publication), never by a save of a
     # copy read earlier: that would write an older version back, or publish again a plan just
     # withdrawn from the public page.
-    OWN_WRITES = ("progress_version", "published_at", "published_by")
+    OWN_WRITES = ("progress_version", "structure_version", "published_at", "published_by")
 
     # Who changed what, shown on the plan's page (papi_tracker.history); the version is bookkeeping.
-    history = HistoricalRecords(excluded_fields=["progress_version"])
+    history = HistoricalRecords(excluded_fields=["progress_version", "structure_version"])
 
     class Meta:
         verbose_name = _("kế hoạch")
@@ -354,12 +359,19 @@ class Plan(models.Model):
         return f"{self.document_number} · {self.province.name} {self.years_label}"
 
     def save(self, *args, **kwargs):
-        if not self._state.adding and kwargs.get("update_fields") is None:
-            # Only touch_plans raises progress_version: a copy of the plan read earlier must not
-            # write an older number back, or figures stored under it would be read again.
-            kwargs["update_fields"] = [
-                f.name for f in self._meta.concrete_fields if not f.primary_key and f.name not in self.OWN_WRITES
-            ]
+        if not self._state.adding:
+            if kwargs.get("update_fields") is None:
+                # Only touch_plans raises progress_version: a copy of the plan read earlier must not
+                # write an older number back, or figures stored under it would be read again.
+                kwargs["update_fields"] = [
+                    f.name for f in self._meta.concrete_fields if not f.primary_key and f.name not in self.OWN_WRITES
+                ]
+            # A plan saved as a draft leaves its public page in the same UPDATE, whoever saves its
+            # status (the admin's form, a loader, a service): here, so that no writer can forget.
+            # The rule is plans.publication's (imported here: it imports this module).
+            from .publication import withdrawn_if_draft
+
+            kwargs["update_fields"] = withdrawn_if_draft(self, kwargs["update_fields"])
         super().save(*args, **kwargs)
 
     def clean(self):
@@ -484,10 +496,16 @@ def plan_date_errors(plan, **days):
     }
 
 
-def touch_plans(plans):
+def touch_plans(plans, structure=True):
     """Mark the plans' progress figures as changed (see Plan.progress_version); `plans` is a
-    queryset of ids or a list of them. Bulk writes call it; other saves reach it by signals."""
-    Plan.objects.filter(pk__in=plans).update(progress_version=models.F("progress_version") + 1)
+    queryset of ids or a list of them. Bulk writes call it; other saves reach it by signals.
+    `structure=False` only for writes of reports that raise each written report's version or
+    updated_at (reporting/figures.py keeps each agency's answers by them); by default the plan's
+    whole figures are built again."""
+    changes = {"progress_version": models.F("progress_version") + 1}
+    if structure:
+        changes["structure_version"] = models.F("structure_version") + 1
+    Plan.objects.filter(pk__in=plans).update(**changes)
 
 
 class TargetQuerySet(models.QuerySet):

@@ -1,7 +1,8 @@
 """Publishing a plan for citizens ("Công khai kế hoạch") and withdrawing it: the only writes of
 Plan.published_at and published_by. Who may is plans.access.may_publish (the view fetches the
 plan through managed_plans); what the public reads is plans.access.public_plans and the `public`
-app's page. A draft is never published."""
+app's page. A draft is never published, and a plan put back to draft is unpublished
+(withdrawn_if_draft): made active again, it waits for a manager to publish it again."""
 
 from django.db import transaction
 from django.utils import timezone
@@ -37,3 +38,14 @@ def unpublish(plan):
         plan.published_at, plan.published_by = None, None
         plan.save(update_fields=["published_at", "published_by"])
     return plan
+
+
+def withdrawn_if_draft(plan, update_fields):
+    """The fields a save of `plan` writes (Plan.save asks, in every save of a stored plan): when the
+    save writes the status "Đang soạn", the same UPDATE clears published_at and published_by, so
+    the plan leaves its public page at once (its cached copy is keyed by published_at) and does not
+    come back when it is set to "Đang thực hiện" again. Other saves write what they named."""
+    if plan.status != Plan.Status.DRAFT or "status" not in update_fields:
+        return update_fields
+    plan.published_at, plan.published_by = None, None
+    return [*dict.fromkeys([*update_fields, "published_at", "published_by"])]

@@ -34,6 +34,34 @@ def test_a_coordinator_makes_a_token_for_their_province(client, coordinator, an_
     assert key not in again and token.key_start in again  # shown once
 
 
+def test_a_double_click_makes_one_token_and_shows_its_key(client, coordinator, an_giang_plan):
+    client.force_login(coordinator)
+    data = {"name": "Bảng điều khiển tỉnh", "province": an_giang_plan.province_id}
+    first, second = client.post(reverse("api_tokens"), data), client.post(reverse("api_tokens"), data)
+    assert first.status_code == second.status_code == 302 and second["Location"] == reverse("api_tokens")
+    token = ApiToken.objects.get()  # one token
+    page = client.get(reverse("api_tokens"))
+    key = page.context["new_key"]  # the first click's key, the one stored: never one replaced since
+    assert key and hashlib.sha256(key.encode()).hexdigest() == token.key_hash
+    assert "không tạo thêm khóa" in page.content.decode()
+    assert client.get(reverse("api-plan-list"), **bearer(key)).status_code == 200
+
+
+def test_a_second_token_is_made_on_purpose(client, coordinator, an_giang_plan):
+    client.force_login(coordinator)
+    province = an_giang_plan.province
+    client.post(reverse("api_tokens"), {"name": "Bảng điều khiển", "province": province.pk})
+    client.post(reverse("api_tokens"), {"name": "Hệ thống báo cáo", "province": province.pk})  # another name
+    assert ApiToken.objects.count() == 2
+    ApiToken.objects.update(created_at=timezone.now() - services.DOUBLE_SUBMIT_WINDOW)  # a minute later
+    client.post(reverse("api_tokens"), {"name": "Bảng điều khiển", "province": province.pk})
+    assert ApiToken.objects.filter(name="Bảng điều khiển").count() == 2
+    revoked = ApiToken.objects.filter(name="Hệ thống báo cáo").get()
+    services.revoke_token(revoked, coordinator)  # revoked at once, made again under its name
+    _token, key = services.create_token(coordinator, "Hệ thống báo cáo", province)
+    assert key is not None and ApiToken.objects.filter(name="Hệ thống báo cáo").count() == 2
+
+
 @pytest.mark.parametrize("province", ["all", "other"])
 def test_a_coordinator_makes_none_beyond_their_province(client, coordinator, dak_nong_plan, province):
     client.force_login(coordinator)
@@ -112,8 +140,9 @@ def test_bad_input_makes_no_token_and_says_why(client, coordinator, an_giang_pla
     client.force_login(coordinator)
     before = ApiToken.objects.count()
     response = client.post(reverse("api_tokens"), {"name": name, "province": province})
-    if response.status_code == 302:  # a valid name for An Giang's own id
-        assert province == str(an_giang_plan.province_id) and ApiToken.objects.count() == before + 1
+    if response.status_code == 302:  # a valid name for An Giang's own id (once: a repeat is a double click)
+        made = ApiToken.objects.filter(name=name.strip(), created_by=coordinator).count()
+        assert province == str(an_giang_plan.province_id) and made == 1 and ApiToken.objects.count() in (before, before + 1)
         return
     assert response.status_code == 400 and response.context["form"].errors
     assert ApiToken.objects.count() == before

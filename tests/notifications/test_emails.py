@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 from django.core import mail
+from django.core.mail import EmailMessage
 from django.utils import timezone
 
 from notifications import emails, services
@@ -94,3 +95,59 @@ def test_no_email_for_what_is_read_or_for_inactive_users_or_without_an_address(a
     colleague.save()
     Notification.objects.create(recipient=colleague, kind=Kind.COMMENT, text="Tài khoản bị khóa")
     assert emails.deliver() == 0 and mail.outbox == []
+
+
+# Two runs at once (the task queued on an event, the nightly run): each notification is claimed by
+# one run, in a transaction, before any e-mail is sent.
+
+
+def test_a_second_run_cannot_claim_what_a_first_run_claimed_and_has_not_sent_yet(addressed):
+    reader = addressed["lead_reporter"]
+    Notification.objects.create(recipient=reader, kind=Kind.COMMENT, text="Ý kiến mới", link="/")
+    now = timezone.now()
+    first = emails.claim(now)
+    assert [n.text for n in first[reader]] == ["Ý kiến mới"]
+    assert emails.claim(now) == {} and emails.deliver() == 0  # the other run finds nothing to send
+    assert mail.outbox == []
+
+
+def test_a_run_started_while_another_sends_sends_nothing_twice(addressed, monkeypatch):
+    reader = addressed["lead_reporter"]
+    Notification.objects.create(recipient=reader, kind=Kind.COMMENT, text="Ý kiến mới", link="/")
+    send, other = EmailMessage.send, {}
+
+    def meanwhile(message, fail_silently=False):  # another run starts while the first sends
+        if "sent" not in other:
+            other["sent"] = None
+            other["sent"] = emails.deliver()
+        return send(message, fail_silently)
+
+    monkeypatch.setattr(EmailMessage, "send", meanwhile)
+    assert emails.deliver() == 1 and other["sent"] == 0
+    assert [message.to for message in mail.outbox] == [["syt@angiang.example.gov.vn"]]
+
+
+def test_the_normal_path_sends_once(addressed):
+    reader = addressed["lead_reporter"]
+    Notification.objects.create(recipient=reader, kind=Kind.COMMENT, text="Ý kiến mới", link="/")
+    later = timezone.now() + emails.EMAIL_EVERY + datetime.timedelta(minutes=1)
+    assert emails.deliver() == 1
+    assert emails.deliver() == 0 and emails.deliver(now=later) == 0  # e-mailed: never again
+    assert [message.to for message in mail.outbox] == [["syt@angiang.example.gov.vn"]]
+    assert not Notification.objects.filter(recipient=reader, emailed_at=None).exists()
+
+
+def test_a_message_that_fails_goes_back_to_wait_for_the_next_run(addressed, monkeypatch):
+    reader = addressed["lead_reporter"]
+    Notification.objects.create(recipient=reader, kind=Kind.COMMENT, text="Ý kiến mới", link="/")
+
+    def refused(message, fail_silently=False):
+        raise ConnectionRefusedError
+
+    with monkeypatch.context() as patched:
+        patched.setattr(EmailMessage, "send", refused)
+        with pytest.raises(ConnectionRefusedError):
+            emails.deliver()
+    assert Notification.objects.filter(recipient=reader, emailed_at=None).exists()
+    later = timezone.now() + emails.EMAIL_EVERY + datetime.timedelta(minutes=1)
+    assert emails.deliver(now=later) == 1 and len(mail.outbox) == 1  # with the next hour's
