@@ -24,7 +24,7 @@ the objects it is given.
 """
 
 from django import forms
-from django.template.defaultfilters import linebreaksbr
+from django.template.defaultfilters import linebreaksbr, truncatewords
 from django.urls import get_script_prefix, reverse
 from django.utils.formats import date_format
 from django.utils.html import conditional_escape, escape
@@ -250,3 +250,45 @@ def punctuality_cells(record, states):
     rate = f' <span class="sub">({record.on_time_rate}\u00a0%)</span>' if record.due else ""
     cells.append(f'<td class="num">{record.on_time_count}/{record.due}{rate}</td>')
     return mark_safe("".join(cells))
+
+
+def dashboard_task_row(memo, s):
+    """A row of the dashboard's task list (s: a reporting.progress.TaskState): number, title,
+    lead agencies (how many of several have completed), deadline, status and the difficulties
+    the agencies raised, each linked to its report. A plan's dashboard lists every task."""
+    words = memo.get("dashboard_task_row")
+    if words is None:
+        words = memo["dashboard_task_row"] = {
+            "lead": escape(gettext("Cơ quan chủ trì")),
+            "deadline": escape(gettext("Thời hạn")),
+            "status": escape(gettext("Tình trạng")),
+            "difficulties": escape(gettext("Khó khăn, vướng mắc")),
+            "unstated": escape(gettext("Không nêu")),
+            "overdue": escape(gettext("Quá hạn")),
+        }
+    task = s.task
+    leads = "".join(f"<div>{conditional_escape(a.agency or a.group)}</div>" for a in s.lead_assignments) or words["unstated"]
+    if len(s.leads) > 1:
+        done = gettext("%(done)s/%(total)s cơ quan đã hoàn thành") % {"done": s.leads_completed, "total": len(s.leads)}
+        leads += f'\n        <div class="sub">{escape(done)}</div>'
+    if task.due_date:
+        deadline = date_format(task.due_date, "SHORT_DATE_FORMAT")
+    else:
+        deadline = escape(label_of(type(task).TimeframeKind, task.timeframe_kind))
+    status = f'<span class="badge badge-{escape(s.status)}">{escape(s.status_label)}</span>'
+    if s.overdue:
+        status += f' <span class="badge badge-overdue">{words["overdue"]}</span>'
+    difficulties = "".join(
+        f'<div class="sub"><a href="{url_for(a.report_id, "report_detail")}#task-{int(task.pk)}">'
+        f"{escape(a.agency.name if a.agency and a.agency.name else '—')}</a>: {escape(truncatewords(a.difficulties, 30))}</div>"
+        for a in s.difficulties
+    )
+    number = escape(task.number)
+    return mark_safe(
+        f'<tr data-task="{number}">\n      <td class="nowrap number">{number}</td>\n'
+        f'      <td class="wrap lead">{escape(truncatewords(task.title, 40))}</td>\n'
+        f'      <td class="agencies" data-label="{words["lead"]}">{leads}</td>\n'
+        f'      <td class="nowrap" data-label="{words["deadline"]}">{deadline}</td>\n'
+        f'      <td data-label="{words["status"]}">{status}</td>\n'
+        f'      <td class="difficulties" data-label="{words["difficulties"]}">{difficulties}</td>\n    </tr>'
+    )

@@ -17,7 +17,7 @@ KINDS = {
     "-": pgettext_lazy("history step", "Xóa"),
 }
 # Bookkeeping a person did not type: never listed as a change.
-SKIPPED = {"id", "order", "created_at", "updated_at", "created_by", "progress_version", "version"}
+SKIPPED = {"id", "order", "created_at", "updated_at", "created_by", "progress_version", "structure_version", "version"}
 
 
 @dataclass

@@ -21,6 +21,7 @@ import datetime
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
+from functools import cached_property
 
 from django.db.models import Q
 from django.utils import timezone
@@ -34,7 +35,7 @@ from plans.obligations import agencies_owing, assignees
 
 from . import figures
 from .models import Report, ReportingPeriod, TaskProgress
-from .workflow import is_on_time
+from .workflow import is_on_time, sent_by
 
 COMPLETED = TaskProgress.Status.COMPLETED
 IN_PROGRESS = TaskProgress.Status.IN_PROGRESS
@@ -96,7 +97,7 @@ class TaskState:
     def status_label(self):
         return TASK_STATUS_LABELS[self.status]
 
-    @property
+    @cached_property  # a dashboard reads it three times per task
     def difficulties(self):
         """The answers that name difficulties, by agency name where the page has named them."""
         found = [a for a in self.answers.values() if a.difficulties]
@@ -140,6 +141,11 @@ def latest_answers(plans, until=None, with_text=False, period=None):
     answers = TaskProgress.objects.filter(report__period__plan__in=plans, report__status__in=Report.FINAL)
     if until is not None:
         answers = answers.filter(report__period__end__lte=until)
+    return _latest(answers, with_text, period)
+
+
+def _latest(answers, with_text, period):
+    """latest_answers' rule over the answers of a queryset; one query."""
     fields = ["task_id", "report__agency_id", "report_id", "report__period_id", "status", "percent_done", "difficulties"]
     if with_text:
         fields += ["narrative", "achieved_value", "pk"]
@@ -163,8 +169,11 @@ def task_states(plans, reference_date, until=None, tasks=None, with_text=False, 
     them (with whatever it selected); otherwise they are read bare."""
     if tasks is None:
         tasks = Task.objects.filter(plan__in=plans)
-    obligations = assignees(plans)
-    answers = latest_answers(plans, until, with_text, period)
+    return _states(tasks, assignees(plans), latest_answers(plans, until, with_text, period), reference_date)
+
+
+def _states(tasks, obligations, answers, reference_date):
+    """task_states from what it reads: {task_id: roles} and {task_id: {agency_id: Answer}}."""
     states = defaultdict(list)
     for task in tasks:
         roles = obligations.get(task.pk, {LEAD: set(), COORDINATING: set()})
@@ -306,16 +315,39 @@ class AgencyRecord:
         return percent(self.on_time_count, self.due)
 
 
-def plan_reports(plan):
-    """{(agency_id, period_id): {"id", "first_submitted_at", "on_time", "days_late"}}; one query."""
+@dataclass(frozen=True)
+class ReportRow:
+    """A report of the plan as the figures read it (plan_report_rows)."""
+
+    id: int
+    agency_id: int
+    period_id: int
+    status: str
+    version: int
+    updated_at: datetime.datetime
+    first_submitted_at: datetime.datetime | None
+    due_date: datetime.date
+    end: datetime.date
+
+
+def plan_report_rows(plan):
+    """[ReportRow] of every report of the plan, drafts included; one query."""
+    fields = ["id", "agency_id", "period_id", "status", "version", "updated_at", "first_submitted_at"]
+    rows = Report.objects.filter(period__plan=plan).order_by().values_list(*fields, "period__due_date", "period__end")
+    return [ReportRow(*row) for row in rows]
+
+
+def plan_reports(plan, rows=None):
+    """{(agency_id, period_id): {"id", "first_submitted_at", "on_time", "days_late"}}; one query
+    unless the plan's `rows` (plan_report_rows) are given."""
     reports = {}
-    for report in Report.objects.filter(period__plan=plan).select_related("period"):
-        sent_on = timezone.localtime(report.first_submitted_at).date() if report.first_submitted_at else None
-        reports[(report.agency_id, report.period_id)] = {
-            "id": report.pk,
-            "first_submitted_at": report.first_submitted_at,
-            "on_time": is_on_time(report),
-            "days_late": max(0, (sent_on - report.period.due_date).days) if sent_on else 0,
+    for row in plan_report_rows(plan) if rows is None else rows:
+        sent_on = timezone.localtime(row.first_submitted_at).date() if row.first_submitted_at else None
+        reports[(row.agency_id, row.period_id)] = {
+            "id": row.id,
+            "first_submitted_at": row.first_submitted_at,
+            "on_time": sent_by(row.first_submitted_at, row.due_date),
+            "days_late": max(0, (sent_on - row.due_date).days) if sent_on else 0,
         }
     return reports
 
@@ -668,19 +700,60 @@ def plan_progress(plan, period=None, today=None, with_text=False):
 
 def _task_part(plan, period, reference_date, until, with_text):
     """(task states, agencies owing, reports) of the plan as plan_progress needs them, kept
-    between requests by reporting.figures for the plan's progress version."""
+    between requests by reporting.figures for the plan's progress version; after a change, put
+    together again from what did not change (task_part)."""
+    version, structure_version = figures.current_versions(plan)
+    parts = ("task-part", period.pk if period else None, reference_date, until, with_text)
+    compute = lambda: task_part(plan, structure_version, period, reference_date, until, with_text)  # noqa: E731
+    return figures.cached(plan, parts, compute, version=version)
 
-    def compute():
-        tasks = list(Task.objects.filter(plan=plan).listed())
-        states = task_states([plan], reference_date, until=until, tasks=tasks, with_text=with_text, period=period)[plan.pk]
-        agencies = list(agencies_owing(plan))
-        by_id = {a.pk: a for a in agencies}
-        for state in states:
-            for answer in state.answers.values():
-                answer.agency = by_id.get(answer.agency_id)
-        return (states, agencies, plan_reports(plan))
 
-    return figures.cached(plan, ("task-part", period.pk if period else None, reference_date, until, with_text), compute)
+def task_part(plan, structure_version, period, reference_date, until, with_text):
+    """_task_part's value from the plan's structure and each agency's latest answers as
+    reporting.figures keeps them (the structure for `structure_version`, an agency's answers for
+    the stamp of its sent reports): after a report is sent, returned or accepted, two queries
+    read the plan's reports and that agency's answers; the rest comes from the cache."""
+    tasks, obligations, agencies = figures.cached(plan, ("structure",), lambda: _structure(plan), version=f"s{structure_version}")
+    rows = plan_report_rows(plan)
+    counted = defaultdict(list)  # agency id → its reports whose answers count
+    for row in rows:
+        if row.status in Report.FINAL and (until is None or row.end <= until):
+            counted[row.agency_id].append(row)
+    looked_at = period.pk if period else None
+    parts = {
+        agency_id: ("answers", plan.pk, f"s{structure_version}", until, looked_at, with_text, _stamp(own))
+        for agency_id, own in counted.items()
+    }
+
+    def read(missing):
+        report_ids = [row.id for agency_id in missing for row in counted[agency_id]]
+        by_agency = {agency_id: {} for agency_id in missing}
+        for task_id, answers in _latest(TaskProgress.objects.filter(report_id__in=report_ids), with_text, period).items():
+            for agency_id, answer in answers.items():
+                by_agency[agency_id][task_id] = answer
+        return by_agency
+
+    answers = defaultdict(dict)  # task id → {agency id: Answer}
+    by_id = {agency.pk: agency for agency in agencies}
+    for agency_id, latest in figures.cached_many(parts, read).items():
+        for task_id, answer in latest.items():
+            answer.agency = by_id.get(agency_id)
+            answers[task_id][agency_id] = answer
+    states = _states(tasks, obligations, answers, reference_date)[plan.pk]
+    return (states, agencies, plan_reports(plan, rows))
+
+
+def _stamp(reports):
+    """What tells an agency's counted reports apart from any earlier state of them: a report
+    saved through the ORM gets a new updated_at, the workflow raises its version too."""
+    return ",".join(f"{r.id}.{r.status}.{r.version}.{r.updated_at.timestamp()}" for r in sorted(reports, key=lambda r: r.id))
+
+
+def _structure(plan):
+    """(tasks listed, {task id: roles}, agencies owing): what the figures are built on besides
+    the answers."""
+    tasks = list(Task.objects.filter(plan=plan).listed())
+    return (tasks, {task_id: dict(roles) for task_id, roles in assignees([plan]).items()}, list(agencies_owing(plan)))
 
 
 @dataclass

@@ -21,8 +21,12 @@ def _plan_of(sender, instance, raw=False, **kwargs):
     if sender is Report:
         if instance.status == Report.Status.DRAFT and kwargs.get("signal") is not post_delete:
             return
-        plans = ReportingPeriod.objects.filter(pk=instance.period_id).values("plan_id")
-    elif sender is TaskProgress:
+        # A saved report has a new updated_at (a deleted one is gone): the figures read again
+        # only its agency's answers, not the plan's tasks (reporting/figures.py).
+        touch_plans(ReportingPeriod.objects.filter(pk=instance.period_id).values("plan_id"), structure=False)
+        return
+    if sender is TaskProgress:
+        # An answer of a sent report changed without its report (the admin): read all again.
         plans = ReportingPeriod.objects.filter(reports=instance.report_id, reports__status__in=Report.FINAL).values("plan_id")
     elif sender is TaskAssignment:
         plans = Task.objects.filter(pk=instance.task_id).values("plan_id")

@@ -339,7 +339,9 @@ def accept_reports(period, versions, user):
         report.reviewed_by, report.reviewed_at, report.updated_at = user, now, now
         report.version += 1
     bulk_update_with_history(reports, Report, REVIEWED_FIELDS, default_user=user)
-    touch_plans([period.plan_id])  # a bulk update sends no signal (reporting/figures.py)
+    # A bulk update sends no signal; each report's version and updated_at changed, so the figures
+    # read again only these agencies' answers (reporting/figures.py).
+    touch_plans([period.plan_id], structure=False)
     events.announce(events.report_accepted, reports=reports, actor=user)
     return reports
 
@@ -413,7 +415,12 @@ def days_until(day, today=None):
 
 
 def is_on_time(report):
-    return bool(report.first_submitted_at) and timezone.localtime(report.first_submitted_at).date() <= report.period.due_date
+    return sent_by(report.first_submitted_at, report.period.due_date)
+
+
+def sent_by(first_submitted_at, due_date):
+    """A report first sent at `first_submitted_at` (or never) was sent by its due date."""
+    return bool(first_submitted_at) and timezone.localtime(first_submitted_at).date() <= due_date
 
 
 @transaction.atomic

@@ -31,3 +31,9 @@ def punctuality_cells(record):
     """The row's cells after the agency's name: each period's state (linked to the report once
     sent), then the on-time count against the periods due."""
     return fast_html.punctuality_cells(record, Punctuality)
+
+
+@register.simple_tag(takes_context=True)
+def dashboard_task_row(context, state):
+    """A row of the dashboard's task list: number, title, leads, deadline, status, difficulties."""
+    return fast_html.dashboard_task_row(fast_html.page_memo(context), state)

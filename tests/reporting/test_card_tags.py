@@ -129,3 +129,29 @@ def test_the_punctuality_cells_are_written_as_their_template_wrote_them(language
     with translation.override(language):
         context = Context({"records": records, "Punctuality": Punctuality})
         assert parse_html(fast.render(context)) == parse_html(reference.render(context))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_the_dashboards_task_rows_are_written_as_their_template_wrote_them(language, small_plan):
+    """{% dashboard_task_row %} against the template it replaced (kept beside this file), over a
+    plan with several leads, a group lead, no lead, difficulties, deadlines and ongoing tasks."""
+    from plans.models import Plan, Task
+    from reporting import progress
+
+    plan = small_plan["plan"]
+    Task.objects.filter(pk=small_plan["tasks"]["T4"].pk).update(title="Rà soát <b>thủ tục</b> & " + "từ " * 50)
+    Task.objects.create(plan=plan, number="T9", order=9, title="Không nêu cơ quan", timeframe_kind="ongoing")
+    states = progress.plan_progress(Plan.objects.get(pk=plan.pk), today=datetime.date(2020, 12, 20)).tasks
+    assert any(len(s.leads) > 1 for s in states) and any(s.difficulties for s in states) and any(s.overdue for s in states)
+    reference = Template(
+        "{% load i18n common_tags %}{% for s in states %}"
+        + (Path(__file__).parent / "dashboard_task_reference.html").read_text()
+        + "{% endfor %}"
+    )
+    fast = Template("{% load report_tags %}{% for s in states %}{% dashboard_task_row s %}{% endfor %}")
+    with translation.override(language):
+        context = Context({"states": states})
+        written, expected = fast.render(context), reference.render(context)
+    assert parse_html(written) == parse_html(expected)
+    assert "<b>" not in written and "&lt;b&gt;" in written  # the task's title is escaped

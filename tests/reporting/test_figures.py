@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.cache import caches
 
 from plans.models import Plan, touch_plans
@@ -113,3 +114,116 @@ def test_cache_url_chooses_the_backend():
     assert redis["BACKEND"] == "django.core.cache.backends.redis.RedisCache" and redis["LOCATION"] == "redis://127.0.0.1:6379/1"
     with pytest.raises(ValueError, match="CACHE_URL"):
         cache_from_url("memcached://x")
+
+
+# --- after a change, the figures are put together again, not built from scratch ---------------
+
+
+def _seen(plan, period=None):
+    """What the dashboard shows of the plan's tasks and discipline, in comparable form."""
+    shown = progress.plan_progress(Plan.objects.get(pk=plan.pk), period=period)
+    tasks = [
+        (s.task.pk, s.status, s.overdue, sorted(s.leads), sorted(s.coordinating),
+         sorted((a, x.status, x.percent_done, x.difficulties, x.period_id, x.agency.name if x.agency else None)
+                for a, x in s.answers.items()))
+        for s in shown.tasks
+    ]  # fmt: skip
+    rates = [(d.period.pk, d.expected, d.sent_count, d.on_time_count) for d in [shown.discipline] if d]
+    return tasks, shown.tally, rates, [(r.agency.pk, [c[1] for c in r.cells]) for r in shown.records]
+
+
+def _send(agency, period, status, percent, tasks):
+    """A report as the workflow sends it: answers written on the draft, then the report sent."""
+    from tests.factories import at, report
+
+    made = report(agency, period, "draft", answers=[(t, status, percent, "") for t in tasks])
+    made.status, made.submitted_at = "submitted", at(period.due_date)
+    made.first_submitted_at = made.submitted_at
+    made.save()
+    return made
+
+
+def _from_scratch(plan, period=None):
+    figures.forget()
+    return _seen(plan, period)
+
+
+@pytest.fixture
+def reporting_agencies(an_giang_plan):
+    """Two agencies leading tasks of the An Giang plan, with their tasks, and the plan's periods."""
+    from plans.models import Agency
+
+    health, home = (Agency.objects.get(province=an_giang_plan.province, name=n) for n in ("Sở Y tế", "Sở Nội vụ"))
+    led = {a: list(an_giang_plan.tasks.filter(assignments__agency=a).order_by("order")[:3]) for a in (health, home)}
+    periods = list(an_giang_plan.periods.order_by("end"))
+    return health, home, led, periods
+
+
+@pytest.mark.django_db
+def test_after_each_change_the_figures_equal_those_built_from_scratch(an_giang_plan, reporting_agencies):
+    from plans.models import TaskAssignment
+    from reporting import workflow
+    from reporting.models import Report, TaskProgress
+
+    health, home, led, periods = reporting_agencies
+    first, last = periods[0], periods[-1]
+    made = {}
+
+    def send(agency, period, status, percent):
+        made[(agency, period)] = _send(agency, period, status, percent, led[agency])
+
+    def edit_sent_answer():  # the admin's change page of an answer
+        answer = TaskProgress.objects.filter(report=made[(health, last)]).first()
+        answer.status, answer.percent_done = "completed", 100
+        answer.save()
+
+    def return_and_resend():
+        sent = made[(home, last)]
+        sent.status = "returned"
+        sent.save()
+        TaskProgress.objects.filter(report=sent).update(percent_done=90)  # figures: unchanged (returned)
+        sent.status = "submitted"
+        sent.save()
+
+    user = get_user_model().objects.create(username="dieu-phoi")
+    steps = [
+        lambda: send(health, first, "in_progress", 40),
+        lambda: send(home, first, "completed", 100),
+        lambda: send(health, last, "in_progress", 70),
+        lambda: send(home, last, "in_progress", 10),
+        edit_sent_answer,
+        return_and_resend,
+        lambda: workflow.accept_reports(last, {made[(home, last)].pk: made[(home, last)].version}, user),
+        lambda: Report.objects.get(pk=made[(health, first)].pk).delete(),
+        lambda: TaskAssignment.objects.filter(task=led[home][0], agency=home).delete(),
+    ]
+    for number, step in enumerate(steps):
+        for period in (None, first):
+            _seen(an_giang_plan, period)  # what an earlier view kept
+        step()
+        for period in (None, first):
+            assert _seen(an_giang_plan, period) == _from_scratch(an_giang_plan, period), f"step {number}"
+
+
+@pytest.mark.django_db
+def test_after_a_report_is_sent_only_its_agencys_answers_are_read_again(an_giang_plan, reporting_agencies, monkeypatch):
+    from plans.models import TaskAssignment
+
+    health, home, led, periods = reporting_agencies
+    _send(health, periods[0], "in_progress", 30, led[health])
+    _seen(an_giang_plan)
+    read = []
+    latest = progress._latest
+
+    def spy(answers, *args):
+        read.append(set(answers.values_list("report__agency", flat=True)))
+        return latest(answers, *args)
+
+    monkeypatch.setattr(progress, "_latest", spy)
+    _send(home, periods[0], "completed", 100, led[home])
+    _seen(an_giang_plan)
+    assert read == [{home.pk}]
+    read.clear()
+    TaskAssignment.objects.create(task=led[home][1], agency=health, role="coordinating")  # the plan's structure
+    _seen(an_giang_plan)
+    assert read == [{health.pk, home.pk}]
