@@ -153,18 +153,30 @@ def apply_document(plan, document):
 
 
 def _add_targets(plan, written):
-    """A Target per dimension the document aims at and the plan has no target for yet."""
+    """A Target per dimension and year the document aims at ("Năm 2027: … 5,0 điểm" in a
+    programme) and the plan has no target for yet; a year outside the plan's is not one of it."""
     dimensions = {d.number: d for d in Dimension.objects.for_year(plan.year)}
-    have = set(Target.objects.of_dimensions(plan).values_list("dimension_id", flat=True))
+    have = {
+        (dimension_id, None if year == plan.year else year)
+        for dimension_id, year in Target.objects.filter(plan=plan, sub_dimension__isnull=True).values_list("dimension_id", "year")
+    }
     aims = {}
     for item in written:
-        dimension = dimensions.get(item.get("dimension_number"))
-        if dimension is None or item.get("sub_dimension_code") or dimension.pk in have:
+        dimension, year = dimensions.get(item.get("dimension_number")), _target_year(plan, item.get("year"))
+        if dimension is None or item.get("sub_dimension_code") or year is False or (dimension.pk, year) in have:
             continue
-        target = aims.setdefault(dimension.pk, Target(plan=plan, dimension=dimension))
+        target = aims.setdefault((dimension.pk, year), Target(plan=plan, dimension=dimension, year=year))
         _aim(target, item)
     made = [t for t in aims.values() if t.target_score or t.target_group or t.target_rank or t.rank_rise]
     bulk_create_with_history(made, Target, default_change_reason="Nhập từ văn bản kế hoạch")
+
+
+def _target_year(plan, year):
+    """A written target's year as stored: None for the plan's first year (or none written),
+    False for a year the plan does not run."""
+    if not isinstance(year, int) or year == plan.year:
+        return None
+    return year if plan.year < year <= plan.last_year else False
 
 
 def _aim(target, item):
@@ -228,10 +240,13 @@ def _describe_row(plan, row, codes, sub_codes, names, shown):
         "leads": _assignees(leads, leads_from_block, names, shown),
         "lead_stated": bool(leads),
         "coordinating": _assignees(coordinating, coordinating_from_block, names, shown),
+        "coordinating_stated": bool(coordinating),
         "measure": values.get("measure", ""),
         "measure_value": values.get("measure_value"),
         "measure_unit": values.get("measure_unit", ""),
         "measure_comparator": row.measure_comparator,
+        "expected_output": values.get("expected_output", ""),
+        "supervisor": values.get("supervisor", ""),
         "timeframe": {
             "written": written,
             "read": kind or (Task.TimeframeKind.UNSTATED if not written else ""),

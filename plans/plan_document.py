@@ -65,6 +65,9 @@ class PlanData:
     document_number: str = ""
     issue_date: datetime.date | None = None
     issuer: str = ""
+    # Plan.IssuerKind's value the issuer's name says ("province", "department", "district",
+    # "commune"); "" when it does not ("Ủy ban nhân dân thành phố X": a province's or a district's).
+    issuer_kind: str = ""
     signer: str = ""
     signer_title: str = ""
     years: tuple | None = None  # (start, end)
@@ -86,6 +89,7 @@ class Target:
     value: str
     text: str
     where: str
+    year: int | None = None  # the year a programme of several years aims at ("Năm 2026: …"); None: its first
 
 
 @dataclass
@@ -134,11 +138,20 @@ def read_blocks(content, filename=""):
 
 
 def blocks_from_text(text):
-    """Pasted text: a block per line, lines broken mid-sentence joined."""
+    """Pasted text: a block per line, lines broken mid-sentence joined; a line of cells parted
+    by tabs (a Word table copied and pasted) is a table row."""
     lines = [(line, _("dòng %(line)s") % {"line": n}) for n, line in enumerate((text or "").splitlines(), 1)]
     if len(lines) > MAX_BLOCKS:
         raise DocumentError(_("Tài liệu dài quá %(count)s đoạn.") % {"count": MAX_BLOCKS})
-    return _bounded(_join_lines(lines))
+    blocks, prose = [], []
+    for line, where in lines:
+        if line.count("\t") and len([cell for cell in line.split("\t") if cell.strip()]) >= 2:
+            blocks += _join_lines(prose)
+            prose = []
+            blocks.append(Block(line, where, [_repair(" ".join(cell.split())) for cell in line.split("\t")]))
+        else:
+            prose.append((line, where))
+    return _bounded(blocks + _join_lines(prose))
 
 
 def _bounded(blocks):
@@ -270,10 +283,18 @@ def _join_lines(lines):
     return blocks
 
 
+# A line opening a new paragraph whatever the width of the one above ("Căn cứ…" under a title).
+OPENER = re.compile(r"^(?:Căn cứ|Thực hiện|Theo đề nghị|Trên đây|Nơi nhận|Để |Nhằm )")
+# A figure carried onto the next line ("tập huấn … / 01 lần/năm."): no outline number, a unit after it.
+CARRIED_FIGURE = re.compile(r"^\d{1,6}(?:[.,]\d{1,2})?\s*(?:%|lần|đợt|[a-zđà-ỹ])")
+
+
 def _continues(previous, text, width):
-    if MARKER.match(text) or previous.endswith(SENTENCE_END):
-        return False
-    return text[0].islower() or len(previous) >= 0.8 * width
+    if MARKER.match(text) or previous.endswith(SENTENCE_END) or OPENER.match(text) or HEADER.match(text):
+        return False  # HEADER: "Cơ quan chủ trì thực hiện: …" under a heading that filled the line
+    if previous.isupper() and MARKER.match(previous):  # the rest of a long heading ("2. CHỈ SỐ … Ở ĐỊA" / "PHƯƠNG")
+        return text.isupper() and len(previous) >= 0.6 * width
+    return text[0].islower() or CARRIED_FIGURE.match(text) is not None or len(previous) >= 0.8 * width
 
 
 # Slips of PDF extraction, repaired word by word ("S Nội vụ", "tnh", "cp huyện").
@@ -302,11 +323,13 @@ AGENCY_START = (
     r"(?:Sở|UBND|Ủy ban|Uỷ ban|UBMTTQ|MTTQ|Ban(?![,\s]+ngành)|Thanh tra|Công an|Văn phòng|Bảo hiểm|Công ty|Đài|Báo(?! cáo)"
     r"|Tòa án|Toà án|Viện|Trung tâm|Bệnh viện|Phòng(?![,\s]+chống)|Kho bạc|Cục|Chi cục|Hội(?! nghị)|Liên đoàn|Tỉnh đoàn"
     r"|Đoàn|Điện lực|Ngân hàng|Học viện|Tổ (?!chức)|HĐND|Chủ tịch|Thủ trưởng|Giám đốc|Đề nghị|đề nghị|Giao"
+    r"|Công chức(?!,)|Bộ phận|Trạm|Chi nhánh|Trường(?! hợp)|Hạt|Đội(?! ngũ)"
     r"|[Cc]ác (?:[Ss]ở|cơ quan|đơn vị|tổ chức|đoàn thể|[Hh]ội|[Bb]an|ngành|[Pp]hòng|xã|huyện|UBND|Ủy ban|ngân hàng))"
 )
 AGENCY = re.compile(rf"^{AGENCY_START}")
 # "địa phương" after a list stands alone: in a provincial plan it names the district committees.
-NAME_SPLIT = re.compile(rf";|\n|(?:,\s*|\s+và\s+)(?=(?:các\s+)?(?:{AGENCY_START}|địa phương))")
+# "Văn phòng HĐND và UBND huyện" is one office: "và" after HĐND does not start a new name.
+NAME_SPLIT = re.compile(rf";|\n|(?:,\s*|(?<!HĐND)(?<!Hội đồng nhân dân)\s+và\s+)(?=(?:các\s+)?(?:{AGENCY_START}|địa phương))")
 MAX_NAME_CHARS = 300
 LEVELS = re.compile(
     r"^(?P<base>.+?)(?P<sep>\s(?:cấp\s)?)(?P<first>tỉnh|huyện|xã)(?P<rest>(?:\s*,\s*(?:cấp\s)?(?:tỉnh|huyện|xã))+)$"
@@ -316,6 +339,8 @@ VERBS = (
     r"thực hiện|tham mưu|phối hợp|chủ trì|tổ chức|tăng cường|tiếp tục|chỉ đạo|hướng dẫn|theo dõi|xây dựng|triển khai"
     r"|kiểm tra|tuyên truyền|đẩy mạnh|nâng cao|rà soát|công khai|bố trí|ban hành|cung cấp|giám sát|đôn đốc|(?<![Đđ]ào\s)tạo|đưa"
     r"|chịu trách nhiệm|có trách nhiệm|căn cứ|khi|trong|để|tại|nhằm|đối với|về"
+    r"|giải quyết|bảo đảm|đảm bảo|quán triệt|vận động|hỗ trợ|quản lý|duy trì|niêm yết|phổ biến|tập huấn|lồng ghép"
+    r"|xử lý|nâng cấp|tiếp nhận|cải thiện|đánh giá|báo cáo|tổng hợp|thanh tra|sơ kết|tổng kết|hoàn thành|vận hành"
 )
 NAME_END = re.compile(rf"(?:,\s*|\s+)(?:{VERBS})\b|\.\s")
 VAGUE = re.compile(r"lien quan|^(?:cac )?(?:co quan |don vi |nganh )*(?:don vi|co quan)$")
@@ -354,12 +379,15 @@ def _partners(text):
     return [name for name in agency_names(written) if not VAGUE.search(normalise(name))]
 
 
+MAX_LEADING_WORDS = 24  # "Đề nghị Ủy ban MTTQ Việt Nam xã và các đoàn thể chính trị - xã hội xã phối hợp…"
+
+
 def _leading_agencies(text):
     """The agencies a line starts with before its first verb ("Sở Nội vụ phối hợp với…",
     "Đề nghị Ủy ban MTTQ tỉnh thực hiện…")."""
     end = NAME_END.search(text)
     who = text[: end.start()] if end else ""
-    if AGENCY.match(who) and len(who.split()) <= 14:
+    if AGENCY.match(who) and len(who.split()) <= MAX_LEADING_WORDS:
         return agency_names(who)
     return []
 
@@ -378,7 +406,8 @@ NUMBERED = re.compile(
     r"^(?:-\s*)?(?:(?P<roman>[IVXLC]+)(?:\.(?P<sub>\d+))?[.)]?|(?P<arabic>\d+(?:\.\d+)*)[.)]?|(?P<letter>[a-zđ])[.)])\s+(?P<rest>\S.*)$"
 )
 HEADER = re.compile(
-    r"^(?:-\s*)?(?P<key>Chỉ đạo thực hiện|(?:Cơ quan|Đơn vị) chủ trì(?: thực hiện)?|(?:Cơ quan|Đơn vị) phối hợp(?: thực hiện)?)"
+    r"^(?:-\s*)?(?P<key>Chỉ đạo thực hiện|(?:(?:Cơ quan|Đơn vị|Bộ phận)(?:,\s*đơn vị)?\s+)?chủ trì(?: thực hiện)?"
+    r"|(?:(?:Cơ quan|Đơn vị|Bộ phận)(?:,\s*đơn vị)?\s+)?phối hợp(?: thực hiện)?)"
     r"(?:,\s*gồm)?\s*:\s*(?P<value>.*)$",
     re.IGNORECASE,
 )
@@ -390,12 +419,14 @@ END = re.compile(r"^(?:Trên đây|Nơi nhận|TM\.|KT\.)")
 class _State:
     """Where the walk through the paragraphs stands."""
 
+    year: int = 0  # the plan's first year: a deadline without its year ("Tháng 12") is in it
     part: str = "other"  # other, goals, tasks, organisation, end
     collecting: bool = False
     prefix: str = ""  # the part's Roman number, for task numbers made up ("III.1.3")
     part_heading: str = ""
     section: str = ""
     section_number: str = ""
+    ordinal: int = 0  # sections opened in the part, numbering those the document leaves unnumbered
     dimension: object = None
     sub_dimension: int | None = None
     supervisor: str = ""
@@ -413,14 +444,14 @@ def parse_document(blocks, framework, year):
     framework: plan_import.Framework.of(year). Raises DocumentError when no task is found."""
     sub_names = _sub_dimension_names(framework)
     result = PlanDocument(data=_plan_data(blocks))
-    state = _State()
+    state = _State(year=year)
     paragraphs = [(index, block) for index, block in enumerate(blocks) if block.cells is None]
     for position, (index, block) in enumerate(paragraphs):
         following = paragraphs[position + 1][1].text if position + 1 < len(paragraphs) else ""
         _paragraph(block, index + 1, following, state, framework, sub_names, result)
-    tables = _table_rows(blocks, framework, year)
+    tables = _table_rows(blocks, framework, year, result.unrecognised)
     result.rows = state.rows + tables
-    result.targets = _targets(blocks, framework)
+    result.targets = _targets(blocks, framework, result.data.years)
     _number_uniquely(tables + state.rows)  # a table's numbers are as written: they keep theirs
     if not result.rows:
         raise DocumentError(_("Không tìm thấy nhiệm vụ nào trong tài liệu."))
@@ -464,7 +495,7 @@ def _paragraph(block, line, following, state, framework, sub_names, result):
     part = _part_of(text)
     if part and dimension_named(text, framework.dimensions, framework.by_name) is None:
         (state.part, state.prefix), state.part_heading = part, text
-        state.collecting = state.part in ("tasks", "organisation")
+        state.collecting, state.ordinal = state.part in ("tasks", "organisation"), 0
         _open_section(state, text, "", None)
         return
     if state.part in ("goals", "end"):
@@ -475,8 +506,16 @@ def _paragraph(block, line, following, state, framework, sub_names, result):
         return
     if _heading(block, following, state, framework, sub_names, result):
         return
-    if state.collecting and not text.startswith(("*", "(")):
+    if state.collecting and not text.startswith(("*", "(")) and not _points_to_annex(text):
         _task_line(block, line, following, state)
+
+
+# "Các nhiệm vụ cụ thể tại Phụ lục kèm theo.": the tasks are in the table, the line is none.
+ANNEX = re.compile(r"\b(?:phu luc|danh muc|bieu)\b[\w ]{0,40}\bkem theo\b")
+
+
+def _points_to_annex(text):
+    return len(text) <= 160 and ANNEX.search(normalise(text)) is not None
 
 
 def _open_section(state, text, number, dimension):
@@ -505,17 +544,21 @@ def _heading(block, following, state, framework, sub_names, result):
     rest = match["rest"] if match else text
     if match is None and (text.startswith(("-", "+", "*")) or len(text) > 100 or text.endswith((".", ";"))):
         return False
-    if match is None and text.startswith("Chỉ số"):
-        rest = text
     named = dimension_named(rest, framework.dimensions, framework.by_name) if len(rest) <= 160 else None
     short = len(rest) <= 120 and not rest.endswith((";",)) and (not rest.endswith(".") or len(rest) <= 80)
+    if match and match["letter"] and named is not None and named == state.dimension:
+        if rest.endswith((".", ";")):
+            return False  # "a) Thực hiện công khai, minh bạch các khoản thu, chi." is a task of it
+        return _sub_heading(rest, following, state, sub_names, always=True)  # "b) Về thủ tục hành chính nói chung"
     number = _number_of(match)
     if named is not None and short:
         dimension = None if named == GENERAL else named
-        _open_section(state, text, number, dimension)
+        _open_section(state, text, _section_number(state, number), dimension)
         state.collecting = state.collecting or state.part != "goals"
         state.sub_dimension = _law_and_order(rest, dimension, framework)
         return True
+    if state.collecting and match is None and short and DIMENSION_HEADING.match(text):
+        return _unrecognised(state, block, text, "", result)  # "Chỉ số nội dung 9: …" of no dimension of the year
     if not state.collecting or match is None:
         return False
     level_one = match["roman"] or (match["arabic"] and "." not in match["arabic"])
@@ -524,10 +567,27 @@ def _heading(block, following, state, framework, sub_names, result):
     if match["letter"] or not level_one:
         return _sub_heading(rest, following, state, sub_names)
     if short and not rest.endswith("."):
-        result.unrecognised.append(Heading(text, block.where))
-        _open_section(state, text, number, None)
-        return True
+        return _unrecognised(state, block, text, number, result)
     return False
+
+
+# A heading naming a dimension by its number, with or without the outline's own number.
+DIMENSION_HEADING = re.compile(r"^(?:Chỉ số(?: nội dung)?|Nội dung)\s+\d{1,2}\b", re.IGNORECASE)
+
+
+def _unrecognised(state, block, text, number, result):
+    """A heading that names no dimension of the year: shown for the coordinator to map, its
+    tasks kept under it (never made a task itself)."""
+    result.unrecognised.append(Heading(text, block.where))
+    _open_section(state, text, _section_number(state, number), None)
+    return True
+
+
+def _section_number(state, number):
+    """The heading's own number, or its place among the part's sections when it has none
+    ("Công khai, minh bạch" as the part's second heading is "2"), so tasks' numbers differ."""
+    state.ordinal += 1
+    return number or str(state.ordinal)
 
 
 def _number_of(match):
@@ -557,19 +617,22 @@ def _organisation_heading(text, rest, number, state):
     return True
 
 
-def _sub_heading(rest, following, state, sub_names):
+def _sub_heading(rest, following, state, sub_names, always=False):
     """a), b)… under a dimension: a sub-dimension when it names one, a structural heading
-    ("Nhiệm vụ cụ thể") or one over bullets; else the line is a task."""
+    ("Nhiệm vụ cụ thể"), one over bullets, or (`always`) one naming the dimension itself, which
+    ends the sub-dimension above; else the line is a task."""
     norm = normalise(rest)
     if state.dimension is not None:
         for pk, (dimension_id, _code, name) in sub_names.items():
             if dimension_id == state.dimension.pk and name and name in norm:
                 state.sub_dimension, state.bullet_agencies, state.last = pk, [], None
                 return True
-    if any(norm.startswith(phrase) for phrase in STRUCTURAL) or (
-        len(rest) <= 100 and not rest.endswith(".") and following.lstrip().startswith(("-", "+"))
+    if (
+        always
+        or any(norm.startswith(phrase) for phrase in STRUCTURAL)
+        or (len(rest) <= 100 and not rest.endswith(".") and following.lstrip().startswith(("-", "+")))
     ):
-        state.bullet_agencies, state.last = [], None
+        state.sub_dimension, state.bullet_agencies, state.last = None if always else state.sub_dimension, [], None
         return True
     return False
 
@@ -587,9 +650,24 @@ def _task_line(block, line, following, state):
         body = dash.group(1) if dash else numbered["rest"]
         _agency_bullet(state, block, line, body, following, _number_of(numbered) if numbered and not dash else "")
     elif state.last is not None:
-        state.last.values["title"] = f"{state.last.values['title']} {text}"  # the task goes on
+        _goes_on(state, text)
     else:
         _add_task(state, block, line, text, state.heading_agencies)
+
+
+def _goes_on(state, text):
+    """A line continuing the task above: its title grows, and its time and measure are read
+    again when the first line gave none ("…hoàn thành Quý IV/" then "2022.")."""
+    row = state.last
+    row.values["title"] = f"{row.values['title']} {text}"
+    if len(row.values["title"]) > MAX_BLOCK_CHARS:
+        return  # past any task's length (an error at the checks): not read again line after line
+    if not row.values["timeframe_text"]:
+        row.values |= _timeframe_in_text(row.values["title"], state.year)
+    if not row.values["measure"]:
+        measure, value, unit, comparator = _measure_in_text(row.values["title"])
+        row.values |= {"measure": measure, "measure_value": value, "measure_unit": unit}
+        row.measure_comparator = comparator
 
 
 def _agency_bullet(state, block, line, body, following, number):
@@ -627,37 +705,111 @@ def _add_task(state, block, line, title, leads, number=""):
         "supervisor": state.supervisor,
         "sub_dimension_id": state.sub_dimension,
         "due_date": None,
-        **_timeframe_in_text(title),
+        **_timeframe_in_text(title, state.year),
     }
+    measure, value, unit, comparator = _measure_in_text(title)
+    values |= {"measure": measure, "measure_value": value, "measure_unit": unit}
     row = ImportRow(
         line, state.dimension.pk if state.dimension else None, values, list(leads), _partners(title),
         block_leads=list(state.block_leads), block_coordinating=list(state.block_coordinating),
-        section=state.section, where=block.where,
+        section=state.section, where=block.where, measure_comparator=comparator,
     )  # fmt: skip
     state.last = row
     state.rows.append(row)
 
 
-def _timeframe_in_text(title):
-    """A narrative task's own words on its timing ("Thường xuyên…", "Định kỳ hàng quý…"), or none."""
-    norm = normalise(title)
-    periodic = re.search(r"dinh ky (?:hang quy|6 thang|hang nam|hang thang)", norm)
-    if periodic:
-        written = {"hang quy": "hàng quý", "6 thang": "6 tháng", "hang nam": "hàng năm", "hang thang": "hàng tháng"}
-        return {"timeframe_text": f"Định kỳ {written[periodic.group(0)[8:]]}", "timeframe_kind": "periodic"}
-    if "thuong xuyen" in norm:
-        return {"timeframe_text": "Thường xuyên", "timeframe_kind": "ongoing"}
-    return {"timeframe_text": "", "timeframe_kind": ""}
+def _measure_in_text(title):
+    """(measure, value, unit, comparator) of a narrative task: the clause (between ";") that
+    gives a figure with its unit ("tỷ lệ hồ sơ giải quyết đúng hạn đạt 98%", "01 lần/năm"),
+    kept whole; none when the text gives no figure."""
+    for clause in title.split(";"):
+        value, unit, comparator = _measure(clause)
+        if value is not None:
+            return clause.strip(" .-"), value, unit, comparator
+    return "", None, "", ""
+
+
+# "thời gian thực hiện: Quý II/2022", "thời hạn: …": the words after the label, to the clause's end.
+TIME_LABEL = re.compile(r"\b(?:thời gian(?: thực hiện| hoàn thành)?|thời hạn(?: hoàn thành)?)\s*:\s*([^;]{1,80})", re.IGNORECASE)
+# A deadline a task's text names: "hoàn thành Quý IV/2022", "trong Tháng 6/2022", "trước ngày 15/12/2026".
+# A bare "ngày 03/02/2017" dates a document cited, not the task: a day needs "trước".
+TIME_NAMED = re.compile(
+    r"(?:(?:hoàn thành|thực hiện)\s+)?(?:trong\s+|trước\s+|xong\s+)?(?:quý|tháng)\s+(?:IV|III|II|I|\d{1,2})\s*/\s*\d{4}"
+    r"|(?:hoàn thành\s+)?trước\s+ngày\s+\d{1,2}/\d{1,2}(?:/\d{4})?",
+    re.IGNORECASE,
+)
+PERIODIC = re.compile(r"\b(?:dinh ky|hang (?:quy|thang|nam)|moi (?:quy|nam))\b")
+# In a task's own sentence "định kỳ" alone describes ("lịch tiếp công dân định kỳ"), and so does
+# "hàng năm" inside a clause ("bảng giá đất hàng năm"): a period must follow "định kỳ", and a bare
+# "hằng năm" must open the task or one of its clauses ("…; hằng năm báo cáo…"; see _punctuated).
+PERIODIC_TEXT = re.compile(
+    r"\bdinh ky (?:(?:hang|moi) )?(?:quy|thang|nam|\d{1,2} thang)\b|(?:^|;\s?)(?:hang|moi) (?:quy|thang|nam)\b"
+)
+
+
+def _timeframe_in_text(title, year):
+    """A narrative task's own words on its timing, read as a table's timeframe is: after a label
+    ("thời gian: Quý II/2022"), a periodic phrase ("định kỳ hàng quý", "hằng năm"), a deadline
+    ("hoàn thành Quý IV/2022", "trước ngày 15/12/2026"), "thường xuyên"; or none (not stated)."""
+    labelled = TIME_LABEL.search(title)
+    periodic = PERIODIC_TEXT.search(_punctuated(title))
+    named = TIME_NAMED.search(title)
+    if labelled:
+        written = labelled.group(1).strip(" .")
+    elif periodic:
+        written = _periodic_words(title)
+    elif named:
+        written = named.group(0).strip(" .")
+        written = written[:1].upper() + written[1:]
+    elif "thuong xuyen" in normalise(title):
+        written = "Thường xuyên"
+    else:
+        return {"timeframe_text": "", "timeframe_kind": "", "due_date": None}
+    kind, due = _timeframe(written, year)
+    if due and int(due[:4]) < year:  # "Quý IV/2019" in a plan of 2020 cites the past: not the task's time
+        return {"timeframe_text": "", "timeframe_kind": "", "due_date": None}
+    return {"timeframe_text": written, "timeframe_kind": kind, "due_date": due}
+
+
+def _punctuated(text):
+    """Lower case without diacritics, each clause mark (, ; .) kept as " ; " (one normalise call)."""
+    return normalise(re.sub(r"[;,.]", " qqclauseqq ", text)).replace("qqclauseqq", ";")
+
+
+def _periodic_words(title):
+    """The periodic phrase as written ("Định kỳ hàng quý", "hằng năm"), up to the clause's end."""
+    found = re.search(
+        r"(?:định kỳ(?:\s+(?:hàng|hằng|mỗi))?|hàng|hằng|mỗi)\s+(?:quý|tháng|năm|\d{1,2} tháng)", title, re.IGNORECASE
+    )
+    written = found.group(0) if found else "Định kỳ"
+    return written[:1].upper() + written[1:]
 
 
 # --- the DANH MỤC table -----------------------------------------------------------------------
 
-KNOWN_COLUMNS = {name: spec.key for spec in COLUMNS for name in spec.names}
+# The Excel layout's column names, and the other wordings issued plans' tables use (normalised).
+# "Thời gian hoàn thành" is a timeframe as written here, not the Excel column of a due date.
+DOCUMENT_COLUMNS = {
+    "title": ("noi dung cong viec", "noi dung nhiem vu", "ten nhiem vu", "noi dung thuc hien", "nhiem vu cu the",
+              "nhiem vu giai phap cu the", "cac nhiem vu giai phap", "noi dung"),
+    "leads": ("co quan chu tri thuc hien", "don vi chu tri thuc hien", "co quan don vi chu tri", "chu tri thuc hien",
+              "co quan thuc hien", "don vi chu tri"),
+    "coordinating": ("co quan phoi hop thuc hien", "don vi phoi hop thuc hien", "co quan don vi phoi hop",
+                     "phoi hop thuc hien"),
+    "timeframe_text": ("thoi gian hoan thanh", "thoi han hoan thanh", "tien do thuc hien", "tien do hoan thanh",
+                       "thoi gian thuc hien hoan thanh"),
+    "expected_output": ("san pham dau ra", "ket qua dau ra", "san pham hoan thanh", "hinh thuc san pham"),
+    "measure": ("chi tieu ket qua", "chi tieu cu the"),
+}  # fmt: skip
+KNOWN_COLUMNS = {name: spec.key for spec in COLUMNS for name in spec.names} | {
+    name: key for key, names in DOCUMENT_COLUMNS.items() for name in names
+}
 
 
-def _table_rows(blocks, framework, year):
+def _table_rows(blocks, framework, year, unrecognised):
     """The task rows of every table whose header row names at least STT and the task column;
-    Roman section rows ("IX | Quản trị điện tử…") set the dimension of the rows below."""
+    Roman section rows ("IX | Quản trị điện tử…") set the dimension of the rows below; a
+    section row naming no dimension of the year is added to `unrecognised`, to map."""
     rows, columns, section, number, dimension = [], None, "", "", None
     for index, block in enumerate(blocks):
         if block.cells is None:
@@ -675,6 +827,8 @@ def _table_rows(blocks, framework, year):
         if heading and _only_heading(block.cells):
             section, number = _section_title(block.cells, cells), cells.get("number", "").strip().rstrip(".")
             dimension = named or None
+            if named is False:
+                unrecognised.append(Heading(section, block.where))
             continue
         if cells.get("title"):
             rows.append(_table_row(index + 1, block, cells, section, number, dimension, year))
@@ -747,6 +901,7 @@ def _measure(text):
     return value, unit, COMPARATORS.get((match["word"] or "").lower(), "=")
 
 
+FIRST_YEAR, LAST_YEAR = 2000, 2100  # a year written in a timeframe, past a slip ("Năm 20211")
 QUARTER_END = {"i": (3, 31), "ii": (6, 30), "iii": (9, 30), "iv": (12, 31)}
 
 
@@ -756,19 +911,25 @@ def _timeframe(text, year):
     norm = normalise(text)
     quarter = re.search(r"quy (iv|iii|ii|i)\b(?:\s*(?:nam\s*)?(\d{4}))?", norm)
     month = re.search(r"thang (\d{1,2})\b(?:\s*(?:nam\s*)?(\d{4}))?", norm)
+    day = re.search(r"ngày\s+(\d{1,2})/(\d{1,2})(?:/(\d{4}))?", text or "", re.IGNORECASE)
     try:  # "Quý IV/0000" names no day: the timeframe is then kept as written, not as a deadline
+        if day and not PERIODIC.search(norm):
+            return "deadline", datetime.date(int(day.group(3) or year), int(day.group(2)), int(day.group(1))).isoformat()
         if quarter:
             month_day = QUARTER_END[quarter.group(1)]
             return "deadline", datetime.date(int(quarter.group(2) or year), *month_day).isoformat()
-        if month and 1 <= int(month.group(1)) <= 12 and "dinh ky" not in norm:
+        if month and 1 <= int(month.group(1)) <= 12 and not PERIODIC.search(norm):
             when = datetime.date(int(month.group(2) or year), int(month.group(1)), 1)
             last = (when.replace(day=28) + datetime.timedelta(days=4)).replace(day=1) - datetime.timedelta(days=1)
             return "deadline", last.isoformat()
     except (ValueError, OverflowError):
         return "other", None
+    whole_year = re.fullmatch(r"(?:trong )?nam (\d{4})", norm)
+    if whole_year and FIRST_YEAR <= int(whole_year.group(1)) <= LAST_YEAR:
+        return "deadline", f"{whole_year.group(1)}-12-31"  # "Năm 2021": within the year
     if not norm:
         return "", None  # not stated
-    if "dinh ky" in norm:
+    if PERIODIC.search(norm):
         return "periodic", None
     if "thuong xuyen" in norm:
         return "ongoing", None
@@ -795,16 +956,41 @@ PERSON = re.compile(r"^(?:[A-ZĐÀ-Ỹ][a-zđà-ỹ]+\s){1,4}[A-ZĐÀ-Ỹ][a-zđ
 
 
 def _plan_data(blocks):
-    texts = [block.text.strip() for block in blocks if block.cells is None]
+    texts = [line for block in blocks for line in _lines_of(block)]
     head = texts[:60]
     data = PlanData(title=_title(texts), issuer=_issuer(head), goal=_goal(texts))
+    data.issuer_kind = _issuer_kind(data.issuer)
     data.document_number = next((m.group(1) for t in head if (m := NUMBER.search(t))), "")
     data.issue_date = next((_date(m) for t in head if (m := PLACE_DATE.match(t)) and len(t) < 90), None)
     data.signer_title, data.signer = _signature(texts)
     data.years = _years(data.title) or _years(" ".join(head[:20]))
-    baseline = next((m for t in texts if (m := re.search(r"so với kết quả.{0,40}?năm (\d{4})", t))), None)
-    data.baseline_year = int(baseline.group(1)) if baseline else None
+    data.baseline_year = _baseline_year(texts, data.years)
     return data
+
+
+# "so với kết quả PAPI năm 2018"; else an aim's "tăng 02 bậc so với năm 2021" (not the past's
+# "giảm 7 bậc so với năm 2017").
+BASELINE = re.compile(r"so với kết quả.{0,40}?năm (\d{4})")
+AIMED_BASELINE = re.compile(r"(?:phấn đấu|tăng)[^.;]{0,120}?so với năm (\d{4})", re.IGNORECASE)
+
+
+def _baseline_year(texts, years):
+    """The year the plan compares with: before its first ("so với năm 2025" under a programme's
+    aim for 2026 compares two of its own years)."""
+    first = years[0] if years else 10000
+    for pattern in (BASELINE, AIMED_BASELINE):
+        found = next((int(m.group(1)) for t in texts for m in pattern.finditer(t) if int(m.group(1)) < first), None)
+        if found:
+            return found
+    return None
+
+
+def _lines_of(block):
+    """A paragraph's text, or each line of a row's cells: the national header ("ỦY BAN NHÂN DÂN /
+    XÃ …" beside "CỘNG HÒA…", "Số: …" beside "…, ngày …") and the signature are tables in Word."""
+    if block.cells is None:
+        return [block.text.strip()] if block.text.strip() else []
+    return [line.strip() for cell in block.cells for line in cell.splitlines() if line.strip()]
 
 
 def _date(match):
@@ -814,26 +1000,72 @@ def _date(match):
         return None
 
 
+# The kinds of document a plan is issued as, by the word standing alone above its title.
+KINDS = {"ke hoach": "Kế hoạch", "chuong trinh": "Chương trình", "chuong trinh hanh dong": "Chương trình hành động"}
+
+
 def _title(texts):
-    """The line under "KẾ HOẠCH" (sentence case kept as written: "Kế hoạch thực hiện…")."""
+    """The line under "KẾ HOẠCH" or "CHƯƠNG TRÌNH" (sentence case kept as written: "Kế hoạch
+    thực hiện…")."""
     for index, text in enumerate(texts[:-1]):
-        if normalise(text) == "ke hoach":
+        kind = KINDS.get(normalise(text)) if len(text) <= 40 else None
+        if kind:
             line = texts[index + 1]
-            return f"KẾ HOẠCH {line}" if line.isupper() else f"Kế hoạch {line[:1].lower()}{line[1:]}"
+            return f"{kind.upper()} {line}" if line.isupper() else f"{kind} {line[:1].lower()}{line[1:]}"
     return ""
 
 
+DEPARTMENT_LINE = re.compile(r"^(?:SỞ|BAN|THANH TRA|CÔNG AN|VĂN PHÒNG|PHÒNG|BỘ CHỈ HUY)\s+\S")
+
+
 def _issuer(head):
+    return _department(head[:8]) or _committee(head)
+
+
+def _department(head):
+    """A department's plan heads its name under the committee's ("UBND TỈNH AN GIANG" / "SỞ TƯ
+    PHÁP"): "Sở Tư pháp tỉnh An Giang"."""
+    for above, text in zip(head, head[1:], strict=False):
+        if text.isupper() and DEPARTMENT_LINE.match(text) and ("NHÂN DÂN" in above or above.startswith("UBND")):
+            place = re.search(r"(TỈNH|THÀNH PHỐ|HUYỆN|QUẬN|THỊ XÃ)\s+(.+)$", above)
+            where = f" {place.group(1).lower()} {place.group(2).title()}" if place else ""
+            return f"{_agency_case(text)}{where}"
+    return ""
+
+
+def _agency_case(text):
+    """ "SỞ LAO ĐỘNG, THƯƠNG BINH VÀ XÃ HỘI" as names are written: "Sở Lao động, Thương binh và Xã hội"."""
+    words, cased, capital = text.lower().split(), [], True
+    for word in words:
+        cased.append(word[:1].upper() + word[1:] if capital else word)
+        capital = word in ("sở", "ban", "phòng", "và") or word.endswith(",") or (len(cased) == 1)
+    return " ".join(cased)
+
+
+ISSUER_KINDS = (
+    ("Ủy ban nhân dân tỉnh ", "province"), ("Ủy ban nhân dân huyện ", "district"), ("Ủy ban nhân dân quận ", "district"),
+    ("Ủy ban nhân dân thị xã ", "district"), ("Ủy ban nhân dân xã ", "commune"), ("Ủy ban nhân dân phường ", "commune"),
+    ("Ủy ban nhân dân thị trấn ", "commune"), ("Ủy ban nhân dân đặc khu ", "commune"),
+)  # fmt: skip
+
+
+def _issuer_kind(issuer):
+    if issuer and not issuer.startswith("Ủy ban nhân dân"):
+        return "department"
+    return next((kind for start, kind in ISSUER_KINDS if issuer.startswith(start)), "")
+
+
+def _committee(head):
     for index, text in enumerate(head):
         if re.match(r"^(?:ỦY|UỶ) BAN NHÂN DÂN\b", text) and text.isupper():
             place = text.split("NHÂN DÂN", 1)[1].strip()
             if (
                 not place
                 and index + 1 < len(head)
-                and re.match(r"^(TỈNH|THÀNH PHỐ|HUYỆN|QUẬN|THỊ XÃ|XÃ|PHƯỜNG)\b", head[index + 1])
+                and re.match(r"^(TỈNH|THÀNH PHỐ|HUYỆN|QUẬN|THỊ XÃ|THỊ TRẤN|XÃ|PHƯỜNG|ĐẶC KHU)\b", head[index + 1])
             ):
                 place = head[index + 1]
-            level = re.match(r"^(TỈNH|THÀNH PHỐ|HUYỆN|QUẬN|THỊ XÃ|XÃ|PHƯỜNG)\s+(.*)$", place)
+            level = re.match(r"^(TỈNH|THÀNH PHỐ|HUYỆN|QUẬN|THỊ XÃ|THỊ TRẤN|XÃ|PHƯỜNG|ĐẶC KHU)\s+(.*)$", place)
             if level:
                 return f"Ủy ban nhân dân {level.group(1).lower()} {level.group(2).title()}"
             return "Ủy ban nhân dân"
@@ -866,7 +1098,7 @@ def _years(text):
 def _goal(texts):
     """The paragraphs under "Mục tiêu chung", up to the next heading."""
     for index, text in enumerate(texts):
-        if normalise(NUMBERED.sub(r"\g<rest>", text)) == "muc tieu chung":
+        if len(text) <= 40 and normalise(NUMBERED.sub(r"\g<rest>", text)) == "muc tieu chung":
             goal = []
             for line in texts[index + 1 :]:
                 if NUMBERED.match(line) or _part_of(line) or MARKER.match(line):
@@ -877,14 +1109,15 @@ def _goal(texts):
 
 
 GROUPS = (("trung binh cao", 2), ("trung binh thap", 3), ("cao nhat", 1), ("thap nhat", 4))
-SCORE = re.compile(r"(?P<word>đạt|đat|trên|tối thiểu|ít nhất)?\s*(?P<value>\d{1,2}[,.]\d{1,2})\s*điểm", re.IGNORECASE)
+SCORE = re.compile(r"(?P<word>đạt(?: từ)?|đat|trên|tối thiểu|ít nhất|từ)?\s*(?P<value>\d{1,2}[,.]\d{1,2})\s*điểm", re.IGNORECASE)
 PERCENT = re.compile(
     r"(?P<word>đạt|trên|tối thiểu|ít nhất|từ)?\s*(?<![\d.,])(?P<value>\d{1,3}(?:[,.]\d{1,2})?)(?![\d])\s*%", re.IGNORECASE
 )
 
 
-def _targets(blocks, framework):
-    """The targets of the sentences that aim ("phấn đấu…", "mục tiêu…") outside the task lists."""
+def _targets(blocks, framework, years):
+    """The targets of the sentences outside the task lists that aim ("phấn đấu…", "mục tiêu…"),
+    and in the goals part those that open on their year ("Năm 2026: …", "Đến năm 2030, …")."""
     found, part = [], "other"
     for block in blocks:
         if block.cells is not None:
@@ -894,15 +1127,30 @@ def _targets(blocks, framework):
             continue
         for sentence in re.split(r"(?<=[.;])\s+", block.text):
             norm = normalise(sentence)
-            if re.search(r"phan dau|phan dau|muc tieu|chi tieu", norm):
-                found.extend(_sentence_targets(sentence, norm, block.where, framework))
+            if re.search(r"phan dau|muc tieu|chi tieu", norm) or (part == "goals" and YEAR_AIM.match(norm)):
+                found.extend(_sentence_targets(sentence, norm, block.where, framework, years))
     return found
 
 
-def _sentence_targets(sentence, norm, where, framework):
+# A goal's line opening on its year ("- Năm 2026: …", "Đến năm 2030, …"), normalised.
+YEAR_AIM = re.compile(r"^(?:den |vao |trong )?nam \d{4}\b")
+
+
+def _aimed_year(sentence, years):
+    """The year a sentence of a programme aims at ("Năm 2026:", "đến năm 2030", "vào năm
+    2027"), its baseline ("so với năm 2025") aside; None for a plan of one year."""
+    if not years or years[0] == years[1]:
+        return None
+    aimed = re.search(r"năm (\d{4})", re.sub(r"so với[^,;]{0,60}", "", sentence), re.IGNORECASE)
+    year = int(aimed.group(1)) if aimed else None
+    return year if year and years[0] <= year <= years[1] else None
+
+
+def _sentence_targets(sentence, norm, where, framework, years):
     named = dimension_named(sentence.split(":")[0], framework.dimensions, framework.by_name)
     number = named.number if named not in (None, GENERAL) else None
-    target = lambda kind, comparator, value: Target(number, None, kind, comparator, value, sentence.strip(), where)  # noqa: E731
+    year = _aimed_year(sentence, years)
+    target = lambda kind, comparator, value: Target(number, None, kind, comparator, value, sentence.strip(), where, year)  # noqa: E731
     found = []
     for match in SCORE.finditer(sentence):
         found.append(target("score", _comparator(match["word"]), match["value"].replace(".", ",")))
@@ -910,12 +1158,14 @@ def _sentence_targets(sentence, norm, where, framework):
     up = re.search(r"tăng (?:ít nhất |tối thiểu )?(\d{1,2}) bậc", sentence, re.IGNORECASE)
     if rank:
         found.append(target("rank", "≤", str(int(rank.group(1)))))
-    elif up:
+    if up:
         found.append(target("rank", "up", str(int(up.group(1)))))
-    elif "nhom" in norm:
-        group = next((g for name, g in GROUPS if name in norm), None)
-        if group:
-            found.append(target("group", "≤" if "tro len" in norm or group == 1 else "=", str(group)))
+    # "nhóm 20/63 tỉnh đạt điểm cao nhất" is a place; "vào top 20 và thuộc nhóm cao nhất" both.
+    in_group = "nhom" in norm and not (rank and rank.group(0).lower().startswith("nhóm"))
+    named = next(((name, g) for name, g in GROUPS if name in norm), None) if in_group else None
+    if named:  # "trở lên" of the group's own words ("đạt từ 43,5 điểm trở lên, thuộc nhóm trung bình cao": as stated)
+        name, group = named
+        found.append(target("group", "≤" if f"{name} tro len" in norm or group == 1 else "=", str(group)))
     for match in PERCENT.finditer(sentence):
         found.append(target("percent", _comparator(match["word"]), match["value"]))
     return found

@@ -152,19 +152,21 @@ SHORT_NAMES = {
 }
 GENERAL = "general"
 HEADING_START = re.compile(r"^([ivxlc]+ )?(chi so\b|" + "|".join(GENERAL_HEADINGS) + ")")
-DIMENSION_NUMBER = re.compile(r"chi so (?:noi dung )?(\d+)\b")
+# "Chỉ số (nội dung) 5" anywhere; "Nội dung 5" opening a heading (after its outline number, if any).
+DIMENSION_NUMBER = re.compile(r"chi so (?:noi dung )?(\d+)\b|^(?:[ivxlc]+ |\d+ )?noi dung (\d+)\b")
 
 
 def dimension_named(text, dimensions, by_name):
-    """What a heading's text names: a dimension of the year (by "Chỉ số (nội dung) N", its full
-    name or a short one, diacritics and case aside), GENERAL for the general-direction heading,
-    or None. Both importers (Excel rows, documents) read headings through here."""
+    """What a heading's text names: a dimension of the year (by "Chỉ số (nội dung) N" or a
+    heading's "Nội dung N", its full name or a short one, diacritics and case aside), GENERAL
+    for the general-direction heading, or None. Both importers (Excel rows, documents) read
+    headings through here."""
     norm = normalise(text)
     if any(norm.startswith(g) or f" {g}" in f" {norm}" for g in GENERAL_HEADINGS):
         return GENERAL
     match = DIMENSION_NUMBER.search(norm)
     if match:
-        return next((d for d in dimensions if d.number == int(match.group(1))), None)
+        return next((d for d in dimensions if d.number == int(match.group(1) or match.group(2))), None)
     for name, dimension in by_name.items():
         if name and name in norm:
             return dimension

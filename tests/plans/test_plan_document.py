@@ -335,8 +335,8 @@ def test_targets_as_written(framework):
     )
     targets = parse_document(blocks_from_text(text), framework, 2020).targets
     assert [(t.dimension_number, t.kind, t.comparator, t.value) for t in targets] == [
-        (None, "percent", ">", "90"), (None, "rank", "≤", "30"), (3, "score", ">", "5,2"),
-    ]  # fmt: skip
+        (None, "percent", ">", "90"), (None, "rank", "≤", "30"), (None, "rank", "up", "1"), (3, "score", ">", "5,2"),
+    ]  # fmt: skip  # both aims of one sentence are kept: a rise of a place, and the top 30
     assert targets[0].text == "- Phấn đấu tỷ lệ hài lòng trên 90 %." and targets[0].where == "dòng 2"
 
 

@@ -7,7 +7,7 @@ from django.db import transaction
 
 from indicators.models import Province
 from plans import document_import, plan_document, plan_import
-from plans.models import Plan
+from plans.models import Agency, Plan
 
 
 class DryRun(Exception):
@@ -56,7 +56,7 @@ class Command(BaseCommand):
         year = year or (data.years[0] if data.years else None)
         if year is None:
             raise CommandError("The document does not say its year: give --year.")
-        plan = self._plan(unit, year, data)
+        plan = self._plan(unit, year, data, dry_run)
         try:
             rows, preview = document_import.document_preview(plan, blocks)
         except plan_import.PlanImportError as error:
@@ -101,8 +101,9 @@ class Command(BaseCommand):
         except plan_document.DocumentError as error:
             raise CommandError(str(error)) from None
 
-    def _plan(self, unit, year, data):
-        """The unit's plan with the document's number, or a new one from the document."""
+    def _plan(self, unit, year, data, dry_run=False):
+        """The unit's plan with the document's number, or a new one from the document, issued
+        by whom the document says (a district's, a commune's or a department's plan is theirs)."""
         if not data.document_number:
             raise CommandError("The document does not give its number (số, ký hiệu).")
         plan = Plan.objects.filter(province=unit, document_number=data.document_number).first()
@@ -117,12 +118,31 @@ class Command(BaseCommand):
             baseline_year=data.baseline_year if data.baseline_year and data.baseline_year < year else year - 1,
             status=Plan.Status.DRAFT,
         )
+        plan.issuer_kind, plan.issuing_agency = self._issuer(unit, data, dry_run)
         try:
             plan.full_clean(exclude=["issue_date"])
         except ValidationError as error:
             raise CommandError("; ".join(f"{field}: {' '.join(m)}" for field, m in error.message_dict.items())) from None
         plan.save()
         return plan
+
+    def _issuer(self, unit, data, dry_run):
+        """(Plan.IssuerKind, issuing agency) the document names: a plan not the province
+        committee's is issued by one of the unit's agencies, found by its name."""
+        kind = data.issuer_kind
+        if not kind and data.issuer:  # "Ủy ban nhân dân thành phố X": the unit itself, or one of its cities
+            kind = "province" if plan_import.normalise(unit.name) in plan_import.normalise(data.issuer) else "district"
+        if kind in ("", Plan.IssuerKind.PROVINCE):
+            return Plan.IssuerKind.PROVINCE, None
+        key = plan_import.directory(unit).get(plan_import.normalise(data.issuer), "")
+        agency = Agency.objects.filter(pk=key.split(":")[1]).first() if key.startswith("agency:") else None
+        if agency is not None:
+            return kind, agency
+        message = f"The document is issued by “{data.issuer}”, which is no agency of {unit}: add it first."
+        if not dry_run:
+            raise CommandError(message)
+        self.stderr.write(f"{message} (Previewed as the province's plan.)")
+        return Plan.IssuerKind.PROVINCE, None
 
     def _sections(self, given):
         sections = {}
