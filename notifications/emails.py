@@ -7,11 +7,15 @@ e-mail after that, or for the nightly run (the reminders' signal, notifications/
 The deadline kinds are never e-mailed here: the reminder e-mail is theirs.
 
 A background task (django-tasks, as accounts.services.send_link_emails), queued on commit; it
-takes user ids, reads a fixed number of queries and sends one message per user. It claims what it
-sends before sending (claim), so two runs at once never send a notification twice.
+takes user ids, reads a fixed number of queries and sends one message per user, marking its
+notifications e-mailed as it goes. It claims what it
+sends before sending (claim), so two runs at once never send a notification twice; a claim lasts
+CLAIM_LEASE, so what a run that died before sending had claimed is sent by a later one, and a
+message refused (one bad address) is given back without holding up the others.
 """
 
 import datetime
+import logging
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -26,7 +30,11 @@ from django.utils.translation import ngettext
 
 from .models import Notification, NotificationSettings
 
+logger = logging.getLogger(__name__)
+
 EMAIL_EVERY = datetime.timedelta(hours=1)
+# Longer than a run takes to send its messages; a claim older than this was a run that died.
+CLAIM_LEASE = datetime.timedelta(minutes=15)
 EMAIL_LINES = 30  # a longer list says how many more there are
 
 
@@ -40,16 +48,18 @@ def pending(now, user_ids=None):
     """Notifications to e-mail now: unread, not yet e-mailed, to active users with an address who
     keep e-mail on and were not e-mailed within EMAIL_EVERY."""
     held = NotificationSettings.objects.filter(Q(email=False) | Q(last_emailed_at__gt=now - EMAIL_EVERY)).values("user_id")
-    waiting = Notification.objects.filter(emailed_at=None, read_at=None, recipient__is_active=True).exclude(recipient__email="")
+    waiting = Notification.objects.filter(
+        Q(email_claimed_until=None) | Q(email_claimed_until__lt=now), emailed_at=None, read_at=None, recipient__is_active=True
+    ).exclude(recipient__email="")
     if user_ids is not None:
         waiting = waiting.filter(recipient_id__in=list(user_ids))
     return waiting.exclude(recipient_id__in=held).select_related("recipient").order_by("recipient_id", "created_at", "pk")
 
 
 def claim(now, user_ids=None):
-    """{user: [notifications]} to e-mail now, in one transaction before any is sent: each marked
-    e-mailed (emailed_at = now) and its user's last e-mail set to now. Two runs at once (an
-    event's task, the nightly run) never claim, hence never send, the same notification.
+    """{user: [notifications]} to e-mail now, in one transaction before any is sent: each claimed
+    for CLAIM_LEASE and its user's last e-mail set to now. Two runs at once (an event's task, the
+    nightly run) never claim, hence never send, the same notification.
     PostgreSQL: rows another run holds are skipped (skip_locked), its committed claim is seen;
     SQLite: transactions write one at a time."""
     with transaction.atomic():
@@ -57,7 +67,7 @@ def claim(now, user_ids=None):
         by_user = {}
         for notification in claimed:
             by_user.setdefault(notification.recipient, []).append(notification)
-        Notification.objects.filter(pk__in=[n.pk for n in claimed], emailed_at=None).update(emailed_at=now)
+        Notification.objects.filter(pk__in=[n.pk for n in claimed]).update(email_claimed_until=now + CLAIM_LEASE)
         NotificationSettings.objects.bulk_create(
             [NotificationSettings(user_id=user.pk, last_emailed_at=now) for user in by_user],
             update_conflicts=True,
@@ -67,24 +77,27 @@ def claim(now, user_ids=None):
     return by_user
 
 
-def release(notifications, now):
+def release(notifications):
     """Give back notifications claimed whose e-mail was not sent: a later run sends them (after
     EMAIL_EVERY, as any e-mail to that user)."""
-    Notification.objects.filter(pk__in=[n.pk for n in notifications], emailed_at=now).update(emailed_at=None)
+    Notification.objects.filter(pk__in=[n.pk for n in notifications], emailed_at=None).update(email_claimed_until=None)
 
 
 def deliver(user_ids=None, now=None):
+    """Send each user's claimed notifications in one message; returns how many were sent. A
+    message refused is logged and given back; the others go."""
     now = now or timezone.now()
-    by_user = claim(now, user_ids)
     sent = 0
-    try:
-        with translation.override(settings.LANGUAGE_CODE):
-            for user, notifications in by_user.items():
+    with translation.override(settings.LANGUAGE_CODE):
+        for user, notifications in claim(now, user_ids).items():
+            try:
                 _message(user, notifications).send()
-                sent += 1
-    finally:
-        # A message that failed, and those after it, are given back.
-        release([n for notifications in list(by_user.values())[sent:] for n in notifications], now)
+            except Exception:
+                logger.exception("Notification e-mail to user %s not sent; given back for a later run.", user.pk)
+                release(notifications)
+                continue
+            Notification.objects.filter(pk__in=[n.pk for n in notifications]).update(emailed_at=now, email_claimed_until=None)
+            sent += 1
     return sent
 
 

@@ -47,6 +47,9 @@ class Notification(models.Model):
     created_at = models.DateTimeField(_("tạo lúc"), default=timezone.now)
     read_at = models.DateTimeField(_("đọc lúc"), null=True, blank=True)
     emailed_at = models.DateTimeField(_("gửi thư lúc"), null=True, blank=True)
+    # Claimed by a run that is e-mailing it until then (notifications.emails.claim): a run that died
+    # before sending leaves it to a later run once this has passed, instead of losing it.
+    email_claimed_until = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("thông báo")

@@ -4,6 +4,7 @@ all that waited, never the deadline kinds (the reminder is their e-mail)."""
 import datetime
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core import mail
 from django.core.mail import EmailMessage
 from django.utils import timezone
@@ -146,8 +147,36 @@ def test_a_message_that_fails_goes_back_to_wait_for_the_next_run(addressed, monk
 
     with monkeypatch.context() as patched:
         patched.setattr(EmailMessage, "send", refused)
-        with pytest.raises(ConnectionRefusedError):
-            emails.deliver()
+        assert emails.deliver() == 0  # logged, not raised: the other users' messages still go
     assert Notification.objects.filter(recipient=reader, emailed_at=None).exists()
     later = timezone.now() + emails.EMAIL_EVERY + datetime.timedelta(minutes=1)
     assert emails.deliver(now=later) == 1 and len(mail.outbox) == 1  # with the next hour's
+
+
+def test_one_refused_address_holds_up_no_one_else(addressed, monkeypatch):
+    users = [addressed["lead_reporter"], *(get_user_model().objects.create(username=f"u{i}", email=f"u{i}@example.gov.vn")
+                                           for i in range(2))]  # fmt: skip
+    for user in users:
+        Notification.objects.create(recipient=user, kind=Kind.COMMENT, text="Ý kiến mới", link="/")
+    refused = users[1].email
+    send = EmailMessage.send
+
+    def bounce(message, fail_silently=False):
+        if refused in message.to:
+            raise OSError("550 mailbox unavailable")
+        return send(message, fail_silently)
+
+    monkeypatch.setattr(EmailMessage, "send", bounce)
+    assert emails.deliver() == 2
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(u.email for u in users if u.email != refused)
+    assert list(Notification.objects.filter(emailed_at=None).values_list("recipient", flat=True)) == [users[1].pk]
+
+
+def test_what_a_run_that_died_had_claimed_is_sent_by_a_later_run(addressed):
+    reader = addressed["lead_reporter"]
+    Notification.objects.create(recipient=reader, kind=Kind.COMMENT, text="Ý kiến mới", link="/")
+    now = timezone.now()
+    assert emails.claim(now)  # … and the run is killed before it sends
+    assert emails.deliver(now=now + datetime.timedelta(minutes=5)) == 0  # still claimed
+    later = now + max(emails.CLAIM_LEASE, emails.EMAIL_EVERY) + datetime.timedelta(minutes=1)
+    assert emails.deliver(now=later) == 1 and len(mail.outbox) == 1
