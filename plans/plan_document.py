@@ -138,20 +138,46 @@ def read_blocks(content, filename=""):
 
 
 def blocks_from_text(text):
-    """Pasted text: a block per line, lines broken mid-sentence joined; a line of cells parted
-    by tabs (a Word table copied and pasted) is a table row."""
+    """Pasted text: a block per line, lines broken mid-sentence joined. Word puts a tab after a
+    list's number or bullet ("1.\tRà soát…", "-\tSở Nội vụ…"): that tab becomes a space before
+    anything else. A line of three cells or more parted by tabs (a Word table copied and pasted)
+    is a table row, and so is a line of two once a DANH MỤC header row has been seen (a section
+    row "I\tChỉ số 1…"), up to the next heading or list line, or above the first part and from
+    "Nơi nhận" on (the national header and the signature, tables in Word); any other tab is a
+    space: "Sở Y tế:\tTổ chức…" in the tasks is no row to drop. At most
+    MAX_CELLS cells a row: the rest joins the last, so a hostile line costs no more than a row."""
     lines = [(line, _("dòng %(line)s") % {"line": n}) for n, line in enumerate((text or "").splitlines(), 1)]
     if len(lines) > MAX_BLOCKS:
         raise DocumentError(_("Tài liệu dài quá %(count)s đoạn.") % {"count": MAX_BLOCKS})
-    blocks, prose = [], []
+    blocks, prose, in_table, zone = [], [], False, "head"  # zone: head, body (from the first part), end
     for line, where in lines:
-        if line.count("\t") and len([cell for cell in line.split("\t") if cell.strip()]) >= 2:
+        cells = line.split("\t", MAX_CELLS - 1) if "\t" in line else []
+        filled = sum(1 for cell in cells if cell.strip())
+        if not (in_table and filled >= 2):
+            line = TAB_MARKER.sub(r"\g<marker> ", line)
+            cells = line.split("\t", MAX_CELLS - 1) if "\t" in line else []
+            filled = sum(1 for cell in cells if cell.strip())
+        flat = " ".join(line.split())
+        if zone == "head" and len(flat) <= 90 and _part_of(flat):
+            zone = "body"
+        elif END.match(flat):
+            zone = "end"
+        if filled >= 3 or (filled == 2 and (in_table or zone != "body")):
             blocks += _join_lines(prose)
             prose = []
-            blocks.append(Block(line, where, [_repair(" ".join(cell.split())) for cell in line.split("\t")]))
-        else:
-            prose.append((line, where))
+            cells = [_repair(" ".join(cell.split())) for cell in cells]
+            in_table = in_table or (_may_head(cells) and _columns_of(cells) is not None)
+            blocks.append(Block(line, where, cells))
+            continue
+        if in_table and flat and "\t" not in line:
+            in_table = not (MARKER.match(flat) or END.match(flat) or _part_of(flat))
+        prose.append((line.replace("\t", " "), where))
     return _bounded(blocks + _join_lines(prose))
+
+
+MAX_CELLS = 40  # a plan's table has about ten columns
+# A list's number or bullet and the tab Word puts after it: "1.\t", "1.2.\t", "a)\t", "II.\t", "-\t", "+\t".
+TAB_MARKER = re.compile(r"^(?P<marker>\s*(?:\d{1,3}(?:\.\d{1,3})*[.)]?|[IVXLC]{1,6}[.)]?|[a-zđ][.)]|[-+*•–]))[ ]*\t+[ \t]*")
 
 
 def _bounded(blocks):
@@ -814,7 +840,7 @@ def _table_rows(blocks, framework, year, unrecognised):
     for index, block in enumerate(blocks):
         if block.cells is None:
             continue
-        found = _columns_of(block.cells)
+        found = _columns_of(block.cells) if _may_head(block.cells) else None
         if found:
             columns, section, number, dimension = found, "", "", None
             continue
@@ -836,13 +862,24 @@ def _table_rows(blocks, framework, year, unrecognised):
 
 
 def _columns_of(cells):
-    """{column key: index} of a header row, or None."""
+    """{column key: index} of a header row, or None. One normalise call for the whole row (its
+    cells parted by a word normalise keeps), not one a cell: a row is read in one pass."""
+    names = normalise(" qqcellqq ".join(cell if len(cell) <= MAX_HEADING_CHARS else "" for cell in cells))
     found = {}
-    for i, cell in enumerate(cells):
-        key = KNOWN_COLUMNS.get(normalise(cell))
+    for i, name in enumerate(names.split("qqcellqq")):
+        key = KNOWN_COLUMNS.get(name.strip())
         if key and key not in found:
             found[key] = i
     return found if "number" in found and "title" in found else None
+
+
+MAX_HEADING_CHARS = 80  # a column's heading is a few words
+
+
+def _may_head(cells):
+    """Whether a row may be a header row, without normalising it: its number column ("STT",
+    "TT", "Số thứ tự") is a short cell starting with S or T."""
+    return any(0 < len(cell) <= 12 and cell[0] in "SsTt" for cell in (cell.strip() for cell in cells))
 
 
 def _only_heading(cells):
@@ -905,13 +942,36 @@ FIRST_YEAR, LAST_YEAR = 2000, 2100  # a year written in a timeframe, past a slip
 QUARTER_END = {"i": (3, 31), "ii": (6, 30), "iii": (9, 30), "iv": (12, 31)}
 
 
+# A document cited with its date ("Quyết định số 123/QĐ-UBND ngày 05/01/2021", "… ngày 05 tháng 01
+# năm 2021"): its date is the document's, not the task's. Lengths bounded: no backtracking.
+CITED_DATE = re.compile(
+    r"(?<![\d/])\d{1,6}[A-Za-zĐđ]?/(?=[\w./-]{0,30}[A-Za-zĐđ])[\w./-]{1,30}[\s,]{0,3}ngày\s{1,3}\d{1,2}"
+    r"(?:\s?/\s?\d{1,2}(?:\s?/\s?\d{4})?|\s{1,3}tháng\s{1,3}\d{1,2}(?:\s{1,3}năm\s{1,3}\d{4})?)",
+    re.IGNORECASE,
+)
+# The words before a range's end or a deadline ("từ ngày 01/3 đến ngày 30/9", "chậm nhất ngày 15/12").
+RANGE_END = re.compile(r"(?:đến|tới|trước|chậm nhất(?: là)?)[\s:,]{0,3}$", re.IGNORECASE)
+RANGE_END_NORM = re.compile(r"(?:den|toi|truoc|cham nhat(?: la)?)\s?$")
+
+
+def _end_of_range(matches, text, end):
+    """The match a deadline is read from: the first after "đến", "trước", "chậm nhất"; else the first."""
+    first = None
+    for match in matches:
+        if end.search(text[max(0, match.start() - 20) : match.start()]):
+            return match
+        first = first or match
+    return first
+
+
 def _timeframe(text, year):
     """(kind, due date) of a timeframe as written: "Quý IV/2020" and "Tháng 12" are
     deadlines, "Thường xuyên" ongoing, "định kỳ" periodic, other wording kept as it is."""
+    text = CITED_DATE.sub(" ", text or "")
     norm = normalise(text)
-    quarter = re.search(r"quy (iv|iii|ii|i)\b(?:\s*(?:nam\s*)?(\d{4}))?", norm)
-    month = re.search(r"thang (\d{1,2})\b(?:\s*(?:nam\s*)?(\d{4}))?", norm)
-    day = re.search(r"ngày\s+(\d{1,2})/(\d{1,2})(?:/(\d{4}))?", text or "", re.IGNORECASE)
+    quarter = _end_of_range(re.finditer(r"quy (iv|iii|ii|i)\b(?:\s*(?:nam\s*)?(\d{4}))?", norm), norm, RANGE_END_NORM)
+    month = _end_of_range(re.finditer(r"thang (\d{1,2})\b(?:\s*(?:nam\s*)?(\d{4}))?", norm), norm, RANGE_END_NORM)
+    day = _end_of_range(re.finditer(r"ngày\s+(\d{1,2})/(\d{1,2})(?:/(\d{4}))?", text, re.IGNORECASE), text, RANGE_END)
     try:  # "Quý IV/0000" names no day: the timeframe is then kept as written, not as a deadline
         if day and not PERIODIC.search(norm):
             return "deadline", datetime.date(int(day.group(3) or year), int(day.group(2)), int(day.group(1))).isoformat()
@@ -955,34 +1015,53 @@ SIGNATURE_TITLE = re.compile(r"KT\.\s*CHỦ TỊCH|Q\.\s*CHỦ TỊCH|PHÓ CHỦ
 PERSON = re.compile(r"^(?:[A-ZĐÀ-Ỹ][a-zđà-ỹ]+\s){1,4}[A-ZĐÀ-Ỹ][a-zđà-ỹ]+$")
 
 
+MAX_START_LINES = 1500  # the header and the goals part stand within a plan's first pages
+
+
 def _plan_data(blocks):
     texts = [line for block in blocks for line in _lines_of(block)]
-    head = texts[:60]
-    data = PlanData(title=_title(texts), issuer=_issuer(head), goal=_goal(texts))
+    head, start = texts[:60], texts[:MAX_START_LINES]  # a hostile paste is long: each line is read once at most
+    data = PlanData(title=_title(start), issuer=_issuer(head), goal=_goal(start))
     data.issuer_kind = _issuer_kind(data.issuer)
     data.document_number = next((m.group(1) for t in head if (m := NUMBER.search(t))), "")
     data.issue_date = next((_date(m) for t in head if (m := PLACE_DATE.match(t)) and len(t) < 90), None)
     data.signer_title, data.signer = _signature(texts)
     data.years = _years(data.title) or _years(" ".join(head[:20]))
-    data.baseline_year = _baseline_year(texts, data.years)
+    data.baseline_year = _baseline_year(start, data.years)
     return data
 
 
 # "so với kết quả PAPI năm 2018"; else an aim's "tăng 02 bậc so với năm 2021" (not the past's
 # "giảm 7 bậc so với năm 2017").
 BASELINE = re.compile(r"so với kết quả.{0,40}?năm (\d{4})")
-AIMED_BASELINE = re.compile(r"(?:phấn đấu|tăng)[^.;]{0,120}?so với năm (\d{4})", re.IGNORECASE)
+# "tăng … so với năm" is an aim in the goals part only: elsewhere it tells the past ("Kết quả năm
+# 2020 … tăng 05 bậc so với năm 2019").
+AIMED_BASELINE = re.compile(r"(?:phấn đấu|mục tiêu)[^.;]{0,120}?so với năm (\d{4})", re.IGNORECASE)
+GOALS_BASELINE = re.compile(r"tăng[^.;]{0,120}?so với năm (\d{4})", re.IGNORECASE)
 
 
 def _baseline_year(texts, years):
     """The year the plan compares with: before its first ("so với năm 2025" under a programme's
     aim for 2026 compares two of its own years)."""
     first = years[0] if years else 10000
-    for pattern in (BASELINE, AIMED_BASELINE):
-        found = next((int(m.group(1)) for t in texts for m in pattern.finditer(t) if int(m.group(1)) < first), None)
+    goals = _goals_part(texts)
+    for pattern, lines in ((BASELINE, texts), (AIMED_BASELINE, texts), (GOALS_BASELINE, goals)):
+        found = next((int(m.group(1)) for t in lines for m in pattern.finditer(t) if int(m.group(1)) < first), None)
         if found:
             return found
     return None
+
+
+def _goals_part(texts):
+    """The lines of the goals part ("I. MỤC ĐÍCH, YÊU CẦU, MỤC TIÊU"), up to the next part."""
+    lines, inside = [], False
+    for text in texts:
+        part = _part_of(text)
+        if part:
+            inside = part[0] == "goals"
+        elif inside:
+            lines.append(text)
+    return lines
 
 
 def _lines_of(block):

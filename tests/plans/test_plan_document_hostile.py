@@ -193,3 +193,25 @@ def test_the_province_page_shows_the_provinces_own_targets_only(an_giang_plan, v
     Target.objects.create(plan=local, dimension=Dimension.objects.for_year(2020).get(number=1), target_score=Decimal("9"))
     assert not visible_targets(viewer, an_giang_plan.province).filter(plan=local).exists()
     assert Framework.of(2020).dimensions and directory(an_giang_plan.province)
+
+
+PASTED_HEAD = (
+    "KẾ HOẠCH\nNâng cao Chỉ số PAPI năm 2021\nII. NHIỆM VỤ\n1. Chỉ số 1: Tham gia\n- Sở Nội vụ tăng cường tuyên truyền.\n"
+)
+
+
+@pytest.mark.parametrize(
+    "pasted",
+    ["a\t" * 149000, "\n".join(["x\tx\tx\tx\tx\tx\tx"] * 18700), "\n".join(["STT\tNội dung\tx\tx"] * 17000)],
+    ids=["one-line-of-149k-cells", "18700-short-rows", "17000-header-rows"],
+)
+def test_a_paste_of_many_tab_cells_is_read_in_one_pass(pasted):
+    """A row keeps at most MAX_CELLS cells (the rest joins the last); a header row is normalised
+    once; the plan's data is read from the document's start. Before, 17-40 s each."""
+    text = PASTED_HEAD + pasted
+    assert len(text) <= 300000
+    with at_most(10):
+        blocks = plan_document.blocks_from_text(text)
+        document = plan_document.parse_document(blocks, Framework.of(2021), 2021)
+    assert all(len(block.cells) <= plan_document.MAX_CELLS for block in blocks if block.cells is not None)
+    assert [row.values["title"] for row in document.rows] == ["Sở Nội vụ tăng cường tuyên truyền."]

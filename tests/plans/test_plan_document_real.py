@@ -8,6 +8,7 @@ names and none it does not, timeframes, measures and targets as written."""
 import datetime
 import io
 import json
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -405,3 +406,95 @@ def test_a_table_pasted_from_word_reads_as_a_table():
     ]  # fmt: skip
     assert table[0].leads == ["Sở Nội vụ"] and table[0].values["expected_output"] == "Hội nghị tập huấn"
     assert [h.text for h in document.unrecognised] == ["Các nhiệm vụ khác"]
+
+
+# --- text pasted from Word: a tab after each list number or bullet ----------------------------
+
+# "1. Rà soát…" as Word's list pastes it: "1.\tRà soát…"; "- Sở…", "+ …", "a) …", "II. …" likewise.
+LIST_MARKER = re.compile(r"(?m)^(\d+(?:\.\d+)*\.|[a-zđ]\)|[IVX]+\.|[-+])[ ]+")
+
+
+def _tasks(text, year):
+    rows = parse_document(blocks_from_text(text), Framework.of(year), year).rows
+    return [(r.values["number"], r.values["title"], r.dimension_id, r.leads, r.values["due_date"]) for r in rows]
+
+
+@pytest.mark.parametrize(
+    "name, year, count",
+    [("an_giang_179_kh_ubnd.txt", 2020, 81), (COMMUNE, 2026, 17), ("huyen_cu_jut_2022_kh_ubnd.txt", 2022, 17)],
+)
+def test_a_list_pasted_from_word_with_a_tab_after_each_marker_reads_as_without(name, year, count):
+    text = _text(name)
+    tabbed = LIST_MARKER.sub(lambda m: f"{m.group(1)}\t", text)
+    assert tabbed.count("\t") > 10
+    plain = _tasks(text, year)
+    assert len(plain) == count and _tasks(tabbed, year) == plain
+
+
+def test_two_cells_parted_by_a_tab_outside_a_table_are_prose():
+    """ "Sở Y tế:\tTổ chức…" is no table row without a DANH MỤC header above it: nothing is dropped."""
+    text = "II. NHIỆM VỤ\n1. Chỉ số 1: Tham gia của người dân ở cấp cơ sở\n- Sở Nội vụ:\tTổ chức tập huấn.\n"
+    (row,) = parse_document(blocks_from_text(text), Framework.of(2021), 2021).rows
+    assert (row.values["title"], row.leads) == ("Tổ chức tập huấn.", ["Sở Nội vụ"])
+
+
+# --- a timeframe's deadline: a range's end, not a cited document's date ------------------------
+
+
+@pytest.mark.parametrize(
+    "written, due",
+    [
+        ("Từ ngày 01/3 đến ngày 30/9/2021", "2021-09-30"),
+        ("từ tháng 3 đến tháng 9/2021", "2021-09-30"),
+        ("Từ Quý I đến Quý III/2021", "2021-09-30"),
+        ("Bắt đầu ngày 01/02/2021, chậm nhất ngày 15/12/2021", "2021-12-15"),
+        ("Theo Quyết định số 123/QĐ-UBND ngày 05/01/2021", None),
+        ("Theo Kế hoạch 45/KH-UBND ngày 05 tháng 01 năm 2021", None),
+        ("Theo Quyết định số 123/QĐ-UBND ngày 05/01/2021, hoàn thành trước ngày 30/6/2021", "2021-06-30"),
+    ],
+)
+def test_a_timeframes_deadline_is_its_ranges_end_not_a_cited_documents_date(written, due):
+    header = "| TT | Nội dung công việc | Cơ quan chủ trì | Cơ quan phối hợp | Thời gian hoàn thành | Sản phẩm"
+    row = f"| 1 | Tổ chức tập huấn | Sở Nội vụ |  | {written} | Hội nghị"
+    text = "\n".join([header, "| I | Chỉ số nội dung 1: Tham gia của người dân ở cấp cơ sở", row])
+    (task,) = parse_document(read_blocks(_table_docx(text), "x.docx"), Framework.of(2021), 2021).rows
+    assert (task.values["timeframe_text"], task.values["due_date"]) == (written, due)
+
+
+def test_a_narrative_tasks_time_range_is_due_at_its_end():
+    text = (
+        "II. NHIỆM VỤ\n1. Chỉ số 1: Tham gia của người dân ở cấp cơ sở\n"
+        "- Sở Nội vụ tổ chức tập huấn cho cán bộ cấp xã; thời gian: từ ngày 01/3 đến ngày 30/9/2021.\n"
+    )
+    (row,) = parse_document(blocks_from_text(text), Framework.of(2021), 2021).rows
+    assert (row.values["timeframe_kind"], row.values["due_date"]) == ("deadline", "2021-09-30")
+
+
+# --- the baseline year: an aim's, not a past result's -----------------------------------------
+
+
+def test_a_past_results_rise_is_no_baseline():
+    """ "tăng 05 bậc so với năm 2019" tells the past outside the goals part; inside it, an aim."""
+    head = "KẾ HOẠCH\nNâng cao Chỉ số PAPI năm 2021\nI. TÌNH HÌNH\n"
+    past = "Kết quả Chỉ số PAPI năm 2020 của tỉnh đạt 43,12 điểm, xếp hạng 20/63, tăng 05 bậc so với năm 2019.\n"
+    goals = "II. MỤC TIÊU\n- Chỉ số PAPI năm 2021 tăng ít nhất 01 bậc so với năm 2020.\n"
+    tasks = "III. NHIỆM VỤ\n1. Chỉ số 1: Tham gia của người dân ở cấp cơ sở\n- Sở Nội vụ tăng cường tuyên truyền.\n"
+    read = lambda text: parse_document(blocks_from_text(text), Framework.of(2021), 2021).data  # noqa: E731
+    assert (read(head + past + tasks).years, read(head + past + tasks).baseline_year) == ((2021, 2021), None)
+    assert read(head + past + goals + tasks).baseline_year == 2020
+
+
+def test_a_pasted_header_and_signature_of_two_cells_still_give_the_plans_data():
+    """Word's header and signature tables, pasted, are lines of two cells: still read as rows."""
+    lines = _text(COMMUNE).splitlines()
+    assert lines[-6:] == ["Nơi nhận:", "- UBND tỉnh;", "- Lưu: VT.", "TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH", "Nguyễn Văn Bình"]
+    header = ["ỦY BAN NHÂN DÂN\tCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "XÃ MỸ HÒA HƯNG\tĐộc lập - Tự do - Hạnh phúc",
+              "Số: 27/KH-UBND\tMỹ Hòa Hưng, ngày 05 tháng 02 năm 2026"]  # fmt: skip
+    signature = ["Nơi nhận:\tTM. ỦY BAN NHÂN DÂN", "- UBND tỉnh;\tCHỦ TỊCH", "- Lưu: VT.", "\tNguyễn Văn Bình"]
+    pasted = "\n".join(header + lines[6:-6] + signature)
+    document = parse_document(blocks_from_text(pasted), Framework.of(2026), 2026)
+    data = document.data
+    assert (data.document_number, data.issue_date, data.signer, data.signer_title) == (
+        "27/KH-UBND", datetime.date(2026, 2, 5), "Nguyễn Văn Bình", "CHỦ TỊCH",
+    )  # fmt: skip
+    assert len(document.rows) == len(_read(COMMUNE, 2026).rows)
