@@ -1,9 +1,13 @@
 """PAPI's own pages: a province's published scores, and the import of a year's scores. What they
 need of plans (who may import, which targets a user may see) comes through `indicators.hooks`."""
 
+import threading
+from collections import OrderedDict
+
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from papi_tracker import signed_preview
@@ -38,7 +42,7 @@ def province_detail(request, code):
         rows.append({"year": year, "total": history.total.points[index], "cells": cells})
     former_rows, former_chart = [], None
     if not rows and history.former:  # a unit of 1/7/2025 before its own scores: its predecessors'
-        former_rows, former_chart = _former_rows(history), former_provinces_chart(history)
+        former_rows, former_chart = _former_rows(history), _former_chart(history)
     latest = former_rows[-1]["year"] if former_rows else None
     former = [f.province for f in history.former]
     sub_years = sub_dimension_years([province, *former])
@@ -52,7 +56,8 @@ def province_detail(request, code):
             "history": history,
             "former_rows": former_rows,
             "former_chart": former_chart,
-            "derived": derived_scores(province, latest).get(None) if latest else None,
+            # Without rows the unit has no published total of its own, that year included.
+            "derived": derived_scores(province, latest, unpublished=True).get(None) if latest else None,
             "derived_year": latest,
             "rows": rows,
             "dimensions": [s.dimension for s in history.dimensions],
@@ -64,6 +69,32 @@ def province_detail(request, code):
             else [],
         },
     )
+
+
+_FORMER_CHARTS = OrderedDict()  # {what the chart shows: its data: URI}, the latest drawn kept
+_FORMER_CHARTS_LOCK = threading.Lock()
+
+
+def _former_chart(history):
+    """former_provinces_chart, drawn once per process for the same figures in the same language
+    (pygal takes tens of milliseconds a chart; published scores change once a year), as
+    papi_tracker.charts.bars_uri keeps its bars. The key is all the chart reads: each former
+    province's name and totals (year, value, the nation's median and best)."""
+    key = (
+        get_language(),
+        tuple(
+            (former.province.name, tuple((p.year, p.value, p.median, p.best) for p in former.total.points))
+            for former in history.former
+        ),
+    )
+    with _FORMER_CHARTS_LOCK:
+        uri = _FORMER_CHARTS.pop(key, None)
+    uri = uri or former_provinces_chart(history)
+    with _FORMER_CHARTS_LOCK:
+        _FORMER_CHARTS[key] = uri
+        while len(_FORMER_CHARTS) > 64:  # 34 units, each in two languages
+            _FORMER_CHARTS.popitem(last=False)
+    return uri
 
 
 def _year_asked(value, years):

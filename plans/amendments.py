@@ -1,9 +1,14 @@
 """Decisions that amend a plan (PlanAmendment): recording one, and which were in force on a day.
 
-"The version in force on a day" is the plan as issued with the amendments issued on or before
-that day, each saying what it changed; the tasks shown are today's. (Plans, targets and tasks keep
-history records since December 2026, shown on the plan page by plans/history.py; plans loaded or
-imported before have none, so the tasks as they stood on a day are not rebuilt from them.)"""
+"The version in force on a day" (the plan page's `?ngay=dd/mm/yyyy`) is the plan as issued with
+the amendments issued on or before that day, each saying what it changed, and its tasks and
+targets as they stood at the end of that day, rebuilt from their history records
+(plans.history.standing_on: tasks deleted since appear, tasks added since do not; the agencies
+shown are today's assignments, which keep no history). The page says so at its top and is read
+only. Records begin when the plan was entered with history on, or for a plan loaded or imported
+before history existed (December 2026) at the first save of its tasks and targets after that
+(plans.history.records_start): for a day before, or a day to come, the page says so and shows
+today's tasks and targets."""
 
 import datetime
 from dataclasses import dataclass

@@ -19,7 +19,8 @@ A task addresses a sub-dimension when its own `Task.sub_dimension` is that one (
 import's column, the document reader's headings: plans/plan_import.py, plans/plan_document.py).
 A task set to the whole dimension addresses none in particular: counting it for every
 sub-dimension would hide every gap of a dimension that has one general task; the page gives
-their number beside each dimension instead, for the coordinator to judge.
+their number beside each dimension instead, for the coordinator to judge. The plan page lists the
+same gaps for everyone who reads the plan (`weakest_unaddressed`), from the tasks it shows.
 """
 
 from dataclasses import dataclass, field
@@ -28,8 +29,9 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.template.defaultfilters import floatformat
 from django.utils.translation import gettext as _
 
-from indicators.models import DIMENSION_MAX
+from indicators.models import DIMENSION_MAX, Province, Score
 from indicators.sub_dimensions import sub_dimension_analysis
+from papi_tracker.collation import vietnamese
 
 from . import hooks
 from .models import Task
@@ -137,17 +139,20 @@ def _in_force(entry, year):
     return entry.since_year <= year and (entry.until_year is None or year <= entry.until_year)
 
 
-def unaddressed(plan, analysis, year=None):
+def unaddressed(plan, analysis, year=None, tasks=None):
     """[DimensionGaps] of the analysis's dimensions whose weakest sub-dimensions some task of the
     plan does not address (see the module), leaving out those no longer in the framework of
-    `year` (the plan year in view; its first by default): no task could name them. One query."""
+    `year` (the plan year in view; its first by default): no task could name them. One query,
+    none when given the plan's `tasks` (as a page shows them: today's, or as they stood on a day)."""
     year = year or plan.year
     if analysis is None or not analysis.dimensions:
         return []
+    if tasks is None:
+        named = Task.objects.filter(plan=plan, dimension__isnull=False).order_by().values_list("dimension_id", "sub_dimension_id")
+    else:
+        named = [(task.dimension_id, task.sub_dimension_id) for task in tasks if task.dimension_id is not None]
     addressed, general = set(), {}
-    for dimension_id, sub_id in (
-        Task.objects.filter(plan=plan, dimension__isnull=False).order_by().values_list("dimension_id", "sub_dimension_id")
-    ):
+    for dimension_id, sub_id in named:
         if sub_id is None:
             general[dimension_id] = general.get(dimension_id, 0) + 1
         else:
@@ -160,13 +165,33 @@ def unaddressed(plan, analysis, year=None):
     return result
 
 
+def weakest_unaddressed(plan, tasks=None):
+    """(SubDimensionAnalysis or None, [DimensionGaps]) for the plan page: the weakest
+    sub-dimensions of the latest year published before the plan's first (the year the targets
+    page reads, plans.targets.target_hints) that none of `tasks` addresses (`unaddressed`). At most
+    four queries with `tasks`: the year, then sub_dimension_analysis's."""
+    reference_year = Score.objects.filter(year__lt=plan.year).order_by("-year").values_list("year", flat=True).first()
+    analysis = _analysis(plan.province, reference_year)
+    return analysis, unaddressed(plan, analysis, tasks=tasks)
+
+
+def _analysis(province, year):
+    """sub_dimension_analysis of `year` (None without a year), the province's former provinces
+    read here whether or not it has any: the pages run the same queries for a province of 63 and a
+    unit of 1/7/2025."""
+    if not year:
+        return None
+    former = list(Province.objects.filter(successor=province).order_by(vietnamese("name")))
+    return sub_dimension_analysis(province, year, former=former)
+
+
 def target_advice(plan, hints, year=None):
     """The advice for the targets page's hints (plans.targets.target_hints) of `year`: a
     suggestion per dimension, and the weakest sub-dimensions of the hints' reference year no
     task addresses."""
     completion = hooks.previous_completion(plan)
     reference_year = hints[0].reference_year if hints else None
-    analysis = sub_dimension_analysis(plan.province, reference_year) if reference_year else None
+    analysis = _analysis(plan.province, reference_year)
     return TargetAdvice(
         suggestions={h.dimension.pk: suggest(h, completion, plan.baseline_year) for h in hints},
         completion=completion,

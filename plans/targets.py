@@ -5,8 +5,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import Q
 
-from indicators.derived import derived_scores
+from indicators.derived import derive, former_condition, former_count
 from indicators.history import national_statistics
 from indicators.models import Dimension, Score
 
@@ -47,21 +48,30 @@ def year_asked(plan, value):
 
 def target_hints(plan, year=None):
     """One hint per dimension of the year's framework (the plan's first year by default), with
-    the whole dimension's target of that year. Queries: dimensions, targets, baseline scores,
-    the latest published year, its national statistics."""
+    the whole dimension's target of that year. Queries: dimensions, targets, the baseline scores
+    (with the former provinces'), the national statistics of the latest published year."""
     year = year or plan.year
     dimensions = list(Dimension.objects.for_year(year).order_by("number"))
     targets = {t.dimension_id: t for t in Target.objects.of_dimensions(plan, year)}
-    baselines = dict(
+    # The province's baseline scores and its former provinces' in one query: a unit of 1/7/2025
+    # without published scores gets its baseline derived from theirs (indicators.derived).
+    unit, baseline_year = plan.province, plan.baseline_year
+    rows = list(
         Score.objects.filter(
-            province_id=plan.province_id, year=plan.baseline_year, dimension__isnull=False, sub_dimension__isnull=True
-        ).values_list("dimension_id", "value")
+            Q(province_id=unit.pk, year=baseline_year) | former_condition(unit, baseline_year),
+            dimension__isnull=False,
+            sub_dimension__isnull=True,
+        )
+        .annotate(former_count=former_count(unit))
+        .select_related("province")
+        .order_by("province__name")
     )
-    derived = (
-        derived_scores(plan.province, plan.baseline_year, unpublished=True) if not baselines and plan.province.valid_from else {}
-    )
-    reference_year = Score.objects.filter(year__lt=year).order_by("-year").values_list("year", flat=True).first()
-    stats = national_statistics([reference_year]) if reference_year else {}
+    baselines = {row.dimension_id: row.value for row in rows if row.province_id == unit.pk}
+    derived = derive(row for row in rows if row.province_id != unit.pk) if not baselines and unit.valid_from else {}
+    # The latest year published before the plan's, read within the national statistics' query.
+    latest = Score.objects.filter(year__lt=year).order_by("-year").values("year")[:1]
+    stats = national_statistics(latest)
+    reference_year = next(iter(stats))[0] if stats else None
     hints = []
     for dimension in dimensions:
         median, best, _ = stats.get((reference_year, dimension.pk), (None, None, 0))

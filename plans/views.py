@@ -3,7 +3,7 @@ from functools import partial
 
 from django.contrib import messages
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import floatformat
 from django.urls import reverse
@@ -28,33 +28,46 @@ from .forms import (
     SectionMappingForm,
     TargetForm,
 )
-from .history import plan_history
+from .history import plan_history, standing_on
 from .models import Agency, AgencyGroup, AgencyKind, Target, Task
 from .plan_import import normalise
 
 
 def plan_detail(request, pk):
+    """The plan: its data, amendments, targets and tasks by dimension, and the weakest
+    sub-dimensions no task addresses; `?ngay=dd/mm/yyyy` shows it as it stood that day
+    (plans/amendments.py), read only."""
     plan = get_object_or_404(
         access.visible_plans(request.user).select_related(
             "province", "issuing_agency", "coordinating_agency", "parent", "carried_from"
         ),
         pk=pk,
     )
-    targets = list(Target.objects.filter(plan=plan).select_related("dimension", "sub_dimension"))
-    tasks = Task.objects.filter(plan=plan).listed()
-    sections = {}
-    for task in tasks:
-        sections.setdefault(task.dimension, []).append(task)
-    # Reporting periods, for those who follow them: coordinators and viewers of the province.
-    follows = access.followed_plans(request.user).filter(pk=plan.pk).exists()
-    can_manage = access.managed_plans(request.user).filter(pk=plan.pk).exists()
-    # "Chuyển tiếp từ kế hoạch 2020" / "Kế hoạch năm sau: 2021", each when the user may open it (one query).
-    linked = access.visible_plans(request.user).filter(Q(carried_from=plan) | Q(pk=plan.carried_from_id))
-    linked = {p.pk: p for p in linked.only("pk", "year", "end_year", "carried_from_id")}
-    next_plan = next((p for p in linked.values() if p.carried_from_id == plan.pk), None)
     in_force, day_error = amendments.in_force(plan, request.GET)
     if day_error:
         messages.error(request, day_error)
+    standing = standing_on(plan, in_force.day) if in_force.day else None
+    if standing and standing.rebuilt:
+        targets, tasks = standing.targets, standing.tasks
+    else:
+        targets = list(Target.objects.filter(plan=plan).select_related("dimension", "sub_dimension"))
+        tasks = list(Task.objects.filter(plan=plan).listed())
+    sections = {}
+    for task in tasks:
+        sections.setdefault(task.dimension, []).append(task)
+    # One query: "Chuyển tiếp từ kế hoạch 2020" / "Kế hoạch năm sau: 2021", each when the user may
+    # open it, and the plan itself with whether the user follows it (reporting periods: coordinators
+    # and viewers of the province) and manages it.
+    linked = access.visible_plans(request.user).filter(Q(carried_from=plan) | Q(pk=plan.carried_from_id) | Q(pk=plan.pk))
+    linked = linked.annotate(
+        follows=Exists(access.followed_plans(request.user).filter(pk=OuterRef("pk"))),
+        manages=Exists(access.managed_plans(request.user).filter(pk=OuterRef("pk"))),
+    )
+    linked = {p.pk: p for p in linked.only("pk", "year", "end_year", "carried_from_id").order_by()}
+    follows, can_manage = linked[plan.pk].follows, linked[plan.pk].manages
+    next_plan = next((p for p in linked.values() if p.carried_from_id == plan.pk), None)
+    analysis, gaps = target_suggestions.weakest_unaddressed(plan, tasks)
+    can_edit = can_manage and not (standing and standing.rebuilt)  # a past day's page is read only
     return render(
         request,
         "plans/plan_detail.html",
@@ -67,10 +80,14 @@ def plan_detail(request, pk):
             "periods": plan.periods.order_by("end", "-start") if follows else [],  # calendar order: Quý 2 before 6 tháng
             "follows": follows,
             "can_manage": can_manage,
+            "can_edit": can_edit,
             "previous_plan": linked.get(plan.carried_from_id),
             "next_plan": next_plan,
             "in_force": in_force,
-            "amendment_form": amendments.AmendmentForm(plan=plan, user=request.user) if can_manage else None,
+            "standing": standing,
+            "analysis": analysis,
+            "gaps": gaps,
+            "amendment_form": amendments.AmendmentForm(plan=plan, user=request.user) if can_edit else None,
             "history": plan_history(plan) if can_manage else None,  # who changed what, for those who may
         },
     )

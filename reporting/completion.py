@@ -5,18 +5,20 @@ The plan before: the one this plan was carried from ("Lập kế hoạch năm sa
 province's plans of the latest year before this plan's first, of the same issuer kind (for a
 unit of 1/7/2025, its former provinces' plans count: they are its history, as
 `plans.access.with_former` reads them); drafts never count. The rate is the share of their tasks
-completed by the dashboard's rule (`progress.task_states`, judged today), rounded as the
-dashboard rounds (`progress.percent`). A fixed number of queries: the plans, then task_states'.
+completed by the dashboard's rule, judged today, as the national view counts each plan's row
+(`progress.cached_plan_summaries`, stored for the day and the plan's version, so the targets page
+reads it back instead of judging a year of answers again), rounded as the dashboard rounds
+(`progress.percent`). A fixed number of queries: the plans, then the rows'.
 """
 
 from django.db.models import Q
 from django.utils import timezone
 
 from plans.access import with_former
-from plans.models import Plan, Task
+from plans.models import Plan
 from plans.target_suggestions import Completion
 
-from .progress import percent, tally, task_states
+from .progress import cached_plan_summaries, percent
 
 
 def previous_plans(plan):
@@ -39,10 +41,8 @@ def previous_completion(plan, today=None):
     plans = previous_plans(plan)
     if not plans:
         return None
-    # Unordered: the tasks' default ordering would join the plans and their provinces only to sort.
-    tasks = Task.objects.filter(plan__in=plans).order_by()
-    states = task_states(plans, today or timezone.localdate(), tasks=tasks)
-    counts = tally(state for listed in states.values() for state in listed)
-    if not counts.total:
+    rows = cached_plan_summaries(plans, today or timezone.localdate())
+    completed, total = sum(row.tally.completed for row in rows), sum(row.tally.total for row in rows)
+    if not total:
         return None
-    return Completion(tuple(plans), counts.completed, counts.total, percent(counts.completed, counts.total))
+    return Completion(tuple(plans), completed, total, percent(completed, total))

@@ -27,12 +27,13 @@ from decimal import Decimal
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from simple_history.utils import bulk_create_with_history
 
-from indicators.derived import derived_scores
+from indicators.derived import derive, former_condition, former_count
 from indicators.history import national_statistics
 from indicators.models import Dimension, Score, SubDimension
 from plans import access as plan_access
@@ -150,17 +151,23 @@ def _targets(plan, year, unit, baseline_year):
     """(CarriedTarget list, targets left out): the last year's targets whose dimension (and
     sub-dimension) the new year's framework has, with the unit's baseline and the nation's
     median and best of the baseline year. Queries: targets, dimensions, sub-dimensions, scores,
-    national statistics (and the derived baseline for a unit without scores)."""
+    national statistics; the unit's scores come with its former provinces' (a baseline derived
+    for a unit without scores), whatever the unit."""
     old = list(Target.objects.of_year(plan, plan.last_year).select_related("dimension", "sub_dimension"))
     dimensions = set(Dimension.objects.for_year(year).values_list("pk", flat=True))
     subs = set(SubDimension.objects.for_year(year).values_list("pk", flat=True))
-    scores = {
-        (dimension_id, sub_id): value
-        for dimension_id, sub_id, value in Score.objects.filter(province=unit, year=baseline_year).values_list(
-            "dimension_id", "sub_dimension_id", "value"
+    # The unit's scores and its former provinces' in one query: a unit of 1/7/2025 without
+    # published scores gets its baselines derived from theirs (indicators.derived).
+    rows = list(
+        Score.objects.filter(
+            Q(province=unit, year=baseline_year) | Q(former_condition(unit, baseline_year), sub_dimension__isnull=True)
         )
-    }
-    derived = derived_scores(unit, baseline_year, unpublished=True) if not scores and unit.valid_from else {}
+        .annotate(former_count=former_count(unit))
+        .select_related("province")
+        .order_by("province__name")
+    )
+    scores = {(row.dimension_id, row.sub_dimension_id): row.value for row in rows if row.province_id == unit.pk}
+    derived = derive(row for row in rows if row.province_id != unit.pk) if not scores and unit.valid_from else {}
     stats = national_statistics([baseline_year])
     carried, left = [], []
     for target in old:

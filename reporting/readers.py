@@ -141,7 +141,11 @@ def report_sheet(user, agency, period, report=None):
     colleagues = defaultdict(list)
     if report is None or report.agency_id == agency.id:
         led = [task.pk for task in tasks if task.agency_leads]
-        for answer in access.colleague_answers(agency, period, led, groups) if led else ():
+        answers = access.colleague_answers(agency, period, led, groups)
+        # The period's reports named again as a subquery: PostgreSQL then starts from them (a
+        # hundred) through (report, task), instead of every period's answers to these tasks.
+        answers = answers.filter(report__in=Report.objects.filter(period=period).values("pk"))
+        for answer in answers if led else ():
             colleagues[answer.task_id].append(answer)
     progress = {}
     if report is not None:

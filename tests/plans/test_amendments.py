@@ -1,11 +1,13 @@
 """Decisions that amend a plan (plans.models.PlanAmendment, plans/amendments.py)."""
 
 import datetime
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
-from plans.models import PlanAmendment
+from plans.models import Plan, PlanAmendment, Target, Task
 
 pytestmark = pytest.mark.django_db
 
@@ -104,3 +106,171 @@ def test_a_second_click_saving_the_same_number_is_not_a_500(client, coordinator,
     response = client.post(url, data, follow=True)
     assert response.status_code == 200 and "Đã ghi văn bản sửa đổi 25/QĐ-UBND." in response.text
     assert PlanAmendment.objects.filter(plan=an_giang_plan).count() == 1
+
+
+# The plan as it stood on a day (plans.history.standing_on): its tasks and targets from their history records.
+
+
+def _on(day, hour=12):
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
+
+
+def _dated(model, pk, day):
+    """Move the object's latest history record to `day`, as if the change had been made then."""
+    latest = model.history.filter(id=pk).order_by("-history_date", "-history_id").first()
+    model.history.filter(history_id=latest.history_id).update(history_date=_on(day))
+
+
+@pytest.fixture
+def recorded_plan(an_giang_plan):
+    """The seed plan as if entered on 1/1/2020 (its creation records moved there)."""
+    for model, where in (
+        (Plan, {"id": an_giang_plan.pk}),
+        (Task, {"plan_id": an_giang_plan.pk}),
+        (Target, {"plan_id": an_giang_plan.pk}),
+    ):
+        model.history.filter(**where).update(history_date=_on(datetime.date(2020, 1, 1)))
+    return an_giang_plan
+
+
+def _shown(client, plan, day):
+    response = client.get(reverse("plan_detail", args=[plan.pk]), {"ngay": day})
+    assert response.status_code == 200
+    tasks = [task for _dimension, tasks in response.context["sections"] for task in tasks]
+    return response, {task.number: task for task in tasks}, {t.dimension.number: t for t in response.context["targets"]}
+
+
+def test_a_day_shows_the_tasks_and_targets_as_they_stood_then(client, viewer, recorded_plan):
+    plan = recorded_plan
+    added = Task.objects.create(
+        plan=plan, number="9.9", order=999, title="Nhiệm vụ thêm sau", dimension=plan.tasks.first().dimension
+    )
+    _dated(Task, added.pk, datetime.date(2020, 5, 10))
+    renamed = plan.tasks.get(number="6.1")
+    old_title = renamed.title
+    renamed.title = "Tên mới của nhiệm vụ 6.1"
+    renamed.save()
+    _dated(Task, renamed.pk, datetime.date(2020, 6, 10))
+    removed = plan.tasks.get(number="6.2")
+    removed_pk, removed_title = removed.pk, removed.title
+    removed.delete()
+    _dated(Task, removed_pk, datetime.date(2020, 7, 10))
+    target = plan.targets.get(dimension__number=1, sub_dimension__isnull=True)
+    old_score = target.target_score
+    target.target_score = Decimal("6.10")
+    target.save()
+    _dated(Target, target.pk, datetime.date(2020, 8, 10))
+    client.force_login(viewer)
+
+    response, tasks, targets = _shown(client, plan, "09/05/2020")
+    assert response.context["standing"].rebuilt
+    assert "Nhiệm vụ và chỉ tiêu như ngày 09/05/2020" in response.text
+    assert "9.9" not in tasks and tasks["6.1"].title == old_title and "6.2" in tasks
+    assert targets[1].target_score == old_score and response.context["task_count"] == 58
+    # The end of the day the task was added: it is there.
+    _response, tasks, _targets = _shown(client, plan, "10/05/2020")
+    assert "9.9" in tasks and tasks["6.1"].title == old_title
+    _response, tasks, _targets = _shown(client, plan, "09/06/2020")
+    assert tasks["6.1"].title == old_title
+    _response, tasks, _targets = _shown(client, plan, "10/06/2020")
+    assert tasks["6.1"].title == "Tên mới của nhiệm vụ 6.1" and "6.2" in tasks
+    # The deleted task stands until the day it was deleted, said so, with no agencies and no link.
+    response, tasks, _targets = _shown(client, plan, "09/07/2020")
+    assert tasks["6.2"].title == removed_title and tasks["6.2"].deleted_since
+    assert "Đã xóa khỏi kế hoạch sau ngày này" in response.text
+    assert not tasks["6.1"].deleted_since and tasks["6.1"].lead_assignments  # today's assignments
+    response, tasks, targets = _shown(client, plan, "10/07/2020")
+    assert "6.2" not in tasks and "Đã xóa khỏi kế hoạch sau ngày này" not in response.text
+    assert targets[1].target_score == old_score
+    response, _tasks, targets = _shown(client, plan, "10/08/2020")
+    assert targets[1].target_score == Decimal("6.10") and "6,10" in response.text
+    # Read only: no link to change targets or import tasks on a past day's page, for its managers neither.
+    assert reverse("plan_targets", args=[plan.pk]) not in response.text
+
+
+def test_a_sub_dimensions_target_is_rebuilt_after_its_dimensions(client, viewer, recorded_plan):
+    whole = recorded_plan.targets.get(dimension__number=1, sub_dimension__isnull=True)
+    sub = Target.objects.create(
+        plan=recorded_plan, dimension=whole.dimension, sub_dimension=whole.dimension.sub_dimensions.first(), target_score=2
+    )
+    _dated(Target, sub.pk, datetime.date(2020, 2, 1))
+    client.force_login(viewer)
+    response = client.get(reverse("plan_detail", args=[recorded_plan.pk]), {"ngay": "01/03/2020"})
+    shown = [(t.dimension.number, t.sub_dimension_id) for t in response.context["targets"]]
+    assert shown[:2] == [(1, None), (1, sub.sub_dimension_id)] and len(shown) == 9
+
+
+def test_a_managers_past_day_page_has_no_edit_links(client, coordinator, recorded_plan):
+    client.force_login(coordinator)
+    url = reverse("plan_detail", args=[recorded_plan.pk])
+    assert reverse("plan_task_import", args=[recorded_plan.pk]) in client.get(url).text
+    past = client.get(url, {"ngay": "01/06/2020"}).text
+    assert reverse("plan_task_import", args=[recorded_plan.pk]) not in past
+    assert reverse("plan_targets", args=[recorded_plan.pk]) not in past
+    assert reverse("plan_amendment_add", args=[recorded_plan.pk]) not in past
+
+
+def test_a_day_before_the_records_begin_says_so_and_shows_todays_tasks(client, viewer, recorded_plan):
+    renamed = recorded_plan.tasks.get(number="6.1")
+    renamed.title = "Tên mới của nhiệm vụ 6.1"
+    renamed.save()
+    client.force_login(viewer)
+    response, tasks, _targets = _shown(client, recorded_plan, "31/12/2019")
+    standing = response.context["standing"]
+    assert not standing.rebuilt and standing.starts == _on(datetime.date(2020, 1, 1))
+    assert (
+        "Lịch sử nhiệm vụ và chỉ tiêu của kế hoạch chỉ được ghi từ ngày 01/01/2020, nên không dựng lại được như ngày"
+        " 31/12/2019: dưới đây là nhiệm vụ và chỉ tiêu hiện nay." in response.text
+    )
+    assert tasks["6.1"].title == "Tên mới của nhiệm vụ 6.1" and len(tasks) == 58
+
+
+def test_a_plan_loaded_before_history_begins_at_its_first_saves(client, viewer, an_giang_plan):
+    # No creation records: the plan, its tasks and targets were loaded before history existed.
+    for model, where in (
+        (Plan, {"id": an_giang_plan.pk}),
+        (Task, {"plan_id": an_giang_plan.pk}),
+        (Target, {"plan_id": an_giang_plan.pk}),
+    ):
+        model.history.filter(**where).delete()
+    client.force_login(viewer)
+    response, _tasks, _targets = _shown(client, an_giang_plan, "01/06/2020")
+    assert response.context["standing"].starts is None
+    assert "Kế hoạch chưa có bản ghi lịch sử nên không dựng lại được nhiệm vụ và chỉ tiêu như ngày 01/06/2020" in response.text
+
+    # History exists by 1/5/2020, when a task was added; 6.1 stood before then, as its first save shows only after.
+    added = Task.objects.create(plan=an_giang_plan, number="9.9", order=999, title="Nhiệm vụ thêm sau")
+    _dated(Task, added.pk, datetime.date(2020, 5, 1))
+    renamed = an_giang_plan.tasks.get(number="6.1")
+    renamed.title = "Tên mới của nhiệm vụ 6.1"
+    renamed.save()
+    _dated(Task, renamed.pk, datetime.date(2020, 6, 10))
+    response, tasks, _targets = _shown(client, an_giang_plan, "09/06/2020")
+    assert response.context["standing"].starts == _on(datetime.date(2020, 6, 10))
+    assert "chỉ được ghi từ ngày 10/06/2020" in response.text and tasks["6.1"].title == "Tên mới của nhiệm vụ 6.1"
+    response, tasks, targets = _shown(client, an_giang_plan, "11/06/2020")
+    assert response.context["standing"].rebuilt and len(tasks) == 59 and len(targets) == 8  # the others as today
+    assert tasks["6.1"].title == "Tên mới của nhiệm vụ 6.1"
+
+
+def test_the_first_day_of_the_calendar_is_before_the_records(client, viewer, recorded_plan):
+    client.force_login(viewer)
+    response, tasks, _targets = _shown(client, recorded_plan, "01/01/0001")
+    assert not response.context["standing"].rebuilt and len(tasks) == 58
+
+
+def test_a_day_to_come_shows_todays_tasks(client, viewer, recorded_plan):
+    client.force_login(viewer)
+    day = (timezone.localdate() + datetime.timedelta(days=1)).strftime("%d/%m/%Y")
+    response, tasks, _targets = _shown(client, recorded_plan, day)
+    assert response.context["standing"].to_come and len(tasks) == 58
+    assert f"Ngày {day} chưa đến: nhiệm vụ và chỉ tiêu dưới đây là hiện nay." in response.text
+    assert 'name="ngay"' in response.text  # the day is asked for on a plan without amendments too
+
+
+@pytest.mark.parametrize("day", ["32/13/2020", "2020-06-01", "01/06/20200", "x" * 300])
+def test_a_bad_day_shows_todays_tasks_and_no_note(client, viewer, recorded_plan, day):
+    client.force_login(viewer)
+    response, tasks, _targets = _shown(client, recorded_plan, day)
+    assert response.context["standing"] is None and len(tasks) == 58
+    assert "Ghi ngày theo dạng ngày/tháng/năm" in response.text and "Nhiệm vụ và chỉ tiêu như ngày" not in response.text

@@ -145,18 +145,21 @@ def test_the_targets_page_runs_a_fixed_number_of_queries(
     client, coordinator, an_giang_plan, next_plan, django_assert_num_queries
 ):
     # session, user, two-factor device, plan, dimensions, targets, baselines, latest year, national statistics, unread
-    # count; the advice: the plan before, and (reporting.progress.task_states) its tasks' assignments, their groups,
-    # the groups' members, the agencies of the groups' kinds, its answers, its tasks; the sub-dimensions' framework
-    # and scores, the plan's tasks.
+    # count; the advice: the plan before, its row of the national view as stored for the day (its completion) and
+    # that row's period; the sub-dimensions' framework and scores, the plan's tasks. The first view of a day or of a
+    # change also judges the plan before's tasks once and stores its row (reporting.progress.cached_plan_summaries).
     client.force_login(coordinator)
     url = reverse("plan_targets", args=[next_plan.pk])
     client.get(url)
-    with django_assert_num_queries(20):
+    with django_assert_num_queries(16):
         client.get(url)
     add_tasks(an_giang_plan, 30)
     add_tasks(next_plan, 30)
-    with django_assert_num_queries(20):
-        client.get(url)
+    client.get(url)
+    with django_assert_num_queries(16):
+        response = client.get(url)
+    completion = response.context["advice"].completion
+    assert completion.total == an_giang_plan.tasks.count()  # the plan before's row, judged again after the change
 
 
 def test_a_sub_dimension_dropped_from_the_plans_framework_is_not_asked_for(client, coordinator, next_plan):
@@ -183,3 +186,15 @@ def test_a_unit_of_1_7_2025_reads_its_former_provinces_plan_and_derived_figures(
     assert advice.analysis.derived and advice.analysis.year == 2024
     assert "Điểm của đơn vị là điểm ước tính từ các tỉnh trước sắp xếp." in response.text
     assert "kế hoạch 2020 hoàn thành" in response.text
+
+
+def test_the_plan_page_lists_the_same_gaps_as_the_targets_page(client, coordinator, an_giang_plan, next_plan):
+    for plan in (an_giang_plan, next_plan):
+        client.force_login(coordinator)
+        advice = client.get(reverse("plan_targets", args=[plan.pk])).context["advice"]
+        shown = client.get(reverse("plan_detail", args=[plan.pk])).context
+        assert shown["analysis"].year == advice.analysis.year
+        assert [(g.dimension.pk, [f.sub_dimension.pk for f in g.figures], g.general_tasks) for g in shown["gaps"]] == [
+            (g.dimension.pk, [f.sub_dimension.pk for f in g.figures], g.general_tasks) for g in advice.unaddressed
+        ]
+        assert shown["gaps"]
