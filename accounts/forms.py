@@ -4,6 +4,7 @@ from django.contrib.auth.forms import PasswordResetForm
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from indicators.models import Province
 from papi_tracker.collation import vietnamese
 from plans.models import Agency, Membership
 
@@ -34,8 +35,11 @@ class PasswordResetRequestForm(PasswordResetForm):
 
 
 class AccountForm(forms.Form):
-    """One new account of an agency the user manages."""
+    """One new account of an agency the user manages. An administrator (or anyone managing
+    several provinces) picks the province first (`province`, from the page's GET form), then one of
+    its agencies: a list of every agency of the country would be thousands of options."""
 
+    province = forms.IntegerField(required=False, widget=forms.HiddenInput)
     agency = forms.ModelChoiceField(label=_("Cơ quan"), queryset=Agency.objects.none())
     full_name = forms.CharField(label=_("Họ và tên"), max_length=services.NAME_MAX_LENGTH)
     email = forms.EmailField(label=_("Thư điện tử"), max_length=254)
@@ -47,16 +51,22 @@ class AccountForm(forms.Form):
         help_text=_("Để trống: lấy phần trước @ của địa chỉ thư điện tử."),
     )
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, province=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        managed = access.managed_agencies(user).select_related("province")
-        self.agencies = list(managed.order_by(vietnamese("province__name"), vietnamese("name")))
-        several = len({agency.province_id for agency in self.agencies}) > 1
-        self.fields["agency"].queryset = access.managed_agencies(user)
-        self.fields["agency"].choices = [("", "---------")] + [
-            (agency.pk, f"{agency.name} · {agency.province.name}" if several else agency.name) for agency in self.agencies
-        ]
+        managed = access.managed_agencies(user)
+        self.provinces = list(Province.objects.filter(pk__in=managed.values("province_id")).order_by(vietnamese("name")))
+        chosen = self.data.get("province") if self.is_bound else province
+        if self.is_bound and not chosen and str(self.data.get("agency", "")).isdigit():  # posted without it
+            chosen = managed.filter(pk=self.data["agency"]).values_list("province_id", flat=True).first()
+        self.chosen_province = next((p for p in self.provinces if str(p.pk) == str(chosen)), None)
+        if self.chosen_province is None and len(self.provinces) == 1:
+            self.chosen_province = self.provinces[0]
+        self.fields["province"].initial = self.chosen_province.pk if self.chosen_province else None
+        # Any managed agency is accepted (the choice is checked against this), its province's offered.
+        self.fields["agency"].queryset = managed
+        offered = managed.filter(province=self.chosen_province).order_by(vietnamese("name")) if self.chosen_province else []
+        self.fields["agency"].choices = [("", "---------")] + [(agency.pk, agency.name) for agency in offered]
         self.row = None
 
     def clean(self):
@@ -67,7 +77,8 @@ class AccountForm(forms.Form):
             line=0, agency_text="", full_name=data["full_name"], email=data["email"], role_text="",
             username=data["username"], agency=data["agency"], role=data["role"],
         )  # fmt: skip
-        services.check_rows(self.user, [row], agencies=self.agencies)
+        # The agency chosen is one the user manages (the field's queryset): the only one to check.
+        services.check_rows(self.user, [row], agencies=[data["agency"]])
         for column, message in row.errors:
             self.add_error(column, message)
         self.row = row

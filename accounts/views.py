@@ -198,7 +198,7 @@ def account_detail(request, pk):
 
 def account_create(request):
     _managing(request)
-    form = AccountForm(request.POST or None, user=request.user)
+    form = AccountForm(request.POST or None, user=request.user, province=request.GET.get("tinh"))
     if form.is_valid():
         try:
             (person,) = services.create_accounts(request.user, [form.row])

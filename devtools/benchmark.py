@@ -68,7 +68,8 @@ PAGES = {
     "home": ("home", EVERYONE, lambda s: reverse("home")),
     "report_form": ("report form", REPORTER, lambda s: reverse("report_form", args=[s.period.pk, s.agency.pk])),
     "report_upload": ("report upload", REPORTER, lambda s: reverse("report_upload", args=[s.period.pk, s.agency.pk])),
-    "coordinator_inbox": ("inbox", MANAGERS, lambda s: reverse("coordinator_inbox")),
+    # With the plan's province chosen: an administrator picks one first (the picker alone is trivial).
+    "coordinator_inbox": ("inbox", MANAGERS, lambda s: reverse("coordinator_inbox") + f"?tinh={s.plan.province_id}"),
     "review_queue": ("review queue", MANAGERS, lambda s: reverse("review_queue", args=[s.period.pk])),
     "compiled_report": ("compiled form", MANAGERS, lambda s: reverse("compiled_report", args=[s.period.pk])),
     "period_edit": ("period edit", MANAGERS, lambda s: reverse("period_edit", args=[s.period.pk])),
@@ -84,7 +85,7 @@ PAGES = {
     "national_overview": ("national view", ADMINISTRATOR, lambda s: reverse("national_overview")),
     "score_import": ("score import", ADMINISTRATOR, lambda s: reverse("score_import")),
     "account_list": ("accounts", MANAGERS, lambda s: reverse("account_list")),
-    "account_create": ("account create", MANAGERS, lambda s: reverse("account_create")),
+    "account_create": ("account create", MANAGERS, lambda s: reverse("account_create") + f"?tinh={s.plan.province_id}"),
     "account_import": ("account import", MANAGERS, lambda s: reverse("account_import")),
     "account_detail": ("account page", MANAGERS, lambda s: reverse("account_detail", args=[s.reporter.pk])),
     "account_reset_two_factor": (

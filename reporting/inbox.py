@@ -12,10 +12,12 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Case, Exists, OuterRef, Q, When
 from django.utils import timezone
 
+from indicators.models import Province
 from papi_tracker import signed_preview
+from papi_tracker.collation import vietnamese
 from papi_tracker.ids import given_ids
 from plans import access as plan_access
 from plans.models import AgencyGroup, Plan, TaskAssignment
@@ -26,6 +28,9 @@ from .readers import NOT_STARTED, PENDING
 
 WAITING_SHOWN = 30  # the oldest waiting reports listed by name; the counts cover them all
 SOON_DAYS = 7  # "this week": today and the six days after
+# Rows listed per table (an administrator's inbox spans every plan of the country: hundreds of
+# periods); the counts above the tables, and the line under each, cover them all.
+ROWS_SHOWN = 50
 
 
 @dataclass
@@ -63,9 +68,30 @@ def _soon(day, today):
 
 
 @dataclass
+class Shown:
+    """The first ROWS_SHOWN rows of a table, and how many more there are."""
+
+    rows: list
+    more: int = 0
+
+    @classmethod
+    def of(cls, rows):
+        return cls(rows[:ROWS_SHOWN], max(len(rows) - ROWS_SHOWN, 0))
+
+
+@dataclass
 class Inbox:
     periods: list = field(default_factory=list)  # InboxPeriod, by due date
     waiting_reports: list = field(default_factory=list)  # the oldest WAITING_SHOWN submitted reports
+    # An administrator's inbox is one province's at a time (the country's is hundreds of periods):
+    # the provinces with plans to pick from, and the one picked (None: nothing read yet).
+    provinces: list | None = None
+    province: Province | None = None
+
+    @property
+    def to_pick(self):
+        """Whether the page asks for a province before it shows anything."""
+        return self.provinces is not None and self.province is None
 
     @property
     def to_review(self):
@@ -86,6 +112,11 @@ class Inbox:
     @property
     def reopenings(self):
         return [row for row in self.periods if row.reopened]
+
+    @property
+    def tables(self):
+        """Each table's rows as the page lists them (Shown), by the name of its property."""
+        return {name: Shown.of(getattr(self, name)) for name in ("to_review", "missing", "closing", "reopenings")}
 
     @property
     def waiting_total(self):
@@ -124,27 +155,44 @@ def owing_by_plan(plan_ids):
     return owing
 
 
-def coordinator_inbox(user, today=None):
-    """What needs the coordinator now, over the plans they manage (plans.access.managed_plans)."""
+def coordinator_inbox(user, today=None, province_id=None):
+    """What needs the coordinator now, over the plans they manage (plans.access.managed_plans);
+    an administrator's, over the plans of the province `province_id` (one more query: the
+    provinces to pick from), and nothing more until one is picked."""
     today = today or timezone.localdate()
+    plans = plan_access.managed_plans(user)
+    picking = {}
+    if plan_access.is_administrator(user):
+        provinces = list(Province.objects.filter(pk__in=Plan.objects.values("province_id")).order_by(vietnamese("name")))
+        chosen = next((p for p in provinces if str(p.pk) == str(province_id)), None)
+        picking = {"provinces": provinces, "province": chosen}
+        if chosen is None:
+            return Inbox(**picking)
+        plans = plans.filter(province=chosen)
     in_force = PeriodReopening.objects.filter(period=OuterRef("pk"), until__gte=today)
     waiting = Report.objects.filter(period=OuterRef("pk"), status=Report.Status.SUBMITTED)
     periods = list(
-        ReportingPeriod.objects.filter(plan__in=plan_access.managed_plans(user))
+        ReportingPeriod.objects.filter(plan__in=plans)
         .filter(Q(status=ReportingPeriod.Status.OPEN, plan__status=Plan.Status.ACTIVE) | Exists(waiting) | Exists(in_force))
         .select_related("plan", "plan__province")
         .order_by("due_date", "plan__province__name", "pk")
     )
     if not periods:
-        return Inbox()
+        return Inbox(**picking)
     owing = owing_by_plan({period.plan_id for period in periods})
     rows = {period.pk: InboxPeriod(period, today) for period in periods}
     for row in rows.values():
         row.expected = len(owing[row.period.plan_id])
     sent = defaultdict(dict)  # period id -> {agency id: (status, submitted at)}
-    for period_id, agency_id, status, submitted_at in Report.objects.filter(period__in=list(rows)).values_list(
-        "period_id", "agency_id", "status", "submitted_at"
-    ):
+    # Unordered (Report's ordering would join and sort every agency's name); the time read only
+    # for the reports waiting, the one use of it (tens of thousands of rows over the country).
+    report_rows = (
+        Report.objects.filter(period__in=list(rows))
+        .order_by()
+        .annotate(waiting_since=Case(When(status=Report.Status.SUBMITTED, then="submitted_at")))
+        .values_list("period_id", "agency_id", "status", "waiting_since")
+    )
+    for period_id, agency_id, status, submitted_at in report_rows:
         sent[period_id][agency_id] = (status, submitted_at)
     for period_id, row in rows.items():
         reports = sent[period_id]
@@ -176,7 +224,7 @@ def coordinator_inbox(user, today=None):
         if report.agency_id in owing[rows[report.period_id].period.plan_id]:
             report.period = rows[report.period_id].period  # already read, with its plan
             waiting_reports.append(report)
-    return Inbox(periods=list(rows.values()), waiting_reports=waiting_reports)
+    return Inbox(periods=list(rows.values()), waiting_reports=waiting_reports, **picking)
 
 
 # --- acting on several agencies of the review queue at once ------------------------------

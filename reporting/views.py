@@ -332,7 +332,8 @@ def coordinator_inbox(request):
     to the review queue filtered the same way."""
     if not plan_access.administers_or_coordinates(request.user):
         raise Http404
-    return render(request, "reporting/inbox.html", {"inbox": inbox.coordinator_inbox(request.user)})
+    found = inbox.coordinator_inbox(request.user, province_id=request.GET.get("tinh"))
+    return render(request, "reporting/inbox.html", {"inbox": found})
 
 
 @require_POST

@@ -135,6 +135,47 @@ def test_another_provinces_agency_is_not_offered_nor_accepted(client, coordinato
     assert not User.objects.filter(email="vtmai@angiang.gov.vn").exists()
 
 
+def test_an_administrator_picks_the_province_then_one_of_its_agencies(client, administrator):
+    """Thousands of agencies over the country: the form offers one province's, never them all."""
+    client.force_login(administrator)
+    an_giang, dak_nong = agency("An Giang", "Sở Y tế"), agency("Đắk Nông", "Sở Nội vụ")
+    first = client.get(reverse("account_create"))
+    assert 'name="tinh"' in first.text and f'value="{an_giang.province_id}"' in first.text
+    assert f'<option value="{an_giang.pk}"' not in first.text and f'<option value="{dak_nong.pk}"' not in first.text
+    chosen = client.get(reverse("account_create") + f"?tinh={an_giang.province_id}")
+    assert f'<option value="{an_giang.pk}"' in chosen.text and f'<option value="{dak_nong.pk}"' not in chosen.text
+    assert f'name="province" value="{an_giang.province_id}"' in chosen.text
+    junk = client.get(reverse("account_create") + "?tinh=abc")
+    assert junk.status_code == 200 and 'name="full_name"' not in junk.text
+
+
+def test_an_administrator_creates_an_account_in_any_province(client, administrator):
+    client.force_login(administrator)
+    dak_nong = agency("Đắk Nông", "Sở Nội vụ")
+    data = new_account(agency=dak_nong.pk, email="moi@daknong.gov.vn", province=dak_nong.province_id)
+    response = client.post(reverse("account_create"), data)
+    assert response.status_code == 302
+    assert User.objects.get(email="moi@daknong.gov.vn").memberships.get().agency == dak_nong
+    refused = client.post(reverse("account_create"), new_account(agency=dak_nong.pk, email="sai"))
+    assert refused.status_code == 200 and refused.context["form"].errors["email"]
+    assert f'<option value="{dak_nong.pk}" selected' in refused.text  # its province's agencies offered again
+
+
+def test_the_form_runs_the_same_queries_whatever_the_number_of_agencies(client, administrator, django_assert_num_queries):
+    from plans.models import Agency
+
+    province = agency("An Giang", "Sở Y tế").province
+    url = reverse("account_create") + f"?tinh={province.pk}"
+    client.force_login(administrator)
+    client.get(url)
+    # session, user, its two-factor device, the notifications' count, the provinces, the province's agencies
+    with django_assert_num_queries(6) as small:
+        client.get(url)
+    Agency.objects.bulk_create(Agency(province=province, name=f"UBND xã Thử {n}", kind="commune_committee") for n in range(50))
+    with django_assert_num_queries(len(small.captured_queries)):
+        assert "UBND xã Thử 49" in client.get(url).text
+
+
 def test_a_coordinator_is_created_only_for_the_provinces_sở_nội_vụ(client, coordinator):
     client.force_login(coordinator)
     refused = client.post(reverse("account_create"), new_account(role="coordinator"))

@@ -393,3 +393,75 @@ def test_a_plan_that_is_no_plan_comes_back_as_a_form_error(client, coordinator, 
     client.force_login(coordinator)
     response = client.post(reverse("admin:plans_task_add"), {"plan": value, "number": "1", "title": "Việc"})
     assert response.status_code == 200 and response.context["adminform"].form.errors["plan"]
+
+
+# --- Widgets written without Django's templates (plans.admin_scope.FastWidget) ---------------
+
+
+def _tags(html):
+    """The markup with the white space between tags left out (the templates' line breaks)."""
+    import re
+
+    return re.sub(r">\s+<", "><", str(html)).strip()
+
+
+@pytest.mark.parametrize(
+    "widget, value",
+    [
+        ("text", 'Kế hoạch "số 1" <b>'),
+        ("text", None),
+        ("number", 5),
+        ("hidden", "3"),
+        ("checkbox", True),
+        ("checkbox", False),
+        ("textarea", 'Dòng 1\nDòng <2> & "3"'),
+        ("textarea", ""),
+        ("select", "b"),
+        ("select", None),
+        ("grouped", "2"),
+    ],
+)
+def test_a_fast_widget_writes_what_djangos_template_writes(widget, value):
+    from django import forms
+    from django.utils.safestring import mark_safe
+
+    from plans.admin_scope import FastWidget, _fast_class
+
+    made = {
+        "text": lambda: forms.TextInput(attrs={"class": "vTextField", "maxlength": 200, "required": True}),
+        "number": lambda: forms.NumberInput(attrs={"min": 0, "disabled": False}),
+        "hidden": lambda: forms.HiddenInput(),
+        "checkbox": lambda: forms.CheckboxInput(attrs={"class": "vCheckboxLabel"}),
+        "textarea": lambda: forms.Textarea(attrs={"rows": 3}),
+        "select": lambda: forms.Select(choices=[("", "---------"), ("a", "Á & <b>"), ("b", mark_safe("<i>B</i>"))]),
+        "grouped": lambda: forms.Select(
+            choices=[("", "---------"), ("Từ 2025", [(1, "An Giang"), (2, "Đắk Lắk")]), ("Cũ", [(3, "Cũ")])]
+        ),
+    }[widget]
+    django_widget, fast_widget = made(), made()
+    fast_widget.__class__ = _fast_class(type(fast_widget))
+    assert isinstance(fast_widget, FastWidget)
+    attrs = {"id": "id_x"}
+    assert _tags(fast_widget.render("x", value, attrs)) == _tags(django_widget.render("x", value, attrs))
+
+
+def test_the_admins_forms_use_fast_widgets_for_plain_ones_only(client, coordinator, an_giang_plan):
+    from plans.admin_scope import FastWidget
+
+    client.force_login(coordinator)
+    task = an_giang_plan.tasks.order_by("pk").first()
+    form = client.get(reverse("admin:plans_task_change", args=[task.pk])).context["adminform"].form
+    inner = {name: getattr(field.widget, "widget", field.widget) for name, field in form.fields.items()}
+    assert isinstance(inner["title"], FastWidget) and isinstance(inner["timeframe_kind"], FastWidget)
+    assert isinstance(inner["dimension"], FastWidget)
+    assert not isinstance(inner["due_date"], FastWidget)  # the admin's date widget: Django's own
+
+
+def test_the_lists_checkbox_is_djangos(coordinator, an_giang_plan):
+    from django.contrib import admin
+
+    from plans.admin import PlanAdmin
+
+    plan_admin = PlanAdmin(Plan, admin.site)
+    an_giang_plan.document_number = 'Số "1" <b>'
+    assert _tags(plan_admin.action_checkbox(an_giang_plan)) == _tags(admin.ModelAdmin.action_checkbox(plan_admin, an_giang_plan))

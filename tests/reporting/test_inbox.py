@@ -104,6 +104,50 @@ def test_the_inbox_runs_the_same_queries_whatever_the_data(
     assert response.context["inbox"].waiting_total == 4 + 65
 
 
+def test_an_administrators_inbox_is_one_provinces_at_a_time(
+    client, administrator, other_province_coordinator, daknong, an_giang_plan
+):
+    """The country's periods are hundreds: the administrator picks a province, then sees what its
+    coordinator sees."""
+    client.force_login(administrator)
+    url = reverse("coordinator_inbox")
+    first = client.get(url)
+    assert first.status_code == 200 and first.context["inbox"].to_pick and not first.context["inbox"].periods
+    assert f'<option value="{daknong["year"].plan.province_id}"' in first.text
+    chosen = client.get(url, {"tinh": daknong["year"].plan.province_id}).context["inbox"]
+    coordinators = coordinator_inbox(other_province_coordinator)
+    assert [(r.period.pk, r.waiting, r.pending, r.reopened) for r in chosen.periods] == [
+        (r.period.pk, r.waiting, r.pending, r.reopened) for r in coordinators.periods
+    ]
+    assert {r.period.plan.province_id for r in chosen.periods} == {daknong["year"].plan.province_id}
+    assert client.get(url, {"tinh": "x' or 1=1"}).context["inbox"].to_pick
+
+
+def test_an_administrators_inbox_runs_the_same_queries_whatever_the_data(
+    client, administrator, daknong, dak_nong_plan, django_assert_num_queries
+):
+    # As the coordinator's, with the provinces to pick from instead of whether the user coordinates.
+    client.force_login(administrator)
+    url = reverse("coordinator_inbox") + f"?tinh={dak_nong_plan.province_id}"
+    for communes, tasks in ((5, 5), (60, 100)):
+        for commune in add_communes(dak_nong_plan.province, communes, start=1000 * communes):
+            report(commune, daknong["year"], "submitted", sent_on=daknong["year"].due_date)
+        add_tasks(dak_nong_plan, tasks, agency_name="UBND xã Đắk Nia")
+        with django_assert_num_queries(13):
+            response = client.get(url)
+    assert response.context["inbox"].waiting_total == 4 + 65
+
+
+def test_each_table_lists_its_first_rows_and_counts_the_rest(other_province_coordinator, daknong, monkeypatch):
+    from reporting import inbox as inbox_module
+
+    monkeypatch.setattr(inbox_module, "ROWS_SHOWN", 1)
+    inbox = coordinator_inbox(other_province_coordinator)
+    tables = inbox.tables
+    assert tables["to_review"].rows == inbox.to_review[:1] and tables["to_review"].more == len(inbox.to_review) - 1 == 1
+    assert len(tables["missing"].rows) == 1 and tables["missing"].more == len(inbox.missing) - 1
+
+
 # --- accepting several reports at once --------------------------------------------------
 
 
