@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from indicators.models import Province
 from papi_tracker.collation import vietnamese
+from papi_tracker.ids import given_id
 from plans.models import Agency, Membership
 
 from . import access, services
@@ -57,8 +58,9 @@ class AccountForm(forms.Form):
         managed = access.managed_agencies(user)
         self.provinces = list(Province.objects.filter(pk__in=managed.values("province_id")).order_by(vietnamese("name")))
         chosen = self.data.get("province") if self.is_bound else province
-        if self.is_bound and not chosen and str(self.data.get("agency", "")).isdigit():  # posted without it
-            chosen = managed.filter(pk=self.data["agency"]).values_list("province_id", flat=True).first()
+        agency_id = given_id(self.data.get("agency")) if self.is_bound else None
+        if not chosen and agency_id is not None:  # posted without it
+            chosen = managed.filter(pk=agency_id).values_list("province_id", flat=True).first()
         self.chosen_province = next((p for p in self.provinces if str(p.pk) == str(chosen)), None)
         if self.chosen_province is None and len(self.provinces) == 1:
             self.chosen_province = self.provinces[0]

@@ -120,7 +120,14 @@ def standing_on(plan, day):
         obj.dimension = dimensions.get(obj.dimension_id)
         obj.sub_dimension = subs.get(obj.sub_dimension_id)
     assignments = TaskAssignment.objects.select_related("agency", "group")
-    prefetch_related_objects(tasks, Prefetch("assignments", queryset=assignments))  # today's; none for a deleted task
+    # Today's assignments of the plan's tasks; none for a task gone since, deleted or moved to
+    # another plan (whose agencies are not this plan's).
+    prefetch_related_objects([t for t in tasks if not t.deleted_since], Prefetch("assignments", queryset=assignments))
+    for task in tasks:
+        if task.deleted_since:
+            none = TaskAssignment.objects.none()
+            list(none)  # evaluated (no query): the template reads it as prefetched
+            task._prefetched_objects_cache = {"assignments": none}
     tasks.sort(key=lambda task: (task.order, task.pk))
     targets.sort(
         key=lambda t: (

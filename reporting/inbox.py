@@ -87,6 +87,7 @@ class Inbox:
     # the provinces with plans to pick from, and the one picked (None: nothing read yet).
     provinces: list | None = None
     province: Province | None = None
+    everything: bool = False  # every row of each table ("Xem tất cả"), not the first ROWS_SHOWN
 
     @property
     def to_pick(self):
@@ -116,7 +117,10 @@ class Inbox:
     @property
     def tables(self):
         """Each table's rows as the page lists them (Shown), by the name of its property."""
-        return {name: Shown.of(getattr(self, name)) for name in ("to_review", "missing", "closing", "reopenings")}
+        names = ("to_review", "missing", "closing", "reopenings")
+        if self.everything:
+            return {name: Shown(getattr(self, name)) for name in names}
+        return {name: Shown.of(getattr(self, name)) for name in names}
 
     @property
     def waiting_total(self):
@@ -155,10 +159,11 @@ def owing_by_plan(plan_ids):
     return owing
 
 
-def coordinator_inbox(user, today=None, province_id=None):
+def coordinator_inbox(user, today=None, province_id=None, everything=False):
     """What needs the coordinator now, over the plans they manage (plans.access.managed_plans);
     an administrator's, over the plans of the province `province_id` (one more query: the
-    provinces to pick from), and nothing more until one is picked."""
+    provinces to pick from), and nothing more until one is picked. Each table lists its first
+    ROWS_SHOWN rows, or all of them with `everything`."""
     today = today or timezone.localdate()
     plans = plan_access.managed_plans(user)
     picking = {}
@@ -224,7 +229,7 @@ def coordinator_inbox(user, today=None, province_id=None):
         if report.agency_id in owing[rows[report.period_id].period.plan_id]:
             report.period = rows[report.period_id].period  # already read, with its plan
             waiting_reports.append(report)
-    return Inbox(periods=list(rows.values()), waiting_reports=waiting_reports, **picking)
+    return Inbox(periods=list(rows.values()), waiting_reports=waiting_reports, everything=everything, **picking)
 
 
 # --- acting on several agencies of the review queue at once ------------------------------

@@ -332,7 +332,8 @@ def coordinator_inbox(request):
     to the review queue filtered the same way."""
     if not plan_access.administers_or_coordinates(request.user):
         raise Http404
-    found = inbox.coordinator_inbox(request.user, province_id=request.GET.get("tinh"))
+    everything = request.GET.get("tat-ca") == "1"  # the rows of each table past the first ones
+    found = inbox.coordinator_inbox(request.user, province_id=request.GET.get("tinh"), everything=everything)
     return render(request, "reporting/inbox.html", {"inbox": found})
 
 

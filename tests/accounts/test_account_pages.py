@@ -159,6 +159,9 @@ def test_an_administrator_creates_an_account_in_any_province(client, administrat
     refused = client.post(reverse("account_create"), new_account(agency=dak_nong.pk, email="sai"))
     assert refused.status_code == 200 and refused.context["form"].errors["email"]
     assert f'<option value="{dak_nong.pk}" selected' in refused.text  # its province's agencies offered again
+    for junk in ("²", "abc", "9" * 30):  # posted without the province: the agency's is looked up, junk is none
+        answered = client.post(reverse("account_create"), new_account(agency=junk, email="x@daknong.gov.vn"))
+        assert answered.status_code == 200 and answered.context["form"].errors["agency"]
 
 
 def test_the_form_runs_the_same_queries_whatever_the_number_of_agencies(client, administrator, django_assert_num_queries):

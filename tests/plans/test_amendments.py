@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from plans.models import Plan, PlanAmendment, Target, Task
+from plans.models import Plan, PlanAmendment, Target, Task, TaskAssignment
 
 pytestmark = pytest.mark.django_db
 
@@ -208,6 +208,10 @@ def test_a_managers_past_day_page_has_no_edit_links(client, coordinator, recorde
     assert reverse("plan_task_import", args=[recorded_plan.pk]) not in past
     assert reverse("plan_targets", args=[recorded_plan.pk]) not in past
     assert reverse("plan_amendment_add", args=[recorded_plan.pk]) not in past
+    # Nor any other action or today's files: publishing, the periods' management, the Excel and PDF of today's tasks.
+    for name in ("plan_publication", "plan_periods", "plan_excel", "plan_pdf"):
+        assert reverse(name, args=[recorded_plan.pk]) in client.get(url).text
+        assert reverse(name, args=[recorded_plan.pk]) not in past, name
 
 
 def test_a_day_before_the_records_begin_says_so_and_shows_todays_tasks(client, viewer, recorded_plan):
@@ -274,3 +278,16 @@ def test_a_bad_day_shows_todays_tasks_and_no_note(client, viewer, recorded_plan,
     response, tasks, _targets = _shown(client, recorded_plan, day)
     assert response.context["standing"] is None and len(tasks) == 58
     assert "Ghi ngày theo dạng ngày/tháng/năm" in response.text and "Nhiệm vụ và chỉ tiêu như ngày" not in response.text
+
+
+def test_a_task_moved_to_another_plan_stands_without_that_plans_agencies(client, viewer, recorded_plan, dak_nong_plan):
+    moved = recorded_plan.tasks.get(number="6.1")
+    moved.plan = dak_nong_plan  # the admin lets an administrator move a task
+    moved.save()
+    _dated(Task, moved.pk, datetime.date(2020, 7, 10))
+    moved.assignments.all().delete()
+    TaskAssignment.objects.create(task=moved, agency=dak_nong_plan.province.agencies.first(), role="lead")
+    client.force_login(viewer)
+    response, tasks, _targets = _shown(client, recorded_plan, "09/07/2020")
+    assert tasks["6.1"].deleted_since and list(tasks["6.1"].assignments.all()) == []
+    assert dak_nong_plan.province.agencies.first().name not in response.text

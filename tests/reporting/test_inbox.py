@@ -146,6 +146,20 @@ def test_each_table_lists_its_first_rows_and_counts_the_rest(other_province_coor
     tables = inbox.tables
     assert tables["to_review"].rows == inbox.to_review[:1] and tables["to_review"].more == len(inbox.to_review) - 1 == 1
     assert len(tables["missing"].rows) == 1 and tables["missing"].more == len(inbox.missing) - 1
+    everything = coordinator_inbox(other_province_coordinator, everything=True).tables
+    assert everything["to_review"].rows == inbox.to_review and everything["to_review"].more == 0
+
+
+def test_the_rows_left_out_are_one_click_away(client, other_province_coordinator, daknong, monkeypatch):
+    from reporting import inbox as inbox_module
+
+    monkeypatch.setattr(inbox_module, "ROWS_SHOWN", 1)
+    client.force_login(other_province_coordinator)
+    first = client.get(reverse("coordinator_inbox"))
+    assert 'href="?tat-ca=1"' in first.text
+    everything = client.get(reverse("coordinator_inbox"), {"tat-ca": "1"})
+    assert 'href="?tat-ca=1"' not in everything.text
+    assert len(everything.context["inbox"].tables["to_review"].rows) == len(first.context["inbox"].to_review) == 2
 
 
 # --- accepting several reports at once --------------------------------------------------
