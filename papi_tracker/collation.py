@@ -11,6 +11,7 @@ ICU); on SQLite a collation of the same name is registered on every connection
 `vietnamese("name")` orders the same on both. Python code that sorts names uses `sort_key`.
 """
 
+import gc
 import unicodedata
 
 from django.db.models import F
@@ -54,8 +55,19 @@ def sort_key(text):
 
 
 def compare(first, second):
-    """SQLite's collation callback: -1, 0 or 1."""
-    a, b = sort_key(first), sort_key(second)
+    """SQLite's collation callback: -1, 0 or 1.
+
+    SQLite calls it in the middle of a statement, holding its locks. A garbage collection run
+    from here could finalize a connection nobody closed, and closing it waits for those locks:
+    with a shared cache (the tests' in-memory database, served to the browser by another thread)
+    the process deadlocked, seen twice in the browser tests. So no collection runs inside."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        a, b = sort_key(first), sort_key(second)
+    finally:
+        if collecting:
+            gc.enable()
     return (a > b) - (a < b)
 
 
