@@ -269,6 +269,8 @@ def test_dak_nong_collective_names_are_groups_at_their_level(dak_nong_plan):
     "heading, number",
     [
         ("1. Chỉ số 1: Tham gia của người dân ở cấp cơ sở", 1),
+        ("1. Tham gia của người dân ở cấp xã", 1),  # after 1/7/2025 plans write "cấp xã" for "cấp cơ sở"
+        ("2. Công khai, minh bạch trong việc ra quyết định của chính quyền địa phương hai cấp", 2),
         ("Chỉ số nội dung 2", 2),
         ("II. CÔNG KHAI, MINH BẠCH", 2),
         ("Công khai, minh bạch", 2),
